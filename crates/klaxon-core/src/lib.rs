@@ -1,0 +1,25 @@
+//! Klaxon's domain model. Pure: no I/O, no clocks (callers pass `now`), no async.
+
+pub mod alert;
+pub mod escalation;
+pub mod incident;
+pub mod pager;
+pub mod people;
+pub mod rotation;
+pub mod secret;
+pub mod severity;
+pub mod team;
+pub mod team_file;
+
+mod duration;
+mod error;
+
+pub use alert::{Alert, AlertAction, AlertOutcome, apply_alert};
+pub use error::{ConfigError, CoreError};
+pub use escalation::{EscalationLevel, EscalationPolicy, Target};
+pub use incident::{Details, Incident, IncidentId, IncidentStatus, LogEntry, LogKind};
+pub use people::Person;
+pub use rotation::Rotation;
+pub use secret::Secret;
+pub use severity::{Severity, Urgency};
+pub use team::{OnCallEntry, OnCallStatus, Team};
