@@ -5,9 +5,7 @@
 //! re-page); a `resolve` resolves the open incident with that key, and is ignored if there is none.
 //! Without a dedup key every trigger opens a new incident.
 
-use crate::{
-    Details, Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Severity, Team, Urgency,
-};
+use crate::{Details, Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Severity, Team, Urgency};
 use chrono::{DateTime, Utc};
 
 /// Trigger or resolve.
@@ -45,12 +43,7 @@ pub enum AlertOutcome {
 }
 
 /// Folds `alert` into `existing` (the open incident with the same dedup key, if any).
-pub fn apply_alert(
-    existing: Option<&Incident>,
-    alert: &Alert,
-    team: &Team,
-    now: DateTime<Utc>,
-) -> AlertOutcome {
+pub fn apply_alert(existing: Option<&Incident>, alert: &Alert, team: &Team, now: DateTime<Utc>) -> AlertOutcome {
     let open = existing.filter(|i| i.status.is_open());
     match (alert.action, open) {
         (AlertAction::Resolve, None) => AlertOutcome::Ignored,
@@ -68,9 +61,7 @@ pub fn apply_alert(
             let mut inc = inc.clone();
             inc.title.clone_from(&alert.title);
             inc.severity = alert.severity;
-            inc.urgency = alert
-                .urgency
-                .unwrap_or_else(|| alert.severity.default_urgency());
+            inc.urgency = alert.urgency.unwrap_or_else(|| alert.severity.default_urgency());
             if alert.service.is_some() {
                 inc.service.clone_from(&alert.service);
             }
@@ -80,10 +71,7 @@ pub fn apply_alert(
             let log = LogEntry::new(
                 now,
                 LogKind::AlertRepeated,
-                format!(
-                    "Alert repeated ({} in all); incident stays {}",
-                    inc.alert_count, inc.status
-                ),
+                format!("Alert repeated ({} in all); incident stays {}", inc.alert_count, inc.status),
                 Some(&alert.source),
             );
             AlertOutcome::Update(Box::new(inc), vec![log])
@@ -97,9 +85,7 @@ pub fn apply_alert(
                 title: alert.title.clone(),
                 service: alert.service.clone(),
                 severity: alert.severity,
-                urgency: alert
-                    .urgency
-                    .unwrap_or_else(|| alert.severity.default_urgency()),
+                urgency: alert.urgency.unwrap_or_else(|| alert.severity.default_urgency()),
                 status: IncidentStatus::Triggered,
                 assignees: Vec::new(),
                 escalation_level: 1,
@@ -122,12 +108,7 @@ pub fn apply_alert(
                 Some(&alert.source),
             )];
             if let Err(e) = team.assign_initial(&mut inc, None, now) {
-                logs.push(LogEntry::new(
-                    now,
-                    LogKind::Note,
-                    format!("Not assigned: {e}"),
-                    Some("klaxon"),
-                ));
+                logs.push(LogEntry::new(now, LogKind::Note, format!("Not assigned: {e}"), Some("klaxon")));
             }
             AlertOutcome::Create(Box::new(inc), logs)
         }
@@ -166,12 +147,7 @@ mod tests {
 
     #[test]
     fn trigger_opens_an_assigned_incident() {
-        let inc = created(apply_alert(
-            None,
-            &alert(AlertAction::Trigger),
-            &team(),
-            t(0),
-        ));
+        let inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team(), t(0)));
         assert_eq!(inc.status, IncidentStatus::Triggered);
         assert_eq!(inc.urgency, Urgency::High, "sev1 defaults to high urgency");
         assert_eq!(inc.assignees, ["alex"]);
@@ -188,15 +164,11 @@ mod tests {
         let mut again = alert(AlertAction::Trigger);
         again.title = "DiskFull (95%)".into();
         again.severity = Severity::Sev2;
-        let AlertOutcome::Update(updated, logs) = apply_alert(Some(&inc), &again, &team, t(2))
-        else {
+        let AlertOutcome::Update(updated, logs) = apply_alert(Some(&inc), &again, &team, t(2)) else {
             panic!("expected update")
         };
         assert_eq!(updated.status, IncidentStatus::Acknowledged);
-        assert_eq!(
-            updated.trigger_seq, inc.trigger_seq,
-            "no new trigger, so no re-page"
-        );
+        assert_eq!(updated.trigger_seq, inc.trigger_seq, "no new trigger, so no re-page");
         assert_eq!(updated.title, "DiskFull (95%)");
         assert_eq!(updated.severity, Severity::Sev2);
         assert_eq!(updated.alert_count, 2);
@@ -207,22 +179,15 @@ mod tests {
     fn resolve_closes_the_open_incident_or_is_ignored() {
         let team = team();
         let inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team, t(0)));
-        let AlertOutcome::Update(done, logs) =
-            apply_alert(Some(&inc), &alert(AlertAction::Resolve), &team, t(9))
+        let AlertOutcome::Update(done, logs) = apply_alert(Some(&inc), &alert(AlertAction::Resolve), &team, t(9))
         else {
             panic!("expected update")
         };
         assert_eq!(done.status, IncidentStatus::Resolved);
         assert_eq!(done.resolved_at, Some(t(9)));
         assert_eq!(logs[0].message, "Resolved by alertmanager");
-        assert_eq!(
-            apply_alert(None, &alert(AlertAction::Resolve), &team, t(9)),
-            AlertOutcome::Ignored
-        );
-        assert_eq!(
-            apply_alert(Some(&done), &alert(AlertAction::Resolve), &team, t(10)),
-            AlertOutcome::Ignored
-        );
+        assert_eq!(apply_alert(None, &alert(AlertAction::Resolve), &team, t(9)), AlertOutcome::Ignored);
+        assert_eq!(apply_alert(Some(&done), &alert(AlertAction::Resolve), &team, t(10)), AlertOutcome::Ignored);
     }
 
     #[test]
@@ -230,12 +195,7 @@ mod tests {
         let team = team();
         let mut inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team, t(0)));
         inc.resolve(t(1), "alex").unwrap();
-        let fresh = created(apply_alert(
-            Some(&inc),
-            &alert(AlertAction::Trigger),
-            &team,
-            t(2),
-        ));
+        let fresh = created(apply_alert(Some(&inc), &alert(AlertAction::Trigger), &team, t(2)));
         assert_eq!(fresh.created_at, t(2));
         assert_eq!(fresh.alert_count, 1);
     }

@@ -5,10 +5,7 @@ use crate::incident::IncidentStatus;
 pub enum CoreError {
     /// The action does not apply to an incident in this status.
     #[error("incident is {status}; cannot {action}")]
-    InvalidTransition {
-        status: IncidentStatus,
-        action: &'static str,
-    },
+    InvalidTransition { status: IncidentStatus, action: &'static str },
     /// Escalation asked for, but the policy has no further level and no repeats left.
     #[error("already at the last escalation level and no repeats left")]
     NoFurtherLevel,
@@ -17,11 +14,7 @@ pub enum CoreError {
     UnknownPolicy(String),
     /// A label that names no severity or urgency.
     #[error("unknown {what} `{value}` (expected {expected})")]
-    UnknownLabel {
-        what: &'static str,
-        value: String,
-        expected: &'static str,
-    },
+    UnknownLabel { what: &'static str, value: String, expected: &'static str },
 }
 
 /// A team file problem, located at a 1-based line (and column) of the file.
@@ -40,11 +33,7 @@ impl ConfigError {
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let column = offset - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        Self {
-            line,
-            column,
-            message: message.into(),
-        }
+        Self { line, column, message: message.into() }
     }
 }
 

@@ -98,25 +98,16 @@ mod tests {
     #[test]
     fn levels_are_one_based() {
         let p = policy(2, 0);
-        assert_eq!(
-            p.level(1).unwrap().targets,
-            vec![Target::Person("p0".into())]
-        );
+        assert_eq!(p.level(1).unwrap().targets, vec![Target::Person("p0".into())]);
         assert!(p.level(0).is_none());
         assert!(p.level(3).is_none());
     }
 
     #[test]
     fn parses_targets() {
-        assert_eq!(
-            Target::parse("rotation:primary"),
-            Target::Rotation("primary".into())
-        );
+        assert_eq!(Target::parse("rotation:primary"), Target::Rotation("primary".into()));
         assert_eq!(Target::parse("person:sam"), Target::Person("sam".into()));
         assert_eq!(Target::parse("sam"), Target::Person("sam".into()));
-        assert_eq!(
-            Target::parse("rotation:primary").to_string(),
-            "rotation:primary"
-        );
+        assert_eq!(Target::parse("rotation:primary").to_string(), "rotation:primary");
     }
 }

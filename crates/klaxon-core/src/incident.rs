@@ -161,18 +161,8 @@ pub struct LogEntry {
 
 impl LogEntry {
     /// A timeline entry.
-    pub fn new(
-        at: DateTime<Utc>,
-        kind: LogKind,
-        message: impl Into<String>,
-        actor: Option<&str>,
-    ) -> Self {
-        Self {
-            at,
-            kind,
-            message: message.into(),
-            actor: actor.map(str::to_owned),
-        }
+    pub fn new(at: DateTime<Utc>, kind: LogKind, message: impl Into<String>, actor: Option<&str>) -> Self {
+        Self { at, kind, message: message.into(), actor: actor.map(str::to_owned) }
     }
 }
 
@@ -180,49 +170,30 @@ impl Incident {
     /// Acknowledges a triggered incident; stops its escalation.
     pub fn acknowledge(&mut self, now: DateTime<Utc>, by: &str) -> Result<LogEntry, CoreError> {
         if self.status != IncidentStatus::Triggered {
-            return Err(CoreError::InvalidTransition {
-                status: self.status,
-                action: "acknowledge",
-            });
+            return Err(CoreError::InvalidTransition { status: self.status, action: "acknowledge" });
         }
         self.status = IncidentStatus::Acknowledged;
         self.acknowledged_at = Some(now);
         self.next_escalation_at = None;
         self.updated_at = now;
-        Ok(LogEntry::new(
-            now,
-            LogKind::Acknowledged,
-            format!("Acknowledged by {by}"),
-            Some(by),
-        ))
+        Ok(LogEntry::new(now, LogKind::Acknowledged, format!("Acknowledged by {by}"), Some(by)))
     }
 
     /// Resolves an open incident.
     pub fn resolve(&mut self, now: DateTime<Utc>, by: &str) -> Result<LogEntry, CoreError> {
         if self.status == IncidentStatus::Resolved {
-            return Err(CoreError::InvalidTransition {
-                status: self.status,
-                action: "resolve",
-            });
+            return Err(CoreError::InvalidTransition { status: self.status, action: "resolve" });
         }
         self.status = IncidentStatus::Resolved;
         self.resolved_at = Some(now);
         self.next_escalation_at = None;
         self.updated_at = now;
-        Ok(LogEntry::new(
-            now,
-            LogKind::Resolved,
-            format!("Resolved by {by}"),
-            Some(by),
-        ))
+        Ok(LogEntry::new(now, LogKind::Resolved, format!("Resolved by {by}"), Some(by)))
     }
 
     /// Sort key for the dashboard: worst severity first, then newest first.
     pub fn dashboard_order(a: &Incident, b: &Incident) -> std::cmp::Ordering {
-        a.severity
-            .cmp(&b.severity)
-            .then(b.created_at.cmp(&a.created_at))
-            .then(b.id.cmp(&a.id))
+        a.severity.cmp(&b.severity).then(b.created_at.cmp(&a.created_at)).then(b.id.cmp(&a.id))
     }
 }
 
@@ -232,9 +203,7 @@ pub(crate) mod tests {
     use chrono::TimeZone;
 
     pub(crate) fn t(secs: i64) -> DateTime<Utc> {
-        Utc.timestamp_opt(1_790_000_000 + secs, 0)
-            .single()
-            .expect("valid time")
+        Utc.timestamp_opt(1_790_000_000 + secs, 0).single().expect("valid time")
     }
 
     pub(crate) fn sample(id: i64) -> Incident {
@@ -283,18 +252,11 @@ pub(crate) mod tests {
         let mut i = sample(1);
         i.acknowledge(t(1), "alex").unwrap();
         let err = i.acknowledge(t(2), "alex").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "incident is acknowledged; cannot acknowledge"
-        );
+        assert_eq!(err.to_string(), "incident is acknowledged; cannot acknowledge");
         i.resolve(t(3), "alex").unwrap();
         assert!(i.resolve(t(4), "alex").is_err());
         assert!(i.acknowledge(t(4), "alex").is_err());
-        assert_eq!(
-            i.resolved_at,
-            Some(t(3)),
-            "failed transitions change nothing"
-        );
+        assert_eq!(i.resolved_at, Some(t(3)), "failed transitions change nothing");
     }
 
     #[test]
@@ -315,17 +277,10 @@ pub(crate) mod tests {
 
     #[test]
     fn labels_round_trip() {
-        for s in [
-            IncidentStatus::Triggered,
-            IncidentStatus::Acknowledged,
-            IncidentStatus::Resolved,
-        ] {
+        for s in [IncidentStatus::Triggered, IncidentStatus::Acknowledged, IncidentStatus::Resolved] {
             assert_eq!(IncidentStatus::parse(s.as_str()), Some(s));
         }
-        assert_eq!(
-            LogKind::parse("alert_repeated"),
-            Some(LogKind::AlertRepeated)
-        );
+        assert_eq!(LogKind::parse("alert_repeated"), Some(LogKind::AlertRepeated));
         assert_eq!(LogKind::parse("nope"), None);
     }
 }

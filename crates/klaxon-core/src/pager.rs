@@ -13,10 +13,7 @@ pub struct PageKey {
 /// The caller drops keys it has already paged.
 pub fn page_for(incident: &Incident, me: &str) -> Option<PageKey> {
     (incident.status == IncidentStatus::Triggered && incident.assignees.iter().any(|a| a == me))
-        .then_some(PageKey {
-            incident: incident.id,
-            trigger_seq: incident.trigger_seq,
-        })
+        .then_some(PageKey { incident: incident.id, trigger_seq: incident.trigger_seq })
 }
 
 #[cfg(test)]
@@ -27,13 +24,7 @@ mod tests {
     #[test]
     fn pages_triggered_incidents_assigned_to_me() {
         let i = sample(7);
-        assert_eq!(
-            page_for(&i, "alex"),
-            Some(PageKey {
-                incident: IncidentId(7),
-                trigger_seq: 1
-            })
-        );
+        assert_eq!(page_for(&i, "alex"), Some(PageKey { incident: IncidentId(7), trigger_seq: 1 }));
         assert_eq!(page_for(&i, "sam"), None, "not assigned to sam");
     }
 

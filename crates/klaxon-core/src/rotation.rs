@@ -18,17 +18,13 @@ pub struct Rotation {
 impl Rotation {
     /// Index of the shift containing `t` (negative before `start`).
     fn shift_index(&self, t: DateTime<Utc>) -> i64 {
-        let len = i64::try_from(self.shift_length.as_secs())
-            .unwrap_or(i64::MAX)
-            .max(1);
+        let len = i64::try_from(self.shift_length.as_secs()).unwrap_or(i64::MAX).max(1);
         (t - self.start).num_seconds().div_euclid(len)
     }
 
     /// Who is on call at `t`, and until when.
     pub fn on_call_at(&self, t: DateTime<Utc>) -> Option<(&str, DateTime<Utc>)> {
-        let n = i64::try_from(self.participants.len())
-            .ok()
-            .filter(|n| *n > 0)?;
+        let n = i64::try_from(self.participants.len()).ok().filter(|n| *n > 0)?;
         let idx = self.shift_index(t);
         let who = &self.participants[usize::try_from(idx.rem_euclid(n)).ok()?];
         let len = chrono::Duration::from_std(self.shift_length).ok()?;

@@ -36,12 +36,7 @@ pub enum Urgency {
 
 impl Severity {
     /// All severities, worst first.
-    pub const ALL: [Severity; 4] = [
-        Severity::Sev1,
-        Severity::Sev2,
-        Severity::Sev3,
-        Severity::Sev4,
-    ];
+    pub const ALL: [Severity; 4] = [Severity::Sev1, Severity::Sev2, Severity::Sev3, Severity::Sev4];
 
     /// The canonical label (`sev1` .. `sev4`).
     pub fn as_str(self) -> &'static str {
@@ -55,19 +50,17 @@ impl Severity {
 
     /// Maps any accepted label (see the module table) to a severity.
     pub fn from_label(label: &str) -> Result<Self, CoreError> {
-        let key: String = label
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '_'))
-            .flat_map(char::to_lowercase)
-            .collect();
+        let key: String =
+            label.chars().filter(|c| !matches!(c, ' ' | '-' | '_')).flat_map(char::to_lowercase).collect();
         let sev = match key.as_str() {
-            "sev1" | "1" | "p1" | "s0" | "critical" | "crit" | "fatal" | "emergency"
-            | "disaster" => Severity::Sev1,
+            "sev1" | "1" | "p1" | "s0" | "critical" | "crit" | "fatal" | "emergency" | "disaster" => Severity::Sev1,
             "sev2" | "2" | "p2" | "s1" | "high" | "error" | "err" | "major" => Severity::Sev2,
-            "sev3" | "3" | "p3" | "s2" | "warning" | "warn" | "medium" | "moderate" | "minor"
-            | "average" => Severity::Sev3,
-            "sev4" | "4" | "p4" | "s3" | "info" | "informational" | "low" | "notice" | "debug"
-            | "none" => Severity::Sev4,
+            "sev3" | "3" | "p3" | "s2" | "warning" | "warn" | "medium" | "moderate" | "minor" | "average" => {
+                Severity::Sev3
+            }
+            "sev4" | "4" | "p4" | "s3" | "info" | "informational" | "low" | "notice" | "debug" | "none" => {
+                Severity::Sev4
+            }
             _ => {
                 return Err(CoreError::UnknownLabel {
                     what: "severity",
@@ -102,11 +95,7 @@ impl Urgency {
         match label.trim().to_ascii_lowercase().as_str() {
             "high" | "urgent" => Ok(Urgency::High),
             "low" | "normal" => Ok(Urgency::Low),
-            _ => Err(CoreError::UnknownLabel {
-                what: "urgency",
-                value: label.to_owned(),
-                expected: "high or low",
-            }),
+            _ => Err(CoreError::UnknownLabel { what: "urgency", value: label.to_owned(), expected: "high or low" }),
         }
     }
 }
@@ -176,12 +165,7 @@ mod tests {
 
     #[test]
     fn sev1_sorts_first_and_pages_loudly() {
-        let mut v = vec![
-            Severity::Sev3,
-            Severity::Sev1,
-            Severity::Sev4,
-            Severity::Sev2,
-        ];
+        let mut v = vec![Severity::Sev3, Severity::Sev1, Severity::Sev4, Severity::Sev2];
         v.sort();
         assert_eq!(v, Severity::ALL);
         assert_eq!(Severity::Sev1.default_urgency(), Urgency::High);

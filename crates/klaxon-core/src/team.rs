@@ -1,9 +1,6 @@
 //! The team: people, rotations and escalation policies, and what follows from them at a moment.
 
-use crate::{
-    CoreError, EscalationPolicy, Incident, IncidentStatus, LogEntry, LogKind, Person, Rotation,
-    Target,
-};
+use crate::{CoreError, EscalationPolicy, Incident, IncidentStatus, LogEntry, LogKind, Person, Rotation, Target};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -55,8 +52,7 @@ impl Team {
     }
 
     fn display_name(&self, id: &str) -> String {
-        self.person(id)
-            .map_or_else(|| id.to_owned(), |p| p.name.clone())
+        self.person(id).map_or_else(|| id.to_owned(), |p| p.name.clone())
     }
 
     /// The person ids that `targets` reach at `t`, without repeats.
@@ -65,12 +61,9 @@ impl Team {
         for target in targets {
             let id = match target {
                 Target::Person(id) => Some(id.as_str()),
-                Target::Rotation(r) => self
-                    .rotations
-                    .iter()
-                    .find(|x| &x.id == r)
-                    .and_then(|x| x.on_call_at(t))
-                    .map(|(who, _)| who),
+                Target::Rotation(r) => {
+                    self.rotations.iter().find(|x| &x.id == r).and_then(|x| x.on_call_at(t)).map(|(who, _)| who)
+                }
             };
             if let Some(id) = id.filter(|id| !out.iter().any(|o| o == id)) {
                 out.push(id.to_owned());
@@ -80,33 +73,20 @@ impl Team {
     }
 
     fn policy_of(&self, incident: &Incident) -> Result<&EscalationPolicy, CoreError> {
-        let id = incident
-            .escalation_policy
-            .as_deref()
-            .unwrap_or(&self.default_policy);
-        self.policy(id)
-            .ok_or_else(|| CoreError::UnknownPolicy(id.to_owned()))
+        let id = incident.escalation_policy.as_deref().unwrap_or(&self.default_policy);
+        self.policy(id).ok_or_else(|| CoreError::UnknownPolicy(id.to_owned()))
     }
 
     /// Puts `incident` at `(level, pass)` of its policy: assignees, next escalation time.
-    fn place(
-        &self,
-        incident: &mut Incident,
-        level: u32,
-        pass: u32,
-        now: DateTime<Utc>,
-    ) -> Result<(), CoreError> {
+    fn place(&self, incident: &mut Incident, level: u32, pass: u32, now: DateTime<Utc>) -> Result<(), CoreError> {
         let policy = self.policy_of(incident)?;
         let step = policy.level(level).ok_or(CoreError::NoFurtherLevel)?;
         let has_next = policy.next_step(level, pass).is_some();
         incident.escalation_level = level;
         incident.escalation_pass = pass;
         incident.assignees = self.resolve_targets(&step.targets, now);
-        incident.next_escalation_at = if has_next {
-            chrono::Duration::from_std(step.delay).ok().map(|d| now + d)
-        } else {
-            None
-        };
+        incident.next_escalation_at =
+            if has_next { chrono::Duration::from_std(step.delay).ok().map(|d| now + d) } else { None };
         Ok(())
     }
 
@@ -130,30 +110,18 @@ impl Team {
         by: Option<&str>,
     ) -> Result<LogEntry, CoreError> {
         if incident.status == IncidentStatus::Resolved {
-            return Err(CoreError::InvalidTransition {
-                status: incident.status,
-                action: "escalate",
-            });
+            return Err(CoreError::InvalidTransition { status: incident.status, action: "escalate" });
         }
         let policy = self.policy_of(incident)?;
-        let (level, pass) = policy
-            .next_step(incident.escalation_level, incident.escalation_pass)
-            .ok_or(CoreError::NoFurtherLevel)?;
+        let (level, pass) =
+            policy.next_step(incident.escalation_level, incident.escalation_pass).ok_or(CoreError::NoFurtherLevel)?;
         self.place(incident, level, pass, now)?;
         incident.status = IncidentStatus::Triggered;
         incident.acknowledged_at = None;
         incident.trigger_seq += 1;
         incident.updated_at = now;
-        let names: Vec<String> = incident
-            .assignees
-            .iter()
-            .map(|id| self.display_name(id))
-            .collect();
-        let who = if names.is_empty() {
-            "nobody on call".to_owned()
-        } else {
-            names.join(", ")
-        };
+        let names: Vec<String> = incident.assignees.iter().map(|id| self.display_name(id)).collect();
+        let who = if names.is_empty() { "nobody on call".to_owned() } else { names.join(", ") };
         let why = match by {
             Some(p) => format!("by {}", self.display_name(p)),
             None => "after its delay passed unacknowledged".to_owned(),
@@ -178,11 +146,7 @@ impl Team {
                         Target::Rotation(r) => {
                             let rot = self.rotations.iter().find(|x| &x.id == r);
                             let now_on = rot.and_then(|x| x.on_call_at(now));
-                            (
-                                now_on.map(|(w, _)| w),
-                                rot.map(|x| x.name.clone()),
-                                now_on.map(|(_, u)| u),
-                            )
+                            (now_on.map(|(w, _)| w), rot.map(|x| x.name.clone()), now_on.map(|(_, u)| u))
                         }
                     };
                     if let Some(id) = person {
@@ -198,9 +162,7 @@ impl Team {
                 }
             }
         }
-        let me_on_call = entries
-            .iter()
-            .any(|e| e.level == 1 && e.person_id == self.me);
+        let me_on_call = entries.iter().any(|e| e.level == 1 && e.person_id == self.me);
         let me = self.person(&self.me).cloned().unwrap_or_else(|| Person {
             id: self.me.clone(),
             name: self.me.clone(),
@@ -208,11 +170,7 @@ impl Team {
             phone: None,
             chat: None,
         });
-        OnCallStatus {
-            me,
-            me_on_call,
-            entries,
-        }
+        OnCallStatus { me, me_on_call, entries }
     }
 }
 
@@ -224,13 +182,7 @@ pub(crate) mod tests {
     use std::time::Duration;
 
     fn person(id: &str) -> Person {
-        Person {
-            id: id.into(),
-            name: id.to_uppercase(),
-            email: None,
-            phone: None,
-            chat: None,
-        }
+        Person { id: id.into(), name: id.to_uppercase(), email: None, phone: None, chat: None }
     }
 
     pub(crate) fn team() -> Team {
@@ -252,10 +204,7 @@ pub(crate) mod tests {
                         delay: Duration::from_secs(300),
                         targets: vec![Target::Rotation("primary".into())],
                     },
-                    EscalationLevel {
-                        delay: Duration::from_secs(600),
-                        targets: vec![Target::Person("sam".into())],
-                    },
+                    EscalationLevel { delay: Duration::from_secs(600), targets: vec![Target::Person("sam".into())] },
                 ],
                 repeat: 1,
             }],
@@ -290,18 +239,11 @@ pub(crate) mod tests {
         assert_eq!(log.kind, LogKind::Escalated);
         assert!(log.message.contains("level 2 (SAM)"), "{}", log.message);
         team.escalate(&mut i, t(900), None).unwrap();
-        assert_eq!(
-            (i.escalation_level, i.escalation_pass),
-            (1, 1),
-            "repeats from level 1"
-        );
+        assert_eq!((i.escalation_level, i.escalation_pass), (1, 1), "repeats from level 1");
         team.escalate(&mut i, t(1200), Some("alex")).unwrap();
         assert_eq!((i.escalation_level, i.escalation_pass), (2, 1));
         assert_eq!(i.next_escalation_at, None, "last step: no timer");
-        assert_eq!(
-            team.escalate(&mut i, t(2000), None),
-            Err(CoreError::NoFurtherLevel)
-        );
+        assert_eq!(team.escalate(&mut i, t(2000), None), Err(CoreError::NoFurtherLevel));
     }
 
     #[test]
@@ -314,10 +256,7 @@ pub(crate) mod tests {
         assert_eq!(i.status, IncidentStatus::Triggered);
         assert_eq!(i.acknowledged_at, None);
         i.resolve(t(7), "sam").unwrap();
-        assert!(matches!(
-            team.escalate(&mut i, t(8), None),
-            Err(CoreError::InvalidTransition { .. })
-        ));
+        assert!(matches!(team.escalate(&mut i, t(8), None), Err(CoreError::InvalidTransition { .. })));
     }
 
     #[test]
@@ -325,10 +264,7 @@ pub(crate) mod tests {
         let team = team();
         let mut i = sample(1);
         i.escalation_policy = Some("nope".into());
-        assert_eq!(
-            team.escalate(&mut i, t(1), None),
-            Err(CoreError::UnknownPolicy("nope".into()))
-        );
+        assert_eq!(team.escalate(&mut i, t(1), None), Err(CoreError::UnknownPolicy("nope".into())));
     }
 
     #[test]

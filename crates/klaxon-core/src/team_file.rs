@@ -2,9 +2,7 @@
 //! Parsing is pure; errors carry the 1-based line they refer to.
 
 use crate::duration;
-use crate::{
-    ConfigError, EscalationLevel, EscalationPolicy, Person, Rotation, Secret, Target, Team,
-};
+use crate::{ConfigError, EscalationLevel, EscalationPolicy, Person, Rotation, Secret, Target, Team};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -125,20 +123,11 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn err<T>(
-        &self,
-        span: std::ops::Range<usize>,
-        message: impl Into<String>,
-    ) -> Result<T, ConfigError> {
+    fn err<T>(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Result<T, ConfigError> {
         Err(ConfigError::at(self.text, span.start, message))
     }
 
-    fn unique<'s>(
-        &self,
-        seen: &mut HashSet<&'s str>,
-        id: &'s Spanned<String>,
-        what: &str,
-    ) -> Result<(), ConfigError> {
+    fn unique<'s>(&self, seen: &mut HashSet<&'s str>, id: &'s Spanned<String>, what: &str) -> Result<(), ConfigError> {
         if id.get_ref().is_empty() {
             return self.err(id.span(), format!("{what} id must not be empty"));
         }
@@ -154,13 +143,8 @@ impl Validator<'_> {
             self.unique(&mut person_ids, &p.id, "person")?;
         }
         if !person_ids.contains(raw.me.get_ref().as_str()) {
-            return self.err(
-                raw.me.span(),
-                format!(
-                    "`me` is `{}`, but no [[people]] entry has that id",
-                    raw.me.get_ref()
-                ),
-            );
+            return self
+                .err(raw.me.span(), format!("`me` is `{}`, but no [[people]] entry has that id", raw.me.get_ref()));
         }
         let people = raw
             .people
@@ -200,10 +184,7 @@ impl Validator<'_> {
         }
         let default_policy = match &raw.default_escalation_policy {
             Some(id) if !policies.iter().any(|p| &p.id == id.get_ref()) => {
-                return self.err(
-                    id.span(),
-                    format!("unknown escalation policy `{}`", id.get_ref()),
-                );
+                return self.err(id.span(), format!("unknown escalation policy `{}`", id.get_ref()));
             }
             Some(id) => id.get_ref().clone(),
             None => policies[0].id.clone(),
@@ -213,15 +194,10 @@ impl Validator<'_> {
             Some(l) => l.get_ref().parse().or_else(|e| {
                 self.err(
                     l.span(),
-                    format!(
-                        "invalid listen address `{}`: {e} (expected e.g. \"{DEFAULT_LISTEN}\")",
-                        l.get_ref()
-                    ),
+                    format!("invalid listen address `{}`: {e} (expected e.g. \"{DEFAULT_LISTEN}\")", l.get_ref()),
                 )
             })?,
-            None => DEFAULT_LISTEN
-                .parse()
-                .map_err(|_| ConfigError::at(self.text, 0, "bad default listen address"))?,
+            None => DEFAULT_LISTEN.parse().map_err(|_| ConfigError::at(self.text, 0, "bad default listen address"))?,
         };
         let intake = IntakeSettings {
             enabled: raw.intake.enabled.unwrap_or(true),
@@ -229,13 +205,7 @@ impl Validator<'_> {
             token: raw.intake.token.filter(|t| !t.expose().is_empty()),
             grouping: raw.intake.alertmanager_grouping,
         };
-        let team = Team {
-            me: raw.me.into_inner(),
-            people,
-            rotations,
-            policies,
-            default_policy,
-        };
+        let team = Team { me: raw.me.into_inner(), people, rotations, policies, default_policy };
         Ok(TeamFile { team, intake })
     }
 
@@ -244,41 +214,25 @@ impl Validator<'_> {
             toml::Value::String(s) => s.clone(),
             toml::Value::Datetime(d) => d.to_string(),
             _ => {
-                return self.err(
-                    r.start.span(),
-                    "`start` must be a date-time like 2026-01-05T09:00:00Z",
-                );
+                return self.err(r.start.span(), "`start` must be a date-time like 2026-01-05T09:00:00Z");
             }
         };
-        let start = DateTime::parse_from_rfc3339(&start_text)
-            .map(|d| d.with_timezone(&Utc))
-            .or_else(|e| {
-                self.err(
-                    r.start.span(),
-                    format!(
-                        "invalid `start` `{start_text}`: {e} (expected e.g. 2026-01-05T09:00:00Z)"
-                    ),
-                )
-            })?;
+        let start = DateTime::parse_from_rfc3339(&start_text).map(|d| d.with_timezone(&Utc)).or_else(|e| {
+            self.err(
+                r.start.span(),
+                format!("invalid `start` `{start_text}`: {e} (expected e.g. 2026-01-05T09:00:00Z)"),
+            )
+        })?;
         if r.shift_length.as_secs() < 60 {
             return self.err(r.id.span(), "`shift_length` must be at least a minute");
         }
         if r.participants.get_ref().is_empty() {
-            return self.err(
-                r.participants.span(),
-                format!("rotation `{}` has no participants", r.id.get_ref()),
-            );
+            return self.err(r.participants.span(), format!("rotation `{}` has no participants", r.id.get_ref()));
         }
         for p in r.participants.get_ref() {
             if !people.contains(p.get_ref().as_str()) {
-                return self.err(
-                    p.span(),
-                    format!(
-                        "unknown person `{}` in rotation `{}`",
-                        p.get_ref(),
-                        r.id.get_ref()
-                    ),
-                );
+                return self
+                    .err(p.span(), format!("unknown person `{}` in rotation `{}`", p.get_ref(), r.id.get_ref()));
             }
         }
         Ok(Rotation {
@@ -286,12 +240,7 @@ impl Validator<'_> {
             name: r.name.clone().unwrap_or_else(|| r.id.get_ref().clone()),
             start,
             shift_length: r.shift_length,
-            participants: r
-                .participants
-                .get_ref()
-                .iter()
-                .map(|p| p.get_ref().clone())
-                .collect(),
+            participants: r.participants.get_ref().iter().map(|p| p.get_ref().clone()).collect(),
         })
     }
 
@@ -302,28 +251,20 @@ impl Validator<'_> {
         rotations: &HashSet<&str>,
     ) -> Result<EscalationPolicy, ConfigError> {
         if p.levels.get_ref().is_empty() {
-            return self.err(
-                p.levels.span(),
-                format!("escalation policy `{}` has no levels", p.id.get_ref()),
-            );
+            return self.err(p.levels.span(), format!("escalation policy `{}` has no levels", p.id.get_ref()));
         }
         let mut levels = Vec::new();
         for level in p.levels.get_ref() {
             if level.targets.get_ref().is_empty() {
-                return self.err(
-                    level.targets.span(),
-                    "an escalation level needs at least one target",
-                );
+                return self.err(level.targets.span(), "an escalation level needs at least one target");
             }
             let mut targets = Vec::new();
             for t in level.targets.get_ref() {
                 let target = match t.get_ref().split_once(':') {
                     Some(("person" | "rotation", _)) | None => Target::parse(t.get_ref()),
                     Some((kind, _)) => {
-                        return self.err(
-                            t.span(),
-                            format!("unknown target kind `{kind}` (use person:ID or rotation:ID)"),
-                        );
+                        return self
+                            .err(t.span(), format!("unknown target kind `{kind}` (use person:ID or rotation:ID)"));
                     }
                 };
                 let known = match &target {
@@ -335,10 +276,7 @@ impl Validator<'_> {
                 }
                 targets.push(target);
             }
-            levels.push(EscalationLevel {
-                delay: level.delay,
-                targets,
-            });
+            levels.push(EscalationLevel { delay: level.delay, targets });
         }
         Ok(EscalationPolicy {
             id: p.id.get_ref().clone(),
@@ -408,10 +346,7 @@ alertmanager_grouping = "group"
         assert!(f.intake.enabled);
         assert_eq!(f.intake.token, None);
         assert_eq!(f.team.policies.len(), 1, "a default policy pages me");
-        assert_eq!(
-            f.team.policies[0].levels[0].targets,
-            vec![Target::Person("me".into())]
-        );
+        assert_eq!(f.team.policies[0].levels[0].targets, vec![Target::Person("me".into())]);
     }
 
     fn err(text: &str) -> String {
@@ -426,17 +361,11 @@ alertmanager_grouping = "group"
         );
         let bad_target = GOOD.replace("person:sam", "person:nobody");
         let line = GOOD.lines().position(|l| l.contains("person:sam")).unwrap() + 1;
-        assert_eq!(
-            err(&bad_target),
-            format!("{line}: unknown target `person:nobody`")
-        );
+        assert_eq!(err(&bad_target), format!("{line}: unknown target `person:nobody`"));
         let bad_delay = GOOD.replace("\"10m\"", "\"ten minutes\"");
         let line = GOOD.lines().position(|l| l.contains("\"10m\"")).unwrap() + 1;
         let e = err(&bad_delay);
-        assert!(
-            e.starts_with(&format!("{line}: invalid duration `ten minutes`")),
-            "{e}"
-        );
+        assert!(e.starts_with(&format!("{line}: invalid duration `ten minutes`")), "{e}");
         let bad_listen = GOOD.replace("127.0.0.1:19797", "localhost");
         let line = GOOD.lines().position(|l| l.contains("listen")).unwrap() + 1;
         assert!(err(&bad_listen).starts_with(&format!("{line}: invalid listen address")));

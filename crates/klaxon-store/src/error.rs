@@ -1,0 +1,26 @@
+use klaxon_core::{CoreError, IncidentId};
+use std::path::PathBuf;
+
+/// Everything the store can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file was written by a newer Klaxon; it is left untouched.
+    #[error(
+        "{path} was written by a newer Klaxon (schema version {found}; this build knows up to {supported}). \
+         Upgrade Klaxon, or point --data-dir elsewhere. The file was left untouched."
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    /// No incident with that id.
+    #[error("incident {0} not found")]
+    NotFound(IncidentId),
+    /// The domain refused the change (e.g. acknowledging a resolved incident).
+    #[error(transparent)]
+    Rejected(#[from] CoreError),
+    /// A row that does not decode (hand-edited or corrupted file).
+    #[error("corrupt row in the cache: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("schema migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}

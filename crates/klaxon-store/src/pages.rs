@@ -1,0 +1,49 @@
+//! Pages already delivered, so that no trigger is paged twice, also across restarts.
+
+use crate::rows::{self, ms, select_incidents};
+use crate::{Store, StoreError, incidents::append_log};
+use klaxon_core::pager::PageKey;
+use klaxon_core::{Incident, LogEntry};
+
+impl Store {
+    /// Triggered incidents whose current trigger has not been paged yet.
+    pub async fn unpaged_triggers(&self) -> Result<Vec<Incident>, StoreError> {
+        let sql = select_incidents!(
+            "WHERE status = 'triggered' AND NOT EXISTS (SELECT 1 FROM notified_pages n ",
+            "WHERE n.incident_id = incidents.id AND n.trigger_seq = incidents.trigger_seq)"
+        );
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        rows.iter().map(rows::incident).collect()
+    }
+
+    /// Records that `key` was paged, with a timeline entry, atomically. Returns false if it already was.
+    pub async fn record_page(&self, key: PageKey, log: &LogEntry) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let inserted = sqlx::query(
+            "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at) VALUES (?, ?, ?)",
+        )
+        .bind(key.incident.0)
+        .bind(i64::from(key.trigger_seq))
+        .bind(ms(log.at))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted {
+            append_log(&mut tx, key.incident, std::slice::from_ref(log)).await?;
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    /// Whether `key` was paged already.
+    pub async fn was_paged(&self, key: PageKey) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM notified_pages WHERE incident_id = ? AND trigger_seq = ?")
+                .bind(key.incident.0)
+                .bind(i64::from(key.trigger_seq))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+}

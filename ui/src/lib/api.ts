@@ -1,0 +1,73 @@
+// Typed wrappers around the Tauri IPC. This is the only module that calls
+// `invoke` or `listen`; names and argument shapes mirror the Rust commands.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  Incident,
+  IncidentDetail,
+  IncidentId,
+  IpcError,
+  IpcErrorCode,
+  OnCallStatus,
+} from './bindings';
+
+export const INCIDENTS_CHANGED_EVENT = 'klaxon://incidents-changed';
+export const PAGE_EVENT = 'klaxon://page';
+
+export function listIncidents(all: boolean): Promise<Incident[]> {
+  return invoke<Incident[]>('list_incidents', { all });
+}
+
+export function getIncident(id: IncidentId): Promise<IncidentDetail> {
+  return invoke<IncidentDetail>('get_incident', { id });
+}
+
+export function acknowledgeIncident(id: IncidentId): Promise<Incident> {
+  return invoke<Incident>('acknowledge_incident', { id });
+}
+
+export function escalateIncident(id: IncidentId): Promise<Incident> {
+  return invoke<Incident>('escalate_incident', { id });
+}
+
+export function resolveIncident(id: IncidentId): Promise<Incident> {
+  return invoke<Incident>('resolve_incident', { id });
+}
+
+export function onCallStatus(): Promise<OnCallStatus> {
+  return invoke<OnCallStatus>('on_call_status');
+}
+
+export function uiReady(): Promise<null> {
+  return invoke<null>('ui_ready');
+}
+
+export function onIncidentsChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen<unknown>(INCIDENTS_CHANGED_EVENT, () => handler());
+}
+
+export function onPage(handler: (incident: Incident) => void): Promise<UnlistenFn> {
+  return listen<Incident>(PAGE_EVENT, (event) => handler(event.payload));
+}
+
+const CODES: readonly IpcErrorCode[] = [
+  'not_found',
+  'invalid_state',
+  'invalid_input',
+  'storage',
+  'config',
+  'internal',
+];
+
+/** Normalise whatever a rejected invoke produced into an `IpcError`. */
+export function toIpcError(err: unknown): IpcError {
+  if (err && typeof err === 'object') {
+    const e = err as { code?: unknown; message?: unknown };
+    if (typeof e.message === 'string') {
+      const code = CODES.includes(e.code as IpcErrorCode) ? (e.code as IpcErrorCode) : 'internal';
+      return { code, message: e.message };
+    }
+  }
+  if (typeof err === 'string') return { code: 'internal', message: err };
+  return { code: 'internal', message: String(err) };
+}

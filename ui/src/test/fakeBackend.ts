@@ -1,0 +1,129 @@
+// A small stateful stand-in for the Rust commands, wired through mockIPC.
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { InvokeArgs } from '@tauri-apps/api/core';
+import type {
+  Incident,
+  IncidentDetail,
+  IpcError,
+  LogEntry,
+  OnCallStatus,
+} from '../lib/bindings';
+
+export function makeIncident(id: number, overrides: Partial<Incident> = {}): Incident {
+  return {
+    id,
+    account: 'prod',
+    provider_ref: `PD-${id}`,
+    web_url: null,
+    title: `Incident ${id}`,
+    service: 'api',
+    severity: 'sev2',
+    urgency: 'high',
+    status: 'triggered',
+    assignees: ['alice'],
+    escalation_level: 1,
+    escalation_pass: 0,
+    escalation_policy: 'default',
+    next_escalation_at: null,
+    created_at: '2024-05-01T03:00:00Z',
+    acknowledged_at: null,
+    resolved_at: null,
+    updated_at: '2024-05-01T03:00:00Z',
+    dedup_key: null,
+    details: { text: null, labels: {} },
+    trigger_seq: 1,
+    alert_count: 1,
+    ...overrides,
+  };
+}
+
+export const defaultStatus: OnCallStatus = {
+  me: { id: 'alice', name: 'Alice', email: null, phone: null, chat: null },
+  me_on_call: true,
+  entries: [
+    { policy: 'default', level: 1, person_id: 'alice', person_name: 'Alice', rotation: 'primary', until: null },
+  ],
+};
+
+export type Call = { cmd: string; args: InvokeArgs | undefined };
+
+export interface FakeBackend {
+  incidents: Incident[];
+  logs: Map<number, LogEntry[]>;
+  status: OnCallStatus;
+  calls: Call[];
+  /** Make the next call of `cmd` reject with this error. */
+  failNext: Map<string, IpcError>;
+  callsOf(cmd: string): Call[];
+}
+
+const T = '2024-05-01T03:05:00Z';
+
+export function installFakeBackend(initial: Incident[], status: OnCallStatus = defaultStatus): FakeBackend {
+  const fake: FakeBackend = {
+    incidents: initial.map((i) => structuredClone(i)),
+    logs: new Map(initial.map((i) => [i.id, [{ at: i.created_at, kind: 'triggered', message: 'Triggered', actor: null }]])),
+    status,
+    calls: [],
+    failNext: new Map(),
+    callsOf: (cmd) => fake.calls.filter((c) => c.cmd === cmd),
+  };
+
+  const find = (args: InvokeArgs | undefined): Incident => {
+    const id = (args as { id: number }).id;
+    const inc = fake.incidents.find((i) => i.id === id);
+    if (!inc) throw { code: 'not_found', message: `incident ${id} not found` } satisfies IpcError;
+    return inc;
+  };
+  const log = (inc: Incident, kind: LogEntry['kind'], message: string) =>
+    fake.logs.get(inc.id)?.push({ at: T, kind, message, actor: 'alice' });
+
+  mockIPC(
+    (cmd, args) => {
+      fake.calls.push({ cmd, args });
+      const failure = fake.failNext.get(cmd);
+      if (failure) {
+        fake.failNext.delete(cmd);
+        throw failure;
+      }
+      switch (cmd) {
+        case 'list_incidents': {
+          const all = (args as { all: boolean }).all;
+          return fake.incidents.filter((i) => all || i.status !== 'resolved');
+        }
+        case 'get_incident': {
+          const inc = find(args);
+          return { incident: inc, log: fake.logs.get(inc.id) ?? [] } satisfies IncidentDetail;
+        }
+        case 'acknowledge_incident': {
+          const inc = find(args);
+          inc.status = 'acknowledged';
+          inc.acknowledged_at = T;
+          log(inc, 'acknowledged', 'Acknowledged');
+          return inc;
+        }
+        case 'escalate_incident': {
+          const inc = find(args);
+          inc.escalation_level += 1;
+          log(inc, 'escalated', `Escalated to level ${inc.escalation_level}`);
+          return inc;
+        }
+        case 'resolve_incident': {
+          const inc = find(args);
+          inc.status = 'resolved';
+          inc.resolved_at = T;
+          log(inc, 'resolved', 'Resolved');
+          return inc;
+        }
+        case 'on_call_status':
+          return fake.status;
+        case 'ui_ready':
+          return null;
+        default:
+          throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;
+      }
+    },
+    { shouldMockEvents: true },
+  );
+  return fake;
+}
