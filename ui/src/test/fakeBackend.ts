@@ -78,52 +78,55 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
   const log = (inc: Incident, kind: LogEntry['kind'], message: string) =>
     fake.logs.get(inc.id)?.push({ at: T, kind, message, actor: 'alice' });
 
+  // Values cross IPC as JSON: hand out copies, never the fake's own objects.
   mockIPC(
-    (cmd, args) => {
-      fake.calls.push({ cmd, args });
-      const failure = fake.failNext.get(cmd);
-      if (failure) {
-        fake.failNext.delete(cmd);
-        throw failure;
-      }
-      switch (cmd) {
-        case 'list_incidents': {
-          const all = (args as { all: boolean }).all;
-          return fake.incidents.filter((i) => all || i.status !== 'resolved');
-        }
-        case 'get_incident': {
-          const inc = find(args);
-          return { incident: inc, log: fake.logs.get(inc.id) ?? [] } satisfies IncidentDetail;
-        }
-        case 'acknowledge_incident': {
-          const inc = find(args);
-          inc.status = 'acknowledged';
-          inc.acknowledged_at = T;
-          log(inc, 'acknowledged', 'Acknowledged');
-          return inc;
-        }
-        case 'escalate_incident': {
-          const inc = find(args);
-          inc.escalation_level += 1;
-          log(inc, 'escalated', `Escalated to level ${inc.escalation_level}`);
-          return inc;
-        }
-        case 'resolve_incident': {
-          const inc = find(args);
-          inc.status = 'resolved';
-          inc.resolved_at = T;
-          log(inc, 'resolved', 'Resolved');
-          return inc;
-        }
-        case 'on_call_status':
-          return fake.status;
-        case 'ui_ready':
-          return null;
-        default:
-          throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;
-      }
-    },
+    (cmd, args) => structuredClone(handle(cmd, args)),
     { shouldMockEvents: true },
   );
   return fake;
+
+  function handle(cmd: string, args: InvokeArgs | undefined): unknown {
+    fake.calls.push({ cmd, args });
+    const failure = fake.failNext.get(cmd);
+    if (failure) {
+      fake.failNext.delete(cmd);
+      throw failure;
+    }
+    switch (cmd) {
+      case 'list_incidents': {
+        const all = (args as { all: boolean }).all;
+        return fake.incidents.filter((i) => all || i.status !== 'resolved');
+      }
+      case 'get_incident': {
+        const inc = find(args);
+        return { incident: inc, log: fake.logs.get(inc.id) ?? [] } satisfies IncidentDetail;
+      }
+      case 'acknowledge_incident': {
+        const inc = find(args);
+        inc.status = 'acknowledged';
+        inc.acknowledged_at = T;
+        log(inc, 'acknowledged', 'Acknowledged');
+        return inc;
+      }
+      case 'escalate_incident': {
+        const inc = find(args);
+        inc.escalation_level += 1;
+        log(inc, 'escalated', `Escalated to level ${inc.escalation_level}`);
+        return inc;
+      }
+      case 'resolve_incident': {
+        const inc = find(args);
+        inc.status = 'resolved';
+        inc.resolved_at = T;
+        log(inc, 'resolved', 'Resolved');
+        return inc;
+      }
+      case 'on_call_status':
+        return fake.status;
+      case 'ui_ready':
+        return null;
+      default:
+        throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import '@testing-library/jest-dom/vitest';
-import '@testing-library/svelte/vitest'; // unmounts rendered components after each test
 import { afterEach } from 'vitest';
+import { cleanup } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
 
-// happy-dom has crypto.getRandomValues, which the Tauri mocks use for callback ids.
 afterEach(() => {
+  cleanup(); // unmount first: App unlistens its Tauri events on destroy
   clearMocks();
 });

@@ -1,0 +1,193 @@
+//! `POST /v1/alertmanager`: Prometheus Alertmanager's webhook payload (version "4").
+//!
+//! One incident per alert fingerprint (or per group with `alertmanager_grouping = "group"`).
+//! Severity from the `severity` label (unknown or missing → sev3), title from the `summary`
+//! annotation or the `alertname` label, service from the `service` or `job` label,
+//! `"status": "resolved"` resolves.
+
+use super::reject::{Reject, decode};
+use klaxon_core::team_file::Grouping;
+use klaxon_core::{Alert, AlertAction, Details, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Severity for alerts whose `severity` label is missing or unknown.
+pub const FALLBACK_SEVERITY: Severity = Severity::Sev3;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Webhook {
+    version: String,
+    group_key: String,
+    status: Status,
+    #[serde(default)]
+    group_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    common_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    common_annotations: BTreeMap<String, String>,
+    #[serde(rename = "externalURL", default)]
+    external_url: Option<String>,
+    alerts: Vec<AmAlert>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    Firing,
+    Resolved,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AmAlert {
+    status: Status,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    annotations: BTreeMap<String, String>,
+    #[serde(rename = "generatorURL", default)]
+    generator_url: Option<String>,
+    fingerprint: String,
+}
+
+fn severity(labels: &BTreeMap<String, String>) -> Severity {
+    labels.get("severity").and_then(|s| Severity::from_label(s).ok()).unwrap_or(FALLBACK_SEVERITY)
+}
+
+fn service(labels: &BTreeMap<String, String>) -> Option<String> {
+    labels.get("service").or_else(|| labels.get("job")).cloned()
+}
+
+fn action(status: Status) -> AlertAction {
+    match status {
+        Status::Firing => AlertAction::Trigger,
+        Status::Resolved => AlertAction::Resolve,
+    }
+}
+
+fn details(labels: &BTreeMap<String, String>, annotations: &BTreeMap<String, String>) -> Details {
+    let mut all = labels.clone();
+    all.extend(annotations.iter().map(|(k, v)| (format!("annotation.{k}"), v.clone())));
+    let text = annotations.get("description").or_else(|| annotations.get("summary")).cloned();
+    Details { text, labels: all }
+}
+
+fn one(alert: &AmAlert) -> Alert {
+    let title = alert
+        .annotations
+        .get("summary")
+        .or_else(|| alert.labels.get("alertname"))
+        .cloned()
+        .unwrap_or_else(|| "Alertmanager alert".to_owned());
+    Alert {
+        source: "alertmanager".into(),
+        dedup_key: Some(format!("alertmanager:{}", alert.fingerprint)),
+        title,
+        severity: severity(&alert.labels),
+        urgency: None,
+        service: service(&alert.labels),
+        details: details(&alert.labels, &alert.annotations),
+        web_url: alert.generator_url.clone(),
+        action: action(alert.status),
+    }
+}
+
+fn group(w: &Webhook) -> Alert {
+    let firing = w.alerts.iter().filter(|a| a.status == Status::Firing).count();
+    let name = w
+        .common_annotations
+        .get("summary")
+        .or_else(|| w.group_labels.get("alertname"))
+        .or_else(|| w.common_labels.get("alertname"))
+        .cloned()
+        .unwrap_or_else(|| "Alertmanager group".to_owned());
+    let worst = w.alerts.iter().map(|a| severity(&a.labels)).min().unwrap_or(FALLBACK_SEVERITY);
+    let mut d = details(&w.common_labels, &w.common_annotations);
+    d.labels.insert("firing".into(), firing.to_string());
+    Alert {
+        source: "alertmanager".into(),
+        dedup_key: Some(format!("alertmanager-group:{}", w.group_key)),
+        title: format!("{name} ({firing} firing)"),
+        severity: worst,
+        urgency: None,
+        service: service(&w.common_labels),
+        details: d,
+        web_url: w.external_url.clone(),
+        action: action(w.status),
+    }
+}
+
+pub(crate) fn parse(body: &[u8], grouping: Grouping) -> Result<Vec<Alert>, Reject> {
+    let w: Webhook = decode(body)?;
+    if w.version != "4" {
+        return Err(Reject::field("version", format!("unsupported webhook version `{}` (expected \"4\")", w.version)));
+    }
+    if let Some(i) = w.alerts.iter().position(|a| a.fingerprint.trim().is_empty()) {
+        return Err(Reject::field(format!("alerts[{i}].fingerprint"), "must not be empty"));
+    }
+    Ok(match grouping {
+        Grouping::Alert => w.alerts.iter().map(one).collect(),
+        Grouping::Group if w.alerts.is_empty() => Vec::new(),
+        Grouping::Group => vec![group(&w)],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = r#"{
+      "version": "4", "groupKey": "{}:{alertname=\"DiskFull\"}", "status": "firing", "receiver": "klaxon",
+      "groupLabels": {"alertname": "DiskFull"}, "commonLabels": {"alertname": "DiskFull", "job": "node"},
+      "commonAnnotations": {}, "externalURL": "http://am:9093", "truncatedAlerts": 0,
+      "alerts": [
+        {"status": "firing", "labels": {"alertname": "DiskFull", "severity": "critical", "job": "node", "instance": "a"},
+         "annotations": {"summary": "Disk full on a", "description": "99% used"}, "startsAt": "2026-11-21T00:00:00Z",
+         "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "http://prom/graph", "fingerprint": "aaa"},
+        {"status": "resolved", "labels": {"alertname": "DiskFull", "severity": "warning", "service": "db", "job": "node"},
+         "annotations": {}, "startsAt": "2026-11-21T00:00:00Z", "endsAt": "2026-11-21T00:05:00Z",
+         "generatorURL": "", "fingerprint": "bbb"}
+      ]}"#;
+
+    #[test]
+    fn one_alert_per_fingerprint() {
+        let alerts = parse(BODY.as_bytes(), Grouping::Alert).unwrap();
+        assert_eq!(alerts.len(), 2);
+        let a = &alerts[0];
+        assert_eq!(a.dedup_key.as_deref(), Some("alertmanager:aaa"));
+        assert_eq!(a.title, "Disk full on a");
+        assert_eq!(a.severity, Severity::Sev1);
+        assert_eq!(a.service.as_deref(), Some("node"));
+        assert_eq!(a.details.text.as_deref(), Some("99% used"));
+        assert_eq!(a.details.labels["instance"], "a");
+        assert_eq!(a.action, AlertAction::Trigger);
+        let b = &alerts[1];
+        assert_eq!((b.title.as_str(), b.severity, b.action), ("DiskFull", Severity::Sev3, AlertAction::Resolve));
+        assert_eq!(b.service.as_deref(), Some("db"), "service label wins over job");
+    }
+
+    #[test]
+    fn one_alert_per_group() {
+        let alerts = parse(BODY.as_bytes(), Grouping::Group).unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].title, "DiskFull (1 firing)");
+        assert_eq!(alerts[0].severity, Severity::Sev1, "worst of the group");
+        assert!(alerts[0].dedup_key.as_deref().unwrap().starts_with("alertmanager-group:"));
+    }
+
+    #[test]
+    fn rejects_bad_payloads_naming_the_field() {
+        let e =
+            parse(BODY.replace("\"version\": \"4\"", "\"version\": \"3\"").as_bytes(), Grouping::Alert).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("version"));
+        let e = parse(br#"{"version":"4","groupKey":"g","status":"firing"}"#, Grouping::Alert).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("alerts"));
+        let e = parse(BODY.replace("\"fingerprint\": \"bbb\"", "\"fingerprint\": 7").as_bytes(), Grouping::Alert)
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("alerts[1].fingerprint"));
+        let e = parse(BODY.replace("\"status\": \"resolved\"", "\"status\": \"gone\"").as_bytes(), Grouping::Alert)
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("alerts[1].status"));
+    }
+}

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { emit } from '@tauri-apps/api/event';
+import App from './App.svelte';
+import { installFakeBackend, makeIncident } from './test/fakeBackend';
+
+const rows = () => screen.queryAllByTestId('incident-row');
+const rowIds = () => rows().map((r) => r.getAttribute('data-incident-id'));
+
+async function renderApp() {
+  const result = render(App);
+  await screen.findAllByTestId('incident-row');
+  return result;
+}
+
+describe('App', () => {
+  it('renders rows in the order received, with title and raw status', async () => {
+    installFakeBackend([
+      makeIncident(7, { title: 'Disk full' }),
+      makeIncident(3, { title: 'API down', status: 'acknowledged' }),
+      makeIncident(9, { title: 'Queue lag' }),
+    ]);
+    await renderApp();
+    expect(rowIds()).toEqual(['7', '3', '9']);
+    expect(within(rows()[1]).getByTestId('incident-title')).toHaveTextContent('API down');
+    expect(within(rows()[1]).getByTestId('incident-status').textContent).toBe('acknowledged');
+    expect(screen.queryByTestId('empty-state')).toBeNull();
+  });
+
+  it('shows a severity badge per row', async () => {
+    installFakeBackend([
+      makeIncident(1, { severity: 'sev1' }),
+      makeIncident(2, { severity: 'sev2' }),
+      makeIncident(3, { severity: 'sev3' }),
+      makeIncident(4, { severity: 'sev4' }),
+    ]);
+    await renderApp();
+    const badges = rows().map((r) => within(r).getByTestId('incident-severity'));
+    expect(badges.map((b) => b.textContent?.trim())).toEqual(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+    badges.forEach((b, i) => expect(b).toHaveClass(`sev-sev${i + 1}`));
+  });
+
+  it('shows the empty state when nothing is open', async () => {
+    installFakeBackend([]);
+    render(App);
+    expect(await screen.findByTestId('empty-state')).toHaveTextContent('All quiet. No open incidents.');
+    expect(rows()).toHaveLength(0);
+    expect(screen.queryByTestId('incident-detail')).toBeNull();
+  });
+
+  it('shows who is on call and whether I am', async () => {
+    const fake = installFakeBackend([]);
+    fake.status = { ...fake.status, me_on_call: false, entries: [{ ...fake.status.entries[0], person_name: 'Bob' }] };
+    render(App);
+    const bar = await screen.findByTestId('oncall-status');
+    await waitFor(() => expect(bar).toHaveTextContent('You are off call'));
+    expect(bar).toHaveTextContent('Bob');
+  });
+
+  it('auto-selects the first incident and loads its detail', async () => {
+    const fake = installFakeBackend([makeIncident(5), makeIncident(6)]);
+    await renderApp();
+    const detail = await screen.findByTestId('incident-detail');
+    expect(detail).toHaveAttribute('data-incident-id', '5');
+    expect(fake.callsOf('get_incident').map((c) => c.args)).toContainEqual({ id: 5 });
+  });
+
+  it('clicking a row loads its detail with the timeline', async () => {
+    const fake = installFakeBackend([
+      makeIncident(1),
+      makeIncident(2, {
+        title: 'Payments failing',
+        details: { text: 'p99 > 2s', labels: { region: 'eu-west-1' } },
+      }),
+    ]);
+    fake.logs.get(2)!.push({ at: '2024-05-01T03:01:00Z', kind: 'notified', message: 'Paged Alice', actor: null });
+    await renderApp();
+    await fireEvent.click(rows()[1]);
+    await waitFor(() => expect(screen.getByTestId('incident-detail')).toHaveAttribute('data-incident-id', '2'));
+    const detail = screen.getByTestId('incident-detail');
+    expect(detail).toHaveTextContent('Payments failing');
+    expect(detail).toHaveTextContent('p99 > 2s');
+    expect(within(detail).getByRole('rowheader', { name: 'region' })).toBeInTheDocument();
+    const entries = within(detail).getAllByTestId('log-entry');
+    expect(entries).toHaveLength(2);
+    expect(entries[1]).toHaveTextContent('Paged Alice');
+    expect(rows()[1]).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('enables only the actions that apply', async () => {
+    installFakeBackend([makeIncident(1, { status: 'acknowledged' })]);
+    await renderApp();
+    await screen.findByTestId('incident-detail');
+    expect(screen.getByTestId('ack-button')).toBeDisabled();
+    expect(screen.getByTestId('escalate-button')).toBeEnabled();
+    expect(screen.getByTestId('resolve-button')).toBeEnabled();
+  });
+
+  it('Acknowledge invokes the command with the id and shows the new state', async () => {
+    const fake = installFakeBackend([makeIncident(1), makeIncident(42)]);
+    await renderApp();
+    await fireEvent.click(rows()[1]);
+    await waitFor(() => expect(screen.getByTestId('incident-detail')).toHaveAttribute('data-incident-id', '42'));
+    const ack = screen.getByTestId('ack-button');
+    expect(ack).toHaveTextContent('Acknowledge');
+    expect(ack).toBeEnabled();
+    await fireEvent.click(ack);
+    await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('acknowledged'));
+    expect(fake.callsOf('acknowledge_incident').map((c) => c.args)).toEqual([{ id: 42 }]);
+    expect(within(rows()[1]).getByTestId('incident-status').textContent).toBe('acknowledged');
+    expect(screen.getByTestId('ack-button')).toBeDisabled();
+    expect(screen.getAllByTestId('log-entry')).toHaveLength(2);
+  });
+
+  it('Resolve keeps the resolved incident in view and shows the empty state', async () => {
+    const fake = installFakeBackend([makeIncident(8)]);
+    await renderApp();
+    await fireEvent.click(await screen.findByTestId('resolve-button'));
+    await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('resolved'));
+    expect(fake.callsOf('resolve_incident').map((c) => c.args)).toEqual([{ id: 8 }]);
+    expect(screen.getByTestId('empty-state')).toBeInTheDocument();
+    expect(screen.getByTestId('escalate-button')).toBeDisabled();
+    expect(screen.getByTestId('resolve-button')).toBeDisabled();
+  });
+
+  it('shows the error message in an alert when a command is rejected', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.failNext.set('escalate_incident', { code: 'invalid_state', message: 'incident 1 is already at the top level' });
+    await renderApp();
+    await fireEvent.click(await screen.findByTestId('escalate-button'));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveAttribute('data-testid', 'error-banner');
+    expect(alert).toHaveTextContent('incident 1 is already at the top level');
+    await fireEvent.click(within(alert).getByRole('button', { name: 'Dismiss error' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('"Show resolved" toggles the all argument', async () => {
+    const fake = installFakeBackend([makeIncident(1), makeIncident(2, { status: 'resolved' })]);
+    await renderApp();
+    expect(fake.callsOf('list_incidents').map((c) => c.args)).toEqual([{ all: false }]);
+    expect(rowIds()).toEqual(['1']);
+    const toggle = screen.getByLabelText('Show resolved');
+    await fireEvent.click(toggle);
+    await waitFor(() => expect(rowIds()).toEqual(['1', '2']));
+    expect(fake.callsOf('list_incidents').at(-1)?.args).toEqual({ all: true });
+    await fireEvent.click(toggle);
+    await waitFor(() => expect(rowIds()).toEqual(['1']));
+    expect(fake.callsOf('list_incidents').at(-1)?.args).toEqual({ all: false });
+  });
+
+  it('invokes ui_ready exactly once, after the list rendered', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    await renderApp();
+    await waitFor(() => expect(fake.callsOf('ui_ready')).toHaveLength(1));
+    await emit('klaxon://incidents-changed');
+    await waitFor(() => expect(fake.callsOf('list_incidents')).toHaveLength(2));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.callsOf('ui_ready')).toHaveLength(1);
+  });
+
+  it('ignores a failing ui_ready', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.failNext.set('ui_ready', { code: 'internal', message: 'benchmark hook broke' });
+    await renderApp();
+    await waitFor(() => expect(fake.callsOf('ui_ready')).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('refetches list, status and detail on klaxon://incidents-changed', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    await renderApp();
+    await screen.findByTestId('incident-detail');
+    const before = { list: fake.callsOf('list_incidents').length, status: fake.callsOf('on_call_status').length, detail: fake.callsOf('get_incident').length };
+
+    fake.incidents.unshift(makeIncident(2, { title: 'New fire', severity: 'sev1' }));
+    fake.logs.set(2, []);
+    fake.incidents[1].status = 'acknowledged';
+    await emit('klaxon://incidents-changed');
+
+    await waitFor(() => expect(rowIds()).toEqual(['2', '1']));
+    expect(fake.callsOf('list_incidents').length).toBe(before.list + 1);
+    expect(fake.callsOf('on_call_status').length).toBe(before.status + 1);
+    await waitFor(() => expect(fake.callsOf('get_incident').length).toBe(before.detail + 1));
+    // The user's selection is kept; its detail reflects the new state.
+    await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('acknowledged'));
+    expect(screen.getByTestId('incident-detail')).toHaveAttribute('data-incident-id', '1');
+  });
+
+  it('selects the paged incident on klaxon://page', async () => {
+    const fake = installFakeBackend([makeIncident(1), makeIncident(2, { title: 'Paged one' })]);
+    await renderApp();
+    await waitFor(() => expect(screen.getByTestId('incident-detail')).toHaveAttribute('data-incident-id', '1'));
+    await emit('klaxon://page', fake.incidents[1]);
+    await waitFor(() => expect(screen.getByTestId('incident-detail')).toHaveAttribute('data-incident-id', '2'));
+    expect(screen.getByTestId('incident-detail')).toHaveTextContent('Paged one');
+  });
+
+  it('shows a list error in the banner', async () => {
+    const fake = installFakeBackend([]);
+    fake.failNext.set('list_incidents', { code: 'storage', message: 'database is locked' });
+    render(App);
+    expect(await screen.findByRole('alert')).toHaveTextContent('database is locked');
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { formatAge, formatTime, humanize, severityLabel } from './format';
+
+const NOW = Date.parse('2024-05-01T03:00:00Z');
+const ago = (secs: number) => new Date(NOW - secs * 1000).toISOString();
+
+describe('formatAge', () => {
+  it.each([
+    [0, 'just now'],
+    [4, 'just now'],
+    [5, '5s ago'],
+    [59, '59s ago'],
+    [60, '1m ago'],
+    [3 * 60 + 59, '3m ago'],
+    [59 * 60 + 59, '59m ago'],
+    [3600, '1h ago'],
+    [23 * 3600 + 3599, '23h ago'],
+    [86400, '1d ago'],
+    [10 * 86400 + 5, '10d ago'],
+  ])('%is old -> %s', (secs, expected) => {
+    expect(formatAge(ago(secs), NOW)).toBe(expected);
+  });
+
+  it('accepts a Date for now and offsets in the timestamp', () => {
+    expect(formatAge('2024-05-01T04:57:00+02:00', new Date(NOW))).toBe('3m ago');
+  });
+
+  it('treats timestamps slightly in the future as just now', () => {
+    expect(formatAge(ago(-30), NOW)).toBe('just now');
+  });
+
+  it('returns empty text for garbage', () => {
+    expect(formatAge('not a time', NOW)).toBe('');
+  });
+});
+
+describe('formatTime', () => {
+  it('formats a timestamp as local wall-clock time', () => {
+    const ts = '2024-05-01T03:04:05Z';
+    const d = new Date(ts);
+    const p = (n: number) => String(n).padStart(2, '0');
+    expect(formatTime(ts)).toBe(
+      `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`,
+    );
+    expect(formatTime(ts)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  });
+
+  it('shows a dash for missing or bad values', () => {
+    expect(formatTime(null)).toBe('—');
+    expect(formatTime(undefined)).toBe('—');
+    expect(formatTime('')).toBe('—');
+    expect(formatTime('nope')).toBe('—');
+  });
+});
+
+describe('labels', () => {
+  it('uppercases severities and humanizes kinds', () => {
+    expect(severityLabel('sev1')).toBe('SEV1');
+    expect(humanize('alert_repeated')).toBe('alert repeated');
+  });
+});
