@@ -166,6 +166,14 @@ impl LogEntry {
     }
 }
 
+/// An incident with its timeline, as the detail view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IncidentDetail {
+    pub incident: Incident,
+    pub log: Vec<LogEntry>,
+}
+
 impl Incident {
     /// Acknowledges a triggered incident; stops its escalation.
     pub fn acknowledge(&mut self, now: DateTime<Utc>, by: &str) -> Result<LogEntry, CoreError> {

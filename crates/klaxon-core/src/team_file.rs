@@ -397,3 +397,16 @@ alertmanager_grouping = "group"
         assert!(e.starts_with("6: invalid `start` `monday`"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    #[test]
+    fn the_shipped_example_parses() {
+        let text = include_str!("../../../examples/klaxon.toml");
+        let f = super::parse(text).unwrap();
+        assert_eq!(f.team.me, "you");
+        assert_eq!(f.team.default_policy, "default");
+        assert!(f.team.on_call_status(chrono::Utc::now()).me_on_call);
+        assert_eq!(f.intake.listen.to_string(), super::DEFAULT_LISTEN);
+    }
+}

@@ -121,30 +121,44 @@ pub(crate) async fn append_log(
 impl Store {
     /// Folds an alert into the local account's incidents, atomically.
     pub async fn ingest_alert(&self, alert: &Alert, team: &Team, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
+        let mut all = self.ingest_alerts(std::slice::from_ref(alert), team, now).await?;
+        all.pop().ok_or_else(|| StoreError::Corrupt("ingest returned nothing".into()))
+    }
+
+    /// Folds alerts into the local account's incidents in one transaction: all or nothing.
+    pub async fn ingest_alerts(
+        &self,
+        alerts: &[Alert],
+        team: &Team,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Ingested>, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existing = match &alert.dedup_key {
-            Some(key) => {
-                let sql = select_incidents!("WHERE account = ? AND dedup_key = ? AND status != 'resolved'");
-                let row = sqlx::query(sql).bind(LOCAL_ACCOUNT).bind(key).fetch_optional(&mut *tx).await?;
-                row.as_ref().map(rows::incident).transpose()?
-            }
-            None => None,
-        };
-        let result = match apply_alert(existing.as_ref(), alert, team, now) {
-            AlertOutcome::Create(incident, log) => {
-                let stored = insert(&mut tx, &incident).await?;
-                append_log(&mut tx, stored.id, &log).await?;
-                Ingested { change: IngestChange::Created, incident: Some(stored) }
-            }
-            AlertOutcome::Update(incident, log) => {
-                write(&mut tx, &incident).await?;
-                append_log(&mut tx, incident.id, &log).await?;
-                Ingested { change: IngestChange::Updated, incident: Some(*incident) }
-            }
-            AlertOutcome::Ignored => Ingested { change: IngestChange::Ignored, incident: None },
-        };
+        let mut results = Vec::with_capacity(alerts.len());
+        for alert in alerts {
+            let existing = match &alert.dedup_key {
+                Some(key) => {
+                    let sql = select_incidents!("WHERE account = ? AND dedup_key = ? AND status != 'resolved'");
+                    let row = sqlx::query(sql).bind(LOCAL_ACCOUNT).bind(key).fetch_optional(&mut *tx).await?;
+                    row.as_ref().map(rows::incident).transpose()?
+                }
+                None => None,
+            };
+            results.push(match apply_alert(existing.as_ref(), alert, team, now) {
+                AlertOutcome::Create(incident, log) => {
+                    let stored = insert(&mut tx, &incident).await?;
+                    append_log(&mut tx, stored.id, &log).await?;
+                    Ingested { change: IngestChange::Created, incident: Some(stored) }
+                }
+                AlertOutcome::Update(incident, log) => {
+                    write(&mut tx, &incident).await?;
+                    append_log(&mut tx, incident.id, &log).await?;
+                    Ingested { change: IngestChange::Updated, incident: Some(*incident) }
+                }
+                AlertOutcome::Ignored => Ingested { change: IngestChange::Ignored, incident: None },
+            });
+        }
         tx.commit().await?;
-        Ok(result)
+        Ok(results)
     }
 
     /// Inserts an incident as given (used by providers' sync and by tests).

@@ -1,0 +1,217 @@
+//! The owning engine: intake, escalation timers and pager for one data dir.
+
+use crate::pager::Pager;
+use crate::sink::Sink;
+use crate::{DataDirLock, EngineError, EngineEvent, Klaxon, PageDelivery};
+use chrono::Utc;
+use klaxon_core::{CoreError, Incident, IncidentId};
+use klaxon_providers::intake::{self, IntakeConfig, IntakeHandle};
+use klaxon_secrets::SecretStore;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+/// How the engine is wired to its shell.
+pub struct EngineOptions {
+    /// The paths a page is delivered through (desktop notification, window, ...).
+    pub deliveries: Vec<Arc<dyn PageDelivery>>,
+    /// Where the generated intake token lives.
+    pub secrets: Arc<dyn SecretStore>,
+    /// How often timers and other processes' changes are checked.
+    pub tick: Duration,
+}
+
+impl std::fmt::Debug for EngineOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<_> = self.deliveries.iter().map(|d| d.name()).collect();
+        f.debug_struct("EngineOptions").field("deliveries", &names).field("tick", &self.tick).finish()
+    }
+}
+
+/// The running engine. Only one per data dir (see [`DataDirLock`]).
+pub struct Engine {
+    klaxon: Arc<Klaxon>,
+    pager: Arc<Pager>,
+    events: broadcast::Sender<EngineEvent>,
+    intake: Option<IntakeHandle>,
+    stop: watch::Sender<bool>,
+    timers: JoinHandle<()>,
+    _lock: DataDirLock,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("paths", self.klaxon.paths()).field("intake", &self.intake_addr()).finish()
+    }
+}
+
+impl Engine {
+    /// Takes ownership of the data dir, starts the intake and timers, and pages whatever is
+    /// waiting (triggers that arrived or escalated while no engine ran).
+    pub async fn start(klaxon: Klaxon, options: EngineOptions) -> Result<Self, EngineError> {
+        let lock = DataDirLock::acquire(&klaxon.paths().data_dir)?;
+        let klaxon = Arc::new(klaxon);
+        let (events, _) = broadcast::channel(256);
+        let pager = Arc::new(Pager::new(klaxon.clone(), options.deliveries, events.clone()));
+        let settings = klaxon.intake_settings().clone();
+        let intake = if settings.enabled {
+            let (k, secrets) = (klaxon.clone(), options.secrets.clone());
+            let token = tokio::task::spawn_blocking(move || k.intake_token(secrets.as_ref(), true))
+                .await
+                .map_err(|e| EngineError::Internal(e.to_string()))??;
+            let config = IntakeConfig { listen: settings.listen, token, grouping: settings.grouping };
+            let sink = Sink { klaxon: klaxon.clone(), pager: pager.clone(), events: events.clone() };
+            Some(intake::serve(config, Arc::new(sink)).await?)
+        } else {
+            None
+        };
+        let (stop, stopped) = watch::channel(false);
+        let watcher = klaxon.store().change_watcher().await?;
+        let timers =
+            tokio::spawn(run_timers(klaxon.clone(), pager.clone(), events.clone(), watcher, stopped, options.tick));
+        Ok(Self { klaxon, pager, events, intake, stop, timers, _lock: lock })
+    }
+
+    /// Events for the shell.
+    pub fn subscribe(&self) -> broadcast::Receiver<EngineEvent> {
+        self.events.subscribe()
+    }
+
+    /// The facade.
+    pub fn klaxon(&self) -> &Klaxon {
+        &self.klaxon
+    }
+
+    /// Where the intake listens, if enabled.
+    pub fn intake_addr(&self) -> Option<SocketAddr> {
+        self.intake.as_ref().map(IntakeHandle::local_addr)
+    }
+
+    /// Acknowledges as me.
+    pub async fn acknowledge(&self, id: IncidentId) -> Result<Incident, EngineError> {
+        let incident = self.klaxon.acknowledge(id).await?;
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        Ok(incident)
+    }
+
+    /// Acknowledges every triggered incident assigned to me; returns how many.
+    pub async fn acknowledge_all_mine(&self) -> Result<usize, EngineError> {
+        let me = self.klaxon.team().me.clone();
+        let mut count = 0;
+        for incident in self.klaxon.incidents(false).await? {
+            if incident.status == klaxon_core::IncidentStatus::Triggered && incident.assignees.contains(&me) {
+                match self.klaxon.acknowledge(incident.id).await {
+                    Ok(_) => count += 1,
+                    Err(EngineError::InvalidState { .. }) => {} // acknowledged meanwhile
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        Ok(count)
+    }
+
+    /// Resolves as me.
+    pub async fn resolve(&self, id: IncidentId) -> Result<Incident, EngineError> {
+        let incident = self.klaxon.resolve(id).await?;
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        Ok(incident)
+    }
+
+    /// Escalates to the next level (pages it if that is me again).
+    pub async fn escalate(&self, id: IncidentId) -> Result<Incident, EngineError> {
+        let incident = self.klaxon.escalate(id).await?;
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        self.pager.page_if_due(&incident).await?;
+        Ok(incident)
+    }
+
+    /// Stops the intake and timers and releases the data dir.
+    pub async fn shutdown(self) -> Result<(), EngineError> {
+        let _ = self.stop.send(true);
+        let intake = match self.intake {
+            Some(i) => i.shutdown().await.map_err(EngineError::from),
+            None => Ok(()),
+        };
+        let timers = self.timers.await.map_err(|e| EngineError::Internal(e.to_string()));
+        self.klaxon.close().await;
+        intake.and(timers)
+    }
+}
+
+/// Escalates due incidents and notices other processes' changes, once per tick.
+async fn run_timers(
+    klaxon: Arc<Klaxon>,
+    pager: Arc<Pager>,
+    events: broadcast::Sender<EngineEvent>,
+    mut watcher: klaxon_store::ChangeWatcher,
+    mut stopped: watch::Receiver<bool>,
+    tick: Duration,
+) {
+    if let Err(e) = pager.scan().await {
+        tracing::error!(error = %e, "initial page scan failed");
+    }
+    let mut interval = tokio::time::interval(tick);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            _ = interval.tick() => {}
+        }
+        if let Err(e) = escalate_due(&klaxon, &pager, &events).await {
+            tracing::error!(error = %e, "escalation step failed");
+        }
+        match watcher.changed().await {
+            Ok(true) => {
+                let _ = events.send(EngineEvent::IncidentsChanged);
+                if let Err(e) = pager.scan().await {
+                    tracing::error!(error = %e, "page scan failed");
+                }
+            }
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "change check failed"),
+        }
+    }
+}
+
+async fn escalate_due(
+    klaxon: &Klaxon,
+    pager: &Pager,
+    events: &broadcast::Sender<EngineEvent>,
+) -> Result<(), EngineError> {
+    let now = Utc::now();
+    let team = klaxon.team();
+    for id in klaxon.store().due_escalations(now).await? {
+        // Re-checked inside the transaction: an ack from another process may have landed.
+        let result = klaxon
+            .store()
+            .update_incident(id, |i| {
+                let due = i.status == klaxon_core::IncidentStatus::Triggered
+                    && i.next_escalation_at.is_some_and(|t| t <= now);
+                if !due {
+                    return Ok(vec![]);
+                }
+                match team.escalate(i, now, None) {
+                    Ok(log) => Ok(vec![log]),
+                    Err(CoreError::NoFurtherLevel) => {
+                        i.next_escalation_at = None;
+                        Ok(vec![])
+                    }
+                    Err(e) => Err(e),
+                }
+            })
+            .await;
+        match result {
+            Ok((incident, log)) if !log.is_empty() => {
+                tracing::info!(incident = %id, level = incident.escalation_level, "escalated");
+                let _ = events.send(EngineEvent::IncidentsChanged);
+                pager.page_if_due(&incident).await?;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(incident = %id, error = %e, "could not escalate"),
+        }
+    }
+    Ok(())
+}

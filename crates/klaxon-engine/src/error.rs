@@ -1,0 +1,68 @@
+use klaxon_core::IncidentId;
+use klaxon_providers::ProviderError;
+use klaxon_secrets::SecretsError;
+use klaxon_store::StoreError;
+use std::path::PathBuf;
+
+/// Everything the engine can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The team file is invalid: `file:line: message`.
+    #[error("{}:{line}: {message}", path.display())]
+    Config { path: PathBuf, line: usize, message: String },
+    /// The team file or data dir could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// No place for data or config could be determined.
+    #[error("cannot find a home directory; pass --data-dir and --config")]
+    NoHome,
+    /// Another engine owns the data dir.
+    #[error(
+        "another Klaxon (the app or `klaxon watch`) is already running on {}; \
+         only one may page from a data dir. Stop it, or use another --data-dir",
+        data_dir.display()
+    )]
+    Locked { data_dir: PathBuf },
+    /// No such incident.
+    #[error("incident {0} not found")]
+    NotFound(IncidentId),
+    /// The action does not apply (e.g. acknowledging a resolved incident).
+    #[error("incident {id}: {message}")]
+    InvalidState { id: IncidentId, message: String },
+    #[error(transparent)]
+    Store(StoreError),
+    #[error(transparent)]
+    Intake(#[from] ProviderError),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    /// The intake has no token yet (nothing has started it).
+    #[error("no intake token yet: start the app or `klaxon watch` once, or set `token` under [intake]")]
+    NoIntakeToken,
+    /// A background task died.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    /// True for problems with how Klaxon was invoked or configured (CLI exit code 2).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, EngineError::Config { .. } | EngineError::NoHome)
+    }
+
+    pub(crate) fn for_incident(id: IncidentId, e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(id) => EngineError::NotFound(id),
+            StoreError::Rejected(core) => EngineError::InvalidState { id, message: core.to_string() },
+            other => EngineError::Store(other),
+        }
+    }
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(id) => EngineError::NotFound(id),
+            other => EngineError::Store(other),
+        }
+    }
+}

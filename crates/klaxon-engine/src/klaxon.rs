@@ -1,0 +1,127 @@
+//! The facade over the team file and the store: queries and one-tap actions.
+
+use crate::{EngineError, Paths, load_team_file};
+use chrono::Utc;
+use klaxon_core::team_file::{IntakeSettings, TeamFile};
+use klaxon_core::{Incident, IncidentDetail, IncidentId, LogEntry, OnCallStatus, Secret, Team};
+use klaxon_secrets::SecretStore;
+use klaxon_store::{ListScope, Store};
+
+/// Keyring key of the generated intake token.
+pub const INTAKE_TOKEN_KEY: &str = "intake-token";
+
+/// Klaxon's state for one data dir and team file. Any number may be open at once.
+#[derive(Debug)]
+pub struct Klaxon {
+    paths: Paths,
+    file: TeamFile,
+    store: Store,
+}
+
+impl Klaxon {
+    /// Loads the team file (writing the example if `create_config` and it is missing) and opens
+    /// the store, migrating it.
+    pub async fn open(paths: Paths, create_config: bool) -> Result<Self, EngineError> {
+        let (file, _) = load_team_file(&paths.config_file, create_config)?;
+        std::fs::create_dir_all(&paths.data_dir)
+            .map_err(|source| EngineError::Io { path: paths.data_dir.clone(), source })?;
+        let store = Store::open(&paths.database()).await?;
+        store.save_team(klaxon_store::LOCAL_ACCOUNT, &file.team).await?;
+        Ok(Self { paths, file, store })
+    }
+
+    /// Where things live.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    /// The team.
+    pub fn team(&self) -> &Team {
+        &self.file.team
+    }
+
+    /// Intake settings from the team file.
+    pub fn intake_settings(&self) -> &IntakeSettings {
+        &self.file.intake
+    }
+
+    /// The store (for the engine and benchmarks).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Open incidents (or all recent ones), worst severity first, then newest.
+    pub async fn incidents(&self, all: bool) -> Result<Vec<Incident>, EngineError> {
+        let scope = if all { ListScope::Recent } else { ListScope::Open };
+        let mut list = self.store.list_incidents(scope, Utc::now()).await?;
+        list.sort_by(Incident::dashboard_order);
+        Ok(list)
+    }
+
+    /// One incident with its timeline.
+    pub async fn incident(&self, id: IncidentId) -> Result<IncidentDetail, EngineError> {
+        let incident = self.store.incident(id).await?;
+        let log = self.store.incident_log(id).await?;
+        Ok(IncidentDetail { incident, log })
+    }
+
+    async fn change(
+        &self,
+        id: IncidentId,
+        f: impl FnOnce(&mut Incident) -> Result<LogEntry, klaxon_core::CoreError>,
+    ) -> Result<Incident, EngineError> {
+        let (incident, _) = self
+            .store
+            .update_incident(id, |i| f(i).map(|l| vec![l]))
+            .await
+            .map_err(|e| EngineError::for_incident(id, e))?;
+        Ok(incident)
+    }
+
+    /// Acknowledges as me.
+    pub async fn acknowledge(&self, id: IncidentId) -> Result<Incident, EngineError> {
+        let me = self.file.team.me.clone();
+        self.change(id, |i| i.acknowledge(Utc::now(), &me)).await
+    }
+
+    /// Resolves as me.
+    pub async fn resolve(&self, id: IncidentId) -> Result<Incident, EngineError> {
+        let me = self.file.team.me.clone();
+        self.change(id, |i| i.resolve(Utc::now(), &me)).await
+    }
+
+    /// Escalates to the next level, as me.
+    pub async fn escalate(&self, id: IncidentId) -> Result<Incident, EngineError> {
+        let team = &self.file.team;
+        self.change(id, |i| team.escalate(i, Utc::now(), Some(&team.me))).await
+    }
+
+    /// Who is on call now.
+    pub fn on_call(&self) -> OnCallStatus {
+        self.file.team.on_call_status(Utc::now())
+    }
+
+    /// The intake's base URL as senders on this machine reach it.
+    pub fn intake_url(&self) -> String {
+        let addr = self.file.intake.listen;
+        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+        let host = if host.contains(':') { format!("[{host}]") } else { host };
+        format!("http://{host}:{}", addr.port())
+    }
+
+    /// The intake token: from the team file, else from the keyring (generated there if `create`).
+    pub fn intake_token(&self, secrets: &dyn SecretStore, create: bool) -> Result<Secret, EngineError> {
+        if let Some(t) = &self.file.intake.token {
+            return Ok(t.clone());
+        }
+        if create {
+            return Ok(klaxon_secrets::get_or_create(secrets, INTAKE_TOKEN_KEY, klaxon_secrets::generate_token)?);
+        }
+        secrets.get(INTAKE_TOKEN_KEY)?.ok_or(EngineError::NoIntakeToken)
+    }
+
+    /// Closes the store.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}

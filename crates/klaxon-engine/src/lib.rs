@@ -1,0 +1,28 @@
+//! Klaxon's engine: the one facade the CLI and the app share.
+//!
+//! [`Klaxon`] opens the team file and the offline store and carries out actions (usable by any
+//! number of processes at once). [`Engine`] adds what only one process may own per data dir: the
+//! local intake, the escalation timers and the pager; it reports through [`EngineEvent`]s and
+//! [`PageDelivery`] paths that the shells provide.
+
+mod config;
+pub mod desktop;
+mod engine;
+mod error;
+mod events;
+mod klaxon;
+mod lock;
+mod pager;
+mod paths;
+mod sink;
+
+pub use config::{example_team_file, load_team_file};
+pub use engine::{Engine, EngineOptions};
+pub use error::EngineError;
+pub use events::{DeliveryError, EngineEvent, Page, PageDelivery};
+pub use klaxon::{INTAKE_TOKEN_KEY, Klaxon};
+pub use lock::DataDirLock;
+pub use paths::{ENV_CONFIG, ENV_DATA_DIR, Paths};
+
+pub use klaxon_core as core;
+pub use klaxon_secrets as secrets;

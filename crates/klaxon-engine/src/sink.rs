@@ -1,0 +1,42 @@
+//! The engine side of the intake: store alerts durably, then page.
+
+use crate::pager::Pager;
+use crate::{EngineEvent, Klaxon};
+use chrono::Utc;
+use klaxon_core::Alert;
+use klaxon_providers::intake::{Accepted, AlertSink, Change};
+use klaxon_store::IngestChange;
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+pub(crate) struct Sink {
+    pub klaxon: Arc<Klaxon>,
+    pub pager: Arc<Pager>,
+    pub events: broadcast::Sender<EngineEvent>,
+}
+
+impl AlertSink for Sink {
+    async fn ingest(&self, alerts: Vec<Alert>) -> Result<Vec<Accepted>, Box<dyn std::error::Error + Send + Sync>> {
+        let results = self.klaxon.store().ingest_alerts(&alerts, self.klaxon.team(), Utc::now()).await?;
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let mut accepted = Vec::with_capacity(results.len());
+        for r in results {
+            if let Some(incident) = r.incident.clone() {
+                // Page without holding up the sender's response.
+                let pager = self.pager.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = pager.page_if_due(&incident).await {
+                        tracing::error!(error = %e, "paging failed");
+                    }
+                });
+            }
+            let change = match r.change {
+                IngestChange::Created => Change::Created,
+                IngestChange::Updated => Change::Updated,
+                IngestChange::Ignored => Change::Ignored,
+            };
+            accepted.push(Accepted { incident: r.incident.map(|i| i.id), change });
+        }
+        Ok(accepted)
+    }
+}

@@ -1,0 +1,110 @@
+//! Shared helpers for engine tests: temp data dirs, team files, recording delivery paths.
+#![allow(dead_code)]
+
+use klaxon_engine::secrets::{MemoryStore, SecretStore};
+use klaxon_engine::{DeliveryError, Engine, EngineOptions, Klaxon, Page, PageDelivery, Paths};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const TEAM: &str = r#"
+me = "alex"
+[[people]]
+id = "alex"
+name = "Alex"
+[[people]]
+id = "sam"
+name = "Sam"
+[[escalation_policies]]
+id = "default"
+repeat = 0
+[[escalation_policies.levels]]
+delay = "ESCALATE_AFTER"
+targets = ["person:alex"]
+[[escalation_policies.levels]]
+delay = "1m"
+targets = ["person:sam"]
+[intake]
+listen = "127.0.0.1:0"
+"#;
+
+/// Records pages; can be told to fail.
+#[derive(Default)]
+pub struct Recorder {
+    pub pages: Mutex<Vec<Page>>,
+    pub fail: bool,
+    pub name: &'static str,
+}
+
+impl Recorder {
+    pub fn new(name: &'static str, fail: bool) -> Arc<Self> {
+        Arc::new(Self { pages: Mutex::new(Vec::new()), fail, name })
+    }
+    pub fn count(&self) -> usize {
+        self.pages.lock().unwrap().len()
+    }
+}
+
+impl PageDelivery for Recorder {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
+        self.pages.lock().unwrap().push(page.clone());
+        if self.fail { Err(DeliveryError("no sound card".into())) } else { Ok(()) }
+    }
+}
+
+pub struct Setup {
+    pub dir: tempfile::TempDir,
+    pub paths: Paths,
+    pub secrets: Arc<MemoryStore>,
+}
+
+impl Setup {
+    pub fn new(escalate_after: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("klaxon.toml");
+        std::fs::write(&config, TEAM.replace("ESCALATE_AFTER", escalate_after)).unwrap();
+        let paths = Paths { data_dir: dir.path().join("data"), config_file: config };
+        Self { dir, paths, secrets: Arc::new(MemoryStore::default()) }
+    }
+
+    pub async fn klaxon(&self) -> Klaxon {
+        Klaxon::open(self.paths.clone(), false).await.unwrap()
+    }
+
+    pub async fn engine(&self, deliveries: Vec<Arc<dyn PageDelivery>>) -> Engine {
+        let options = EngineOptions {
+            deliveries,
+            secrets: self.secrets.clone() as Arc<dyn SecretStore>,
+            tick: Duration::from_millis(100),
+        };
+        Engine::start(self.klaxon().await, options).await.unwrap()
+    }
+
+    pub fn token(&self) -> String {
+        self.secrets.get(klaxon_engine::INTAKE_TOKEN_KEY).unwrap().expect("token generated").expose().to_owned()
+    }
+}
+
+/// Polls `check` every 50 ms until it returns true or `secs` pass.
+pub async fn wait_for<F, Fut>(secs: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out after {secs}s waiting for {what}");
+}
+
+pub async fn post(engine: &Engine, token: &str, path: &str, body: serde_json::Value) -> reqwest::Response {
+    let addr = engine.intake_addr().unwrap();
+    reqwest::Client::new().post(format!("http://{addr}{path}")).bearer_auth(token).json(&body).send().await.unwrap()
+}
