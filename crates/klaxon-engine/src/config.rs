@@ -36,7 +36,10 @@ pub fn load_team_file(path: &Path, create_if_missing: bool) -> Result<(TeamFile,
         created = true;
         tracing::info!(path = %path.display(), "wrote an example team file");
     }
-    let text = std::fs::read_to_string(path).map_err(io)?;
+    let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => EngineError::NoTeamFile { path: path.to_owned() },
+        _ => io(source),
+    })?;
     let file = team_file::parse(&text).map_err(|e| EngineError::Config {
         path: path.to_owned(),
         line: e.line,
@@ -81,6 +84,7 @@ mod tests {
         assert_eq!(err.to_string(), format!("{}:1: `me` is `x`, but no [[people]] entry has that id", path.display()));
         assert!(err.is_usage());
         let missing = load_team_file(&dir.path().join("none.toml"), false).unwrap_err();
-        assert!(matches!(missing, EngineError::Io { .. }));
+        assert!(matches!(missing, EngineError::NoTeamFile { .. }));
+        assert!(missing.is_usage());
     }
 }

@@ -10,6 +10,12 @@ pub enum EngineError {
     /// The team file is invalid: `file:line: message`.
     #[error("{}:{line}: {message}", path.display())]
     Config { path: PathBuf, line: usize, message: String },
+    /// There is no team file where one was expected.
+    #[error(
+        "no team file at {}: start the app or `klaxon watch` once to write a commented example, or pass --config",
+        path.display()
+    )]
+    NoTeamFile { path: PathBuf },
     /// The team file or data dir could not be read or written.
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
@@ -46,7 +52,7 @@ pub enum EngineError {
 impl EngineError {
     /// True for problems with how Klaxon was invoked or configured (CLI exit code 2).
     pub fn is_usage(&self) -> bool {
-        matches!(self, EngineError::Config { .. } | EngineError::NoHome)
+        matches!(self, EngineError::Config { .. } | EngineError::NoHome | EngineError::NoTeamFile { .. })
     }
 
     pub(crate) fn for_incident(id: IncidentId, e: StoreError) -> Self {

@@ -40,6 +40,31 @@ pub trait SecretStore: Send + Sync + std::fmt::Debug {
     fn delete(&self, key: &str) -> Result<(), SecretsError>;
 }
 
+/// The OS keyring if it can be reached; otherwise a store that reports why on every use, so
+/// that callers needing no secret (e.g. a token set in the team file) still work.
+pub fn os_store() -> std::sync::Arc<dyn SecretStore> {
+    match KeyringStore::open() {
+        Ok(store) => std::sync::Arc::new(store),
+        Err(e) => std::sync::Arc::new(Unavailable(e.to_string())),
+    }
+}
+
+/// A keyring that could not be opened.
+#[derive(Debug)]
+struct Unavailable(String);
+
+impl SecretStore for Unavailable {
+    fn get(&self, _: &str) -> Result<Option<Secret>, SecretsError> {
+        Err(SecretsError::Unavailable(self.0.clone()))
+    }
+    fn set(&self, _: &str, _: &Secret) -> Result<(), SecretsError> {
+        Err(SecretsError::Unavailable(self.0.clone()))
+    }
+    fn delete(&self, _: &str) -> Result<(), SecretsError> {
+        Err(SecretsError::Unavailable(self.0.clone()))
+    }
+}
+
 /// A fresh random token (256 bits, hex).
 pub fn generate_token() -> Secret {
     let mut bytes = [0u8; 32];

@@ -1,0 +1,102 @@
+//! The command line: a contract that later versions extend, never break.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Klaxon: the on-call engineer's companion.
+#[derive(Debug, Parser)]
+#[command(name = "klaxon", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Team file (default: $XDG_CONFIG_HOME/klaxon/klaxon.toml; env KLAXON_CONFIG).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Data directory (default: $XDG_DATA_HOME/klaxon; env KLAXON_DATA_DIR).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub data_dir: Option<PathBuf>,
+    /// Print data as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the headless engine: intake, escalation timers, pager with desktop notifications.
+    Watch,
+    /// List open incidents (all recent ones with --all).
+    Incidents {
+        /// Include incidents resolved in the last 7 days.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show one incident with its timeline.
+    Show { id: i64 },
+    /// Acknowledge incidents.
+    Ack {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Resolve incidents.
+    Resolve {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Escalate incidents to the next level of their policy.
+    Escalate {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Send an alert to the running intake (to try Klaxon out).
+    Fire(FireArgs),
+    /// Team file commands.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Local intake commands.
+    Intake {
+        #[command(subcommand)]
+        command: IntakeCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FireArgs {
+    /// Alert title.
+    #[arg(long)]
+    pub title: String,
+    #[arg(long, value_enum, default_value = "sev2")]
+    pub severity: SeverityArg,
+    /// Service the alert is about.
+    #[arg(long)]
+    pub service: Option<String>,
+    /// Alerts with the same key update one incident.
+    #[arg(long)]
+    pub dedup_key: Option<String>,
+    /// Resolve the incident with this --dedup-key instead of triggering.
+    #[arg(long, requires = "dedup_key")]
+    pub resolve: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SeverityArg {
+    Sev1,
+    Sev2,
+    Sev3,
+    Sev4,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the team file; errors as `file:line: message`.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IntakeCommand {
+    /// Print the intake's bearer token (for configuring senders such as Alertmanager).
+    Token,
+    /// Print the intake's base URL.
+    Url,
+}

@@ -1,0 +1,30 @@
+use klaxon_engine::{EngineError, Paths, load_team_file};
+use serde_json::json;
+use std::process::ExitCode;
+
+pub fn check(paths: &Paths, as_json: bool) -> Result<ExitCode, EngineError> {
+    let (file, _) = load_team_file(&paths.config_file, false)?;
+    let t = &file.team;
+    if as_json {
+        crate::output::json(&json!({
+            "ok": true,
+            "file": paths.config_file,
+            "me": t.me,
+            "people": t.people.len(),
+            "rotations": t.rotations.len(),
+            "escalation_policies": t.policies.len(),
+            "intake": file.intake.listen.to_string(),
+        }));
+    } else {
+        println!(
+            "{}: OK — me = {}, {} people, {} rotations, {} escalation policies, intake on {}",
+            paths.config_file.display(),
+            t.me,
+            t.people.len(),
+            t.rotations.len(),
+            t.policies.len(),
+            file.intake.listen
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

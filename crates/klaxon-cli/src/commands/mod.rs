@@ -1,0 +1,40 @@
+//! One module per command group; each unpacks arguments and calls the engine.
+
+mod actions;
+mod config;
+mod fire;
+mod incidents;
+mod intake;
+mod watch;
+
+use crate::args::{Cli, Command, ConfigCommand, IntakeCommand};
+use klaxon_engine::{EngineError, Klaxon, Paths};
+use std::process::ExitCode;
+
+pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
+    let paths = Paths::resolve(cli.data_dir, cli.config)?;
+    let json = cli.json;
+    match cli.command {
+        Command::Watch => watch::run(paths).await,
+        Command::Config { command: ConfigCommand::Check } => config::check(&paths, json),
+        command => {
+            let klaxon = Klaxon::open(paths, false).await?;
+            let result = match command {
+                Command::Incidents { all } => incidents::list(&klaxon, all, json).await,
+                Command::Show { id } => incidents::show(&klaxon, id, json).await,
+                Command::Ack { ids } => actions::run(&klaxon, actions::Action::Ack, &ids, json).await,
+                Command::Resolve { ids } => actions::run(&klaxon, actions::Action::Resolve, &ids, json).await,
+                Command::Escalate { ids } => actions::run(&klaxon, actions::Action::Escalate, &ids, json).await,
+                Command::Fire(args) => fire::run(&klaxon, args, json).await,
+                Command::Intake { command: IntakeCommand::Token } => intake::token(&klaxon).await,
+                Command::Intake { command: IntakeCommand::Url } => {
+                    println!("{}", klaxon.intake_url());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Command::Watch | Command::Config { .. } => unreachable!("handled above"),
+            };
+            klaxon.close().await;
+            result
+        }
+    }
+}

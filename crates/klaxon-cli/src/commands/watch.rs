@@ -1,0 +1,50 @@
+use klaxon_engine::desktop::DesktopNotification;
+use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, Paths};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+
+/// The headless engine until SIGINT or SIGTERM.
+pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
+    let klaxon = Klaxon::open(paths, true).await?;
+    let options = EngineOptions {
+        deliveries: vec![Arc::new(DesktopNotification)],
+        secrets: klaxon_engine::secrets::os_store(),
+        tick: Duration::from_secs(1),
+    };
+    let engine = Engine::start(klaxon, options).await?;
+    let paths = engine.klaxon().paths().clone();
+    match engine.intake_addr() {
+        Some(addr) => println!("klaxon: watching; intake on http://{addr}"),
+        None => println!("klaxon: watching; intake disabled"),
+    }
+    println!("klaxon: team file {}, data {}", paths.config_file.display(), paths.data_dir.display());
+    let io = |e: std::io::Error| EngineError::Internal(e.to_string());
+    let mut term = signal(SignalKind::terminate()).map_err(io)?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(io)?;
+    let mut events = engine.subscribe();
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = interrupt.recv() => break,
+            event = events.recv() => match event {
+                Ok(EngineEvent::Paged(page)) => {
+                    let (summary, body) = klaxon_engine::desktop::page_text(&page.incident);
+                    println!("PAGE {summary} — {body}");
+                }
+                Ok(EngineEvent::DeliveryFailed { path, incident, error }) => {
+                    eprintln!("klaxon: page #{incident} could not be delivered via {path}: {error}");
+                }
+                Ok(EngineEvent::IncidentsChanged) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "event listener lagged");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
+        }
+    }
+    println!("klaxon: stopping");
+    engine.shutdown().await?;
+    Ok(ExitCode::SUCCESS)
+}
