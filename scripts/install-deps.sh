@@ -6,8 +6,8 @@ mode="${1:-test}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 
 build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libdbus-1-dev
-  libasound2-dev pkg-config build-essential curl file xvfb dbus-x11 gnome-keyring libsecret-tools)
-test_pkgs=(webkit2gtk-driver prometheus-alertmanager python3-dbusmock dunst xdotool imagemagick)
+  pkg-config build-essential xvfb dbus-x11 gnome-keyring)
+test_pkgs=(webkit2gtk-driver prometheus-alertmanager python3-dbusmock)
 
 want=("${build_pkgs[@]}")
 [ "$mode" = test ] && want+=("${test_pkgs[@]}")

@@ -35,9 +35,10 @@ pub struct Engine {
     klaxon: Arc<Klaxon>,
     pager: Arc<Pager>,
     events: broadcast::Sender<EngineEvent>,
-    intake: Option<IntakeHandle>,
+    intake_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
-    timers: JoinHandle<()>,
+    /// Taken by the first `shutdown`.
+    running: tokio::sync::Mutex<Option<(Option<IntakeHandle>, JoinHandle<()>)>>,
     _lock: DataDirLock,
 }
 
@@ -71,7 +72,9 @@ impl Engine {
         let watcher = klaxon.store().change_watcher().await?;
         let timers =
             tokio::spawn(run_timers(klaxon.clone(), pager.clone(), events.clone(), watcher, stopped, options.tick));
-        Ok(Self { klaxon, pager, events, intake, stop, timers, _lock: lock })
+        let intake_addr = intake.as_ref().map(IntakeHandle::local_addr);
+        let running = tokio::sync::Mutex::new(Some((intake, timers)));
+        Ok(Self { klaxon, pager, events, intake_addr, stop, running, _lock: lock })
     }
 
     /// Events for the shell.
@@ -86,7 +89,7 @@ impl Engine {
 
     /// Where the intake listens, if enabled.
     pub fn intake_addr(&self) -> Option<SocketAddr> {
-        self.intake.as_ref().map(IntakeHandle::local_addr)
+        self.intake_addr
     }
 
     /// Acknowledges as me.
@@ -128,14 +131,16 @@ impl Engine {
         Ok(incident)
     }
 
-    /// Stops the intake and timers and releases the data dir.
-    pub async fn shutdown(self) -> Result<(), EngineError> {
+    /// Stops the intake and timers and closes the store; the data dir is released when the
+    /// engine is dropped. Later calls do nothing.
+    pub async fn shutdown(&self) -> Result<(), EngineError> {
+        let Some((intake, timers)) = self.running.lock().await.take() else { return Ok(()) };
         let _ = self.stop.send(true);
-        let intake = match self.intake {
+        let intake = match intake {
             Some(i) => i.shutdown().await.map_err(EngineError::from),
             None => Ok(()),
         };
-        let timers = self.timers.await.map_err(|e| EngineError::Internal(e.to_string()));
+        let timers = timers.await.map_err(|e| EngineError::Internal(e.to_string()));
         self.klaxon.close().await;
         intake.and(timers)
     }

@@ -40,6 +40,7 @@ async fn an_alert_pages_me_once_also_across_restarts() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(rec.count(), 1);
     engine.shutdown().await.unwrap();
+    drop(engine);
 
     // Restart: nothing is paged twice.
     let rec2 = Recorder::new("recorder", false);

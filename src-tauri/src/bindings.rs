@@ -1,0 +1,49 @@
+//! Generates ui/src/lib/bindings.ts from the Rust types the UI sees. CI fails if it is stale
+//! (`git diff --exit-code ui/src/lib/bindings.ts` after the tests).
+
+use crate::{IpcError, IpcErrorCode};
+use klaxon_engine::core::{
+    Details, Incident, IncidentDetail, IncidentId, IncidentStatus, LogEntry, LogKind, OnCallEntry, OnCallStatus,
+    Person, Severity, Urgency,
+};
+use ts_rs::{Config, TS};
+
+fn decl<T: TS>(cfg: &Config) -> String {
+    format!("export {}", T::decl(cfg))
+}
+
+pub fn render() -> String {
+    let cfg = Config::new();
+    let mut decls = vec![
+        decl::<Details>(&cfg),
+        decl::<Incident>(&cfg),
+        decl::<IncidentDetail>(&cfg),
+        decl::<IncidentId>(&cfg),
+        decl::<IncidentStatus>(&cfg),
+        decl::<IpcError>(&cfg),
+        decl::<IpcErrorCode>(&cfg),
+        decl::<LogEntry>(&cfg),
+        decl::<LogKind>(&cfg),
+        decl::<OnCallEntry>(&cfg),
+        decl::<OnCallStatus>(&cfg),
+        decl::<Person>(&cfg),
+        decl::<Severity>(&cfg),
+        decl::<Urgency>(&cfg),
+    ];
+    decls.sort();
+    let mut out =
+        String::from("// Generated from Rust by ts-rs (cargo test -p klaxon-app export_bindings). Do not edit.\n");
+    for d in decls {
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn export_bindings() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+    let text = render();
+    std::fs::write(&path, &text).expect("write bindings.ts");
+    assert!(text.contains("export type Incident = {"), "{text}");
+}

@@ -1,0 +1,33 @@
+use crate::{AppState, IpcError};
+use klaxon_engine::core::{Incident, IncidentDetail, IncidentId};
+use tauri::State;
+
+/// Open incidents (all recent ones with `all`), in dashboard order.
+#[tauri::command]
+pub async fn list_incidents(state: State<'_, AppState>, all: bool) -> Result<Vec<Incident>, IpcError> {
+    Ok(state.engine.klaxon().incidents(all).await?)
+}
+
+/// One incident with its timeline.
+#[tauri::command]
+pub async fn get_incident(state: State<'_, AppState>, id: i64) -> Result<IncidentDetail, IpcError> {
+    Ok(state.engine.klaxon().incident(IncidentId(id)).await?)
+}
+
+/// Acknowledges as me.
+#[tauri::command]
+pub async fn acknowledge_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
+    Ok(state.engine.acknowledge(IncidentId(id)).await?)
+}
+
+/// Escalates to the next level.
+#[tauri::command]
+pub async fn escalate_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
+    Ok(state.engine.escalate(IncidentId(id)).await?)
+}
+
+/// Resolves as me.
+#[tauri::command]
+pub async fn resolve_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
+    Ok(state.engine.resolve(IncidentId(id)).await?)
+}

@@ -1,0 +1,18 @@
+//! Thin commands, one file per domain.
+
+mod app;
+mod incidents;
+mod schedule;
+
+/// Every command the webview may call.
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        incidents::list_incidents,
+        incidents::get_incident,
+        incidents::acknowledge_incident,
+        incidents::escalate_incident,
+        incidents::resolve_incident,
+        schedule::on_call_status,
+        app::ui_ready,
+    ]
+}

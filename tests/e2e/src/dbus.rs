@@ -1,0 +1,205 @@
+//! A private D-Bus session with a notification server (python-dbusmock's template), a monitor
+//! that records every `Notify` call, and an unlocked gnome-keyring.
+
+use crate::process::Guard;
+use crate::wait_until;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// One recorded `org.freedesktop.Notifications.Notify` call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyCall {
+    pub app_name: String,
+    pub summary: String,
+    pub body: String,
+    /// The `urgency` hint byte (2 = critical), if given.
+    pub urgency: Option<u8>,
+    /// Hint names given.
+    pub hints: Vec<String>,
+}
+
+/// A session bus of our own, with its helpers.
+#[derive(Debug)]
+pub struct Session {
+    pub address: String,
+    pub dir: PathBuf,
+    monitor_log: PathBuf,
+    // Dropped in reverse order of start: helpers before the bus.
+    helpers: Vec<Guard>,
+    _bus: Guard,
+}
+
+impl Session {
+    /// Starts `dbus-daemon --session` with state under `dir`.
+    pub fn start(dir: &Path) -> Self {
+        let mut bus = Guard::spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--print-address=1", "--nopidfile"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        );
+        let stdout = bus.child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("dbus-daemon prints its address");
+        let address = line.trim().to_owned();
+        assert!(address.starts_with("unix:"), "unexpected bus address {address:?}");
+        let monitor_log = dir.join("notify-monitor.log");
+        Self { address, dir: dir.to_owned(), monitor_log, helpers: Vec::new(), _bus: bus }
+    }
+
+    /// A command with this session's bus and a private XDG data dir in its environment.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("XDG_DATA_HOME", self.dir.join("xdg-data"))
+            .env("XDG_CONFIG_HOME", self.dir.join("xdg-config"))
+            .env("NO_AT_BRIDGE", "1");
+        cmd
+    }
+
+    fn name_has_owner(&self, name: &str) -> bool {
+        let out = self
+            .command("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                &format!("string:{name}"),
+            ])
+            .output();
+        matches!(out, Ok(o) if String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+    }
+
+    /// Starts a notification server (python-dbusmock's notification_daemon template).
+    pub fn start_notification_server(&mut self) {
+        let guard = Guard::spawn(
+            "python3 -m dbusmock",
+            self.command("/usr/bin/python3")
+                .args(["-m", "dbusmock", "--template", "notification_daemon"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        self.helpers.push(guard);
+        wait_until(20, "the notification server on the bus", || {
+            self.name_has_owner("org.freedesktop.Notifications").then_some(())
+        });
+    }
+
+    /// Starts recording `Notify` calls.
+    pub fn start_monitor(&mut self) {
+        let log = std::fs::File::create(&self.monitor_log).expect("monitor log");
+        let guard = Guard::spawn(
+            "dbus-monitor",
+            self.command("dbus-monitor")
+                .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
+                .stdout(log)
+                .stderr(Stdio::null()),
+        );
+        self.helpers.push(guard);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+
+    /// Starts gnome-keyring's Secret Service, unlocked, with a fresh keyring under this session's dir.
+    pub fn start_keyring(&mut self) {
+        std::fs::create_dir_all(self.dir.join("xdg-data")).expect("xdg dir");
+        let mut cmd = self.command("gnome-keyring-daemon");
+        cmd.args(["--foreground", "--unlock", "--components=secrets"])
+            .env("HOME", &self.dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut guard = Guard::spawn("gnome-keyring-daemon", &mut cmd);
+        if let Some(mut stdin) = guard.child.stdin.take() {
+            stdin.write_all(b"klaxon-e2e").expect("unlock password");
+        }
+        self.helpers.push(guard);
+        wait_until(20, "the Secret Service on the bus", || {
+            self.name_has_owner("org.freedesktop.secrets").then_some(())
+        });
+    }
+
+    /// Every `Notify` call recorded so far.
+    pub fn notify_calls(&self) -> Vec<NotifyCall> {
+        let text = std::fs::read_to_string(&self.monitor_log).unwrap_or_default();
+        parse_monitor(&text)
+    }
+}
+
+/// Parses dbus-monitor's text output into Notify calls.
+pub fn parse_monitor(text: &str) -> Vec<NotifyCall> {
+    let mut calls = Vec::new();
+    for block in text.split("method call").skip(1) {
+        if !block.contains("member=Notify") {
+            continue;
+        }
+        let lines: Vec<&str> = block.lines().map(str::trim).collect();
+        let strings: Vec<String> = lines
+            .iter()
+            .filter_map(|l| l.strip_prefix("string \"").and_then(|s| s.strip_suffix('"')))
+            .map(str::to_owned)
+            .collect();
+        let mut urgency = None;
+        let mut hints = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if let Some(name) =
+                l.strip_prefix("dict entry(").and(lines.get(i + 1)).and_then(|n| n.strip_prefix("string \""))
+            {
+                let name = name.trim_end_matches('"').to_owned();
+                if name == "urgency" {
+                    urgency = lines.get(i + 2).and_then(|v| v.rsplit(' ').next()).and_then(|b| b.parse().ok());
+                }
+                hints.push(name);
+            }
+        }
+        // Argument order: app_name, replaces_id, app_icon, summary, body, actions, hints, timeout.
+        calls.push(NotifyCall {
+            app_name: strings.first().cloned().unwrap_or_default(),
+            summary: strings.get(2).cloned().unwrap_or_default(),
+            body: strings.get(3).cloned().unwrap_or_default(),
+            urgency,
+            hints,
+        });
+    }
+    calls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_notify_call() {
+        let text = r#"
+method call time=1.0 sender=:1.5 -> destination=org.freedesktop.Notifications serial=7 path=/org/freedesktop/Notifications; interface=org.freedesktop.Notifications; member=Notify
+   string "Klaxon"
+   uint32 0
+   string "dialog-warning"
+   string "[SEV1] Disk full"
+   string "Incident #1"
+   array [
+   ]
+   array [
+      dict entry(
+         string "urgency"
+         variant             byte 2
+      )
+      dict entry(
+         string "sound-name"
+         variant             string "alarm-clock-elapsed"
+      )
+   ]
+   int32 -1
+"#;
+        let calls = parse_monitor(text);
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].app_name, "Klaxon");
+        assert_eq!(calls[0].summary, "[SEV1] Disk full");
+        assert_eq!(calls[0].body, "Incident #1");
+        assert_eq!(calls[0].urgency, Some(2));
+        assert_eq!(calls[0].hints, ["urgency", "sound-name"]);
+    }
+}

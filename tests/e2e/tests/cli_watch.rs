@@ -1,0 +1,176 @@
+//! The first page end to end without a window: Alertmanager payload → `klaxon watch` stores it →
+//! a critical D-Bus notification → `klaxon ack` → the store says acknowledged.
+
+use klaxon_e2e::dbus::Session;
+use klaxon_e2e::process::Guard;
+use klaxon_e2e::{alertmanager_payload, binary, free_port, team_file, wait_until};
+use serde_json::Value;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+struct Env {
+    session: Session,
+    config: std::path::PathBuf,
+    data: std::path::PathBuf,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut session = Session::start(dir.path());
+        session.start_keyring();
+        session.start_notification_server();
+        session.start_monitor();
+        let port = free_port();
+        let config = dir.path().join("klaxon.toml");
+        std::fs::write(&config, team_file(port)).unwrap();
+        let data = dir.path().join("data");
+        Self { session, config, data, port, _dir: dir }
+    }
+
+    fn klaxon(&self) -> Command {
+        let mut cmd = self.session.command(binary("klaxon"));
+        cmd.env("KLAXON_CONFIG", &self.config).env("KLAXON_DATA_DIR", &self.data);
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.klaxon().args(args).output().unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(out.status.success(), "klaxon {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn healthy(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dbus-daemon, python3-dbusmock and gnome-keyring; run by scripts/test.sh"]
+async fn alert_to_notification_to_cli_ack() {
+    let env = Env::new();
+    let out_path = env.session.dir.join("watch.out");
+    let mut watch = Guard::spawn(
+        "klaxon watch",
+        env.klaxon()
+            .arg("watch")
+            .stdout(std::fs::File::create(&out_path).unwrap())
+            .stderr(std::fs::File::create(env.session.dir.join("watch.err")).unwrap()),
+    );
+    wait_until(30, "the intake to listen", || healthy(env.port).then_some(()));
+
+    let token = String::from_utf8(env.run(&["intake", "token"]).stdout).unwrap().trim().to_owned();
+    assert_eq!(token.len(), 64, "a generated token lives in the keyring");
+    let http = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{}/v1/alertmanager", env.port);
+    let payload = alertmanager_payload("e2e-cli-1", "Disk full on db1");
+    let resp = http.post(&url).bearer_auth(&token).json(&payload).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+
+    let call = wait_until(20, "a Notify call", || env.session.notify_calls().into_iter().next());
+    assert_eq!(call.app_name, "Klaxon");
+    assert_eq!(call.summary, "[SEV1] Disk full on db1");
+    assert_eq!(call.urgency, Some(2), "pages are critical");
+    assert!(call.hints.contains(&"sound-name".to_owned()), "{:?}", call.hints);
+
+    let list = env.json(&["--json", "incidents"]);
+    let incidents = list.as_array().unwrap();
+    assert_eq!(incidents.len(), 1);
+    let inc = &incidents[0];
+    for field in [
+        "id",
+        "title",
+        "status",
+        "severity",
+        "urgency",
+        "service",
+        "created_at",
+        "acknowledged_at",
+        "resolved_at",
+        "escalation_level",
+        "account",
+    ] {
+        assert!(inc.get(field).is_some(), "incidents --json lacks {field}: {inc}");
+    }
+    assert_eq!(inc["status"], "triggered");
+    assert_eq!(inc["severity"], "sev1");
+    assert_eq!(inc["service"], "db");
+    let id = inc["id"].as_i64().unwrap().to_string();
+
+    // The same alert again: deduplicated, no second page.
+    http.post(&url).bearer_auth(&token).json(&payload).send().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(env.session.notify_calls().len(), 1, "no second page for the same trigger");
+
+    let ack = env.run(&["ack", &id]);
+    assert!(ack.status.success(), "{}", String::from_utf8_lossy(&ack.stderr));
+    assert_eq!(String::from_utf8_lossy(&ack.stdout).trim(), format!("#{id} acknowledged"));
+    let again = env.run(&["ack", &id]);
+    assert_eq!(again.status.code(), Some(1), "acknowledging twice is refused");
+
+    let detail = env.json(&["--json", "show", &id]);
+    assert_eq!(detail["incident"]["status"], "acknowledged");
+    let kinds: Vec<&str> = detail["log"].as_array().unwrap().iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["triggered", "notified", "alert_repeated", "acknowledged"]);
+
+    // Only one engine per data dir.
+    let second = env.run(&["watch"]);
+    assert_eq!(second.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already running"));
+
+    let status = watch.terminate(Duration::from_secs(10)).expect("watch stops on SIGTERM");
+    assert!(status.success(), "watch exit status {status:?}");
+    let printed = std::fs::read_to_string(&out_path).unwrap();
+    assert!(printed.contains("PAGE [SEV1] Disk full on db1"), "{printed}");
+}
+
+#[test]
+#[ignore = "needs the built klaxon binary; run by scripts/test.sh"]
+fn fire_and_config_check_speak_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(
+        &config,
+        "me = \"alex\"\n[[people]]\nid = \"alex\"\n[intake]\nlisten = \"127.0.0.1:1\"\ntoken = \"t\"\n",
+    )
+    .unwrap();
+    let klaxon = |args: &[&str]| {
+        Command::new(binary("klaxon"))
+            .env("KLAXON_CONFIG", &config)
+            .env("KLAXON_DATA_DIR", dir.path().join("data"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let ok = klaxon(&["config", "check"]);
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("OK"));
+    let fire = klaxon(&["fire", "--title", "x"]);
+    assert_eq!(fire.status.code(), Some(1), "nothing listens on port 1");
+    assert!(String::from_utf8_lossy(&fire.stderr).contains("cannot reach the intake"));
+
+    std::fs::write(&config, "me = \"alex\"\n[[people]]\nid = \"alex\"\n[[rotations]]\nid = \"r\"\nstart = \"2026-01-01T00:00:00Z\"\nparticipants = [\"bob\"]\n").unwrap();
+    let bad = klaxon(&["config", "check"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr).trim(),
+        format!("klaxon: {}:7: unknown person `bob` in rotation `r`", config.display())
+    );
+    let usage = klaxon(&["ack"]);
+    assert_eq!(usage.status.code(), Some(2), "missing ids is a usage error");
+    let missing = Command::new(binary("klaxon"))
+        .env("KLAXON_CONFIG", dir.path().join("none.toml"))
+        .env("KLAXON_DATA_DIR", dir.path().join("data"))
+        .arg("incidents")
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no team file"));
+}
