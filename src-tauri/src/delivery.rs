@@ -1,39 +1,45 @@
-//! The platform's page delivery paths.
+//! The platform's page delivery paths. They are created before the app exists (the engine starts
+//! first); the returned binder hands them the app once it does.
 
 use klaxon_engine::PageDelivery;
 use std::sync::Arc;
-use tauri::{AppHandle, Runtime};
+use tauri::AppHandle;
+
+/// Binds the delivery paths to the running app.
+pub type Binder = Box<dyn FnOnce(&AppHandle) + Send>;
 
 /// Linux: notify-rust straight to the notification server (urgency critical, sound hint), since
-/// the notification plugin sets no urgency there. Elsewhere: tauri-plugin-notification.
+/// the notification plugin sets no urgency there.
 #[cfg(target_os = "linux")]
-pub fn platform<R: Runtime>(_app: &AppHandle<R>) -> Vec<Arc<dyn PageDelivery>> {
-    vec![Arc::new(klaxon_engine::desktop::DesktopNotification)]
+pub fn platform() -> (Vec<Arc<dyn PageDelivery>>, Binder) {
+    (vec![Arc::new(klaxon_engine::desktop::DesktopNotification)], Box::new(|_| {}))
 }
 
-/// Linux: notify-rust; elsewhere: tauri-plugin-notification.
+/// Elsewhere: tauri-plugin-notification.
 #[cfg(not(target_os = "linux"))]
-pub fn platform<R: Runtime>(app: &AppHandle<R>) -> Vec<Arc<dyn PageDelivery>> {
-    vec![Arc::new(PluginNotification { app: app.clone() })]
+pub fn platform() -> (Vec<Arc<dyn PageDelivery>>, Binder) {
+    let plugin = Arc::new(PluginNotification { app: std::sync::OnceLock::new() });
+    let bind = plugin.clone();
+    (vec![plugin], Box::new(move |app| drop(bind.app.set(app.clone()))))
 }
 
 /// Pages through tauri-plugin-notification (macOS, Windows, mobile).
 #[cfg(not(target_os = "linux"))]
-struct PluginNotification<R: Runtime> {
-    app: AppHandle<R>,
+struct PluginNotification {
+    app: std::sync::OnceLock<AppHandle>,
 }
 
 #[cfg(not(target_os = "linux"))]
-impl<R: Runtime> PageDelivery for PluginNotification<R> {
+impl PageDelivery for PluginNotification {
     fn name(&self) -> &'static str {
         "os-notification"
     }
 
     fn deliver(&self, page: &klaxon_engine::Page) -> Result<(), klaxon_engine::DeliveryError> {
         use tauri_plugin_notification::NotificationExt;
+        let app = self.app.get().ok_or_else(|| klaxon_engine::DeliveryError("app not started yet".into()))?;
         let (title, body) = klaxon_engine::desktop::page_text(&page.incident);
-        self.app
-            .notification()
+        app.notification()
             .builder()
             .title(title)
             .body(body)

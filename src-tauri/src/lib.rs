@@ -7,7 +7,7 @@ mod error;
 mod events;
 mod state;
 #[cfg(desktop)]
-mod tray;
+pub mod tray;
 
 #[cfg(test)]
 mod bindings;
@@ -22,44 +22,54 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tauri::{Manager, Runtime};
 
-/// What the app runs on: where its data is and how pages are delivered.
+/// What the app's engine runs on: where its data is and how pages are delivered.
 pub struct AppConfig {
     pub paths: Paths,
-    /// `None`: the platform's notification path (notify-rust on Linux, the plugin elsewhere).
-    pub deliveries: Option<Vec<Arc<dyn PageDelivery>>>,
+    pub deliveries: Vec<Arc<dyn PageDelivery>>,
     pub secrets: Arc<dyn SecretStore>,
     pub tick: Duration,
-    /// When the process started (for the cold-start measurement reported by `ui_ready`).
-    pub started: Instant,
 }
 
 impl std::fmt::Debug for AppConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let deliveries: Option<Vec<_>> = self.deliveries.as_ref().map(|d| d.iter().map(|x| x.name()).collect());
+        let deliveries: Vec<_> = self.deliveries.iter().map(|d| d.name()).collect();
         f.debug_struct("AppConfig").field("paths", &self.paths).field("deliveries", &deliveries).finish()
     }
 }
 
-/// Registers Klaxon's commands, state and event plumbing on `builder`.
-pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, config: AppConfig) -> tauri::Builder<R> {
-    let config = std::sync::Mutex::new(Some(config));
+/// Opens the team file and store and starts the engine (before any window exists, so that a
+/// config error or a second instance ends with a clear message, not a panic).
+pub async fn start_engine(config: AppConfig) -> Result<Engine, klaxon_engine::EngineError> {
+    let klaxon = Klaxon::open(config.paths, true).await?;
+    let options = EngineOptions { deliveries: config.deliveries, secrets: config.secrets, tick: config.tick };
+    Engine::start(klaxon, options).await
+}
+
+/// How the shell is put together around the engine.
+#[derive(Debug, Clone, Copy)]
+pub struct ShellOptions {
+    /// When the process started (for the cold-start time reported by `ui_ready`).
+    pub started: Instant,
+    /// Build the tray icon (needs a real desktop; off on tauri's mock runtime).
+    pub tray: bool,
+}
+
+/// Registers Klaxon's commands, state and event plumbing on `builder` around a started engine.
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, engine: Engine, shell: ShellOptions) -> tauri::Builder<R> {
+    let engine = std::sync::Mutex::new(Some(engine));
     builder
         .invoke_handler(commands::handler())
         .setup(move |app| {
-            let config = config.lock().ok().and_then(|mut c| c.take()).ok_or("setup ran twice")?;
-            let deliveries = config.deliveries.unwrap_or_else(|| delivery::platform(app.handle()));
-            let options = EngineOptions { deliveries, secrets: config.secrets, tick: config.tick };
-            let engine = tauri::async_runtime::block_on(async {
-                let klaxon = Klaxon::open(config.paths, true).await?;
-                Engine::start(klaxon, options).await
-            })?;
+            let engine = engine.lock().ok().and_then(|mut e| e.take()).ok_or("setup ran twice")?;
             if let Some(addr) = engine.intake_addr() {
                 tracing::info!(%addr, "Klaxon running; local intake listening");
             }
             events::forward(app.handle().clone(), engine.subscribe());
-            app.manage(AppState::new(engine, config.started));
+            app.manage(AppState::new(engine, shell.started));
             #[cfg(desktop)]
-            tray::create(app.handle())?;
+            if shell.tray {
+                tray::create(app.handle())?;
+            }
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -77,23 +87,23 @@ pub fn run() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
-    let paths = match Paths::resolve(None, None) {
-        Ok(p) => p,
+    let (deliveries, bind_deliveries) = delivery::platform();
+    let engine = Paths::resolve(None, None).and_then(|paths| {
+        let config =
+            AppConfig { paths, deliveries, secrets: klaxon_engine::secrets::os_store(), tick: Duration::from_secs(1) };
+        tauri::async_runtime::block_on(start_engine(config))
+    });
+    let engine = match engine {
+        Ok(engine) => engine,
         Err(e) => {
             eprintln!("klaxon: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(if e.is_usage() { 2 } else { 1 });
         }
     };
-    let config = AppConfig {
-        paths,
-        deliveries: None,
-        secrets: klaxon_engine::secrets::os_store(),
-        tick: Duration::from_secs(1),
-        started,
-    };
     let builder = tauri::Builder::default().plugin(tauri_plugin_notification::init());
-    match run_app(builder, config).build(tauri::generate_context!()) {
+    match run_app(builder, engine, ShellOptions { started, tray: true }).build(tauri::generate_context!()) {
         Ok(app) => {
+            bind_deliveries(app.handle());
             app.run(|handle, event| {
                 if let tauri::RunEvent::Exit = event
                     && let Some(state) = handle.try_state::<AppState>()
@@ -105,11 +115,7 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let message = match &e {
-                tauri::Error::Setup(inner) => inner.to_string(),
-                other => other.to_string(),
-            };
-            eprintln!("klaxon: {message}");
+            eprintln!("klaxon: cannot start the app: {e}");
             ExitCode::from(1)
         }
     }

@@ -1,0 +1,162 @@
+//! The app's commands on tauri's mock runtime, against a real engine (SQLite file, loopback intake).
+
+use klaxon_app_lib::{AppConfig, AppState, ShellOptions, run_app, start_engine};
+use klaxon_engine::secrets::MemoryStore;
+use klaxon_engine::{DeliveryError, Page, PageDelivery, Paths};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tauri::Manager;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Page>>);
+
+impl PageDelivery for Recorder {
+    fn name(&self) -> &'static str {
+        "recorder"
+    }
+    fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
+        self.0.lock().unwrap().push(page.clone());
+        Ok(())
+    }
+}
+
+struct Harness {
+    app: tauri::App<MockRuntime>,
+    webview: tauri::WebviewWindow<MockRuntime>,
+    pages: Arc<Recorder>,
+    secrets: Arc<MemoryStore>,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config_file = dir.path().join("klaxon.toml");
+        std::fs::write(
+            &config_file,
+            "me = \"alex\"\n[[people]]\nid = \"alex\"\nname = \"Alex\"\n[intake]\nlisten = \"127.0.0.1:0\"\n",
+        )
+        .unwrap();
+        let pages = Arc::new(Recorder::default());
+        let secrets = Arc::new(MemoryStore::default());
+        let config = AppConfig {
+            paths: Paths { data_dir: dir.path().join("data"), config_file },
+            deliveries: vec![pages.clone() as Arc<dyn PageDelivery>],
+            secrets: secrets.clone(),
+            tick: Duration::from_millis(100),
+        };
+        let engine = tauri::async_runtime::block_on(start_engine(config)).unwrap();
+        let mut app = run_app(mock_builder(), engine, ShellOptions { started: Instant::now(), tray: false })
+            .build(tauri::generate_context!())
+            .unwrap();
+        // Setup runs with the event loop; one iteration on the mock runtime runs it.
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
+        let webview = app.get_webview_window("main").expect("the main window from tauri.conf.json");
+        Self { app, webview, pages, secrets, _dir: dir }
+    }
+
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.webview, request).map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn fire(&self, title: &str) {
+        let state = self.app.state::<AppState>();
+        let addr = state.engine.intake_addr().unwrap();
+        let token = klaxon_engine::secrets::SecretStore::get(self.secrets.as_ref(), klaxon_engine::INTAKE_TOKEN_KEY)
+            .unwrap()
+            .unwrap();
+        let body = json!({"title": title, "severity": "sev1"});
+        tauri::async_runtime::block_on(async {
+            let resp = reqwest::Client::new()
+                .post(format!("http://{addr}/v1/alerts"))
+                .bearer_auth(token.expose())
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+        });
+    }
+}
+
+#[test]
+fn commands_list_show_and_act_on_incidents() {
+    let h = Harness::new();
+    assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap(), json!([]));
+    h.fire("Checkout down");
+    let list = h.invoke("list_incidents", json!({"all": false})).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["title"], "Checkout down");
+    assert_eq!(list[0]["status"], "triggered");
+    let id = list[0]["id"].clone();
+
+    let detail = h.invoke("get_incident", json!({"id": id})).unwrap();
+    assert_eq!(detail["incident"]["severity"], "sev1");
+    assert_eq!(detail["log"][0]["kind"], "triggered");
+
+    let acked = h.invoke("acknowledge_incident", json!({"id": id})).unwrap();
+    assert_eq!(acked["status"], "acknowledged");
+    let err = h.invoke("acknowledge_incident", json!({"id": id})).unwrap_err();
+    assert_eq!(err["code"], "invalid_state");
+    assert!(err["message"].as_str().unwrap().contains("cannot acknowledge"), "{err}");
+
+    let escalated = h.invoke("escalate_incident", json!({"id": id})).unwrap_err();
+    assert_eq!(escalated["code"], "invalid_state", "one-level policy without repeats cannot escalate");
+    let resolved = h.invoke("resolve_incident", json!({"id": id})).unwrap();
+    assert_eq!(resolved["status"], "resolved");
+    assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap(), json!([]));
+    assert_eq!(h.invoke("list_incidents", json!({"all": true})).unwrap().as_array().unwrap().len(), 1);
+
+    let missing = h.invoke("get_incident", json!({"id": 999})).unwrap_err();
+    assert_eq!(missing, json!({"code": "not_found", "message": "incident 999 not found"}));
+    let bad_args = h.invoke("get_incident", json!({"id": "x"})).unwrap_err();
+    assert!(bad_args.to_string().contains("id"), "{bad_args}");
+}
+
+#[test]
+fn on_call_status_and_paging_reach_the_shell() {
+    let h = Harness::new();
+    let status = h.invoke("on_call_status", json!({})).unwrap();
+    assert_eq!(status["me"]["name"], "Alex");
+    assert_eq!(status["me_on_call"], true);
+    h.fire("Disk full");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while h.pages.0.lock().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "page never delivered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(h.pages.0.lock().unwrap()[0].incident.title, "Disk full");
+    assert_eq!(h.invoke("ui_ready", json!({})).unwrap(), Value::Null);
+}
+
+#[test]
+fn tray_acknowledge_all_goes_through_the_engine() {
+    let h = Harness::new();
+    h.fire("one");
+    h.fire("two");
+    klaxon_app_lib::tray::perform(h.app.handle(), klaxon_app_lib::tray::TrayAction::AcknowledgeAll);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let list = h.invoke("list_incidents", json!({"all": false})).unwrap();
+        if list.as_array().unwrap().iter().all(|i| i["status"] == "acknowledged") {
+            assert_eq!(list.as_array().unwrap().len(), 2);
+            break;
+        }
+        assert!(Instant::now() < deadline, "tray ack-all did not acknowledge: {list}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
