@@ -9,12 +9,17 @@ pub mod x11;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// The workspace's target dir binaries (built by `cargo build` before the tests run).
+/// The workspace's debug binaries (built by `cargo build` before the tests run).
 pub fn binary(name: &str) -> PathBuf {
+    profile_binary("debug", name)
+}
+
+/// A binary of the given cargo profile directory (`debug`, `release`).
+pub fn profile_binary(profile: &str, name: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let path = target.join("debug").join(name);
-    assert!(path.exists(), "{} is missing: run `cargo build --workspace` first", path.display());
+    let path = target.join(profile).join(name);
+    assert!(path.exists(), "{} is missing: build it first", path.display());
     path
 }
 
