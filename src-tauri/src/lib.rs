@@ -41,7 +41,7 @@ impl std::fmt::Debug for AppConfig {
 /// config error or a second instance ends with a clear message, not a panic).
 pub async fn start_engine(config: AppConfig) -> Result<Engine, klaxon_engine::EngineError> {
     let klaxon = Klaxon::open(config.paths, true).await?;
-    let options = EngineOptions { deliveries: config.deliveries, secrets: config.secrets, tick: config.tick };
+    let options = EngineOptions { tick: config.tick, ..EngineOptions::new(config.deliveries, config.secrets) };
     Engine::start(klaxon, options).await
 }
 

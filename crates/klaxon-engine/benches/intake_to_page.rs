@@ -39,11 +39,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let paths = Paths { data_dir: dir.path().join("data"), config_file: config };
     let stopwatch = Arc::new(Stopwatch::default());
-    let options = EngineOptions {
-        deliveries: vec![stopwatch.clone() as Arc<dyn PageDelivery>],
-        secrets: Arc::new(MemoryStore::default()) as Arc<dyn SecretStore>,
-        tick: Duration::from_secs(1),
-    };
+    let options = EngineOptions::new(
+        vec![stopwatch.clone() as Arc<dyn PageDelivery>],
+        Arc::new(MemoryStore::default()) as Arc<dyn SecretStore>,
+    );
     let engine = Engine::start(Klaxon::open(paths, false).await?, options).await?;
     let url = format!("http://{}/v1/alerts", engine.intake_addr().ok_or("intake off")?);
     let http = reqwest::Client::new();

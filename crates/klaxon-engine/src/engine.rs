@@ -21,6 +21,16 @@ pub struct EngineOptions {
     pub secrets: Arc<dyn SecretStore>,
     /// How often timers and other processes' changes are checked.
     pub tick: Duration,
+    /// How long one delivery path may take before it counts as failed (a hung notification
+    /// server must not hold up the pager).
+    pub delivery_timeout: Duration,
+}
+
+impl EngineOptions {
+    /// Defaults: a 1 s tick and a 10 s delivery timeout.
+    pub fn new(deliveries: Vec<Arc<dyn PageDelivery>>, secrets: Arc<dyn SecretStore>) -> Self {
+        Self { deliveries, secrets, tick: Duration::from_secs(1), delivery_timeout: Duration::from_secs(10) }
+    }
 }
 
 impl std::fmt::Debug for EngineOptions {
@@ -53,9 +63,10 @@ impl Engine {
     /// waiting (triggers that arrived or escalated while no engine ran).
     pub async fn start(klaxon: Klaxon, options: EngineOptions) -> Result<Self, EngineError> {
         let lock = DataDirLock::acquire(&klaxon.paths().data_dir)?;
+        klaxon.store().save_team(klaxon_store::LOCAL_ACCOUNT, klaxon.team()).await?;
         let klaxon = Arc::new(klaxon);
         let (events, _) = broadcast::channel(256);
-        let pager = Arc::new(Pager::new(klaxon.clone(), options.deliveries, events.clone()));
+        let pager = Arc::new(Pager::new(klaxon.clone(), options.deliveries, options.delivery_timeout, events.clone()));
         let settings = klaxon.intake_settings().clone();
         let intake = if settings.enabled {
             let (k, secrets) = (klaxon.clone(), options.secrets.clone());

@@ -26,7 +26,6 @@ impl Klaxon {
         std::fs::create_dir_all(&paths.data_dir)
             .map_err(|source| EngineError::Io { path: paths.data_dir.clone(), source })?;
         let store = Store::open(&paths.database()).await?;
-        store.save_team(klaxon_store::LOCAL_ACCOUNT, &file.team).await?;
         Ok(Self { paths, file, store })
     }
 

@@ -11,6 +11,7 @@ use tokio::sync::broadcast;
 pub(crate) struct Pager {
     klaxon: Arc<Klaxon>,
     deliveries: Vec<Arc<dyn PageDelivery>>,
+    delivery_timeout: std::time::Duration,
     events: broadcast::Sender<EngineEvent>,
     /// Keys being paged right now, so concurrent triggers of the same key page once.
     in_flight: Mutex<HashSet<PageKey>>,
@@ -20,9 +21,10 @@ impl Pager {
     pub fn new(
         klaxon: Arc<Klaxon>,
         deliveries: Vec<Arc<dyn PageDelivery>>,
+        delivery_timeout: std::time::Duration,
         events: broadcast::Sender<EngineEvent>,
     ) -> Self {
-        Self { klaxon, deliveries, events, in_flight: Mutex::new(HashSet::new()) }
+        Self { klaxon, deliveries, delivery_timeout, events, in_flight: Mutex::new(HashSet::new()) }
     }
 
     fn claim(&self, key: PageKey) -> bool {
@@ -71,7 +73,11 @@ impl Pager {
             .collect();
         let (mut ok, mut failed) = (Vec::new(), Vec::new());
         for (name, task) in tasks {
-            let outcome = task.await.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.0));
+            // A path that hangs (e.g. a stuck notification server) must not hold up the pager.
+            let outcome = match tokio::time::timeout(self.delivery_timeout, task).await {
+                Ok(joined) => joined.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.0)),
+                Err(_) => Err(format!("no answer within {} s", self.delivery_timeout.as_secs_f32())),
+            };
             match outcome {
                 Ok(()) => ok.push(name),
                 Err(error) => {

@@ -54,11 +54,7 @@ async fn an_alert_pages_me_once_also_across_restarts() {
 async fn a_second_engine_on_the_same_data_dir_is_refused() {
     let setup = Setup::new("10m");
     let engine = setup.engine(vec![]).await;
-    let options = klaxon_engine::EngineOptions {
-        deliveries: vec![],
-        secrets: setup.secrets.clone(),
-        tick: std::time::Duration::from_millis(100),
-    };
+    let options = klaxon_engine::EngineOptions::new(vec![], setup.secrets.clone());
     let err = klaxon_engine::Engine::start(setup.klaxon().await, options).await.unwrap_err();
     assert!(matches!(err, EngineError::Locked { .. }), "{err}");
     engine.shutdown().await.unwrap();
@@ -165,5 +161,23 @@ async fn actions_refuse_what_does_not_apply() {
     assert!(matches!(err, EngineError::InvalidState { .. }), "{err}");
     assert_eq!(err.to_string(), format!("incident {id}: incident is resolved; cannot acknowledge"));
     k.close().await;
+    engine.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_path_times_out_and_the_rest_still_page() {
+    let setup = Setup::new("10m");
+    let stuck = Recorder::hanging("stuck");
+    let working = Recorder::new("notification", false);
+    let engine = setup.engine(vec![stuck.clone() as Arc<dyn PageDelivery>, working.clone()]).await;
+    post(&engine, &setup.token(), "/v1/alerts", json!({"title": "x", "severity": "sev1"})).await;
+    wait_for(5, "the working path", || async { working.count() == 1 }).await;
+    let k = engine.klaxon();
+    wait_for(5, "the page to be recorded despite the stuck path", || async {
+        let list = k.incidents(false).await.unwrap();
+        let d = k.incident(list[0].id).await.unwrap();
+        d.log.iter().any(|l| l.kind == LogKind::Notified && l.message.contains("stuck (no answer within 0.5 s)"))
+    })
+    .await;
     engine.shutdown().await.unwrap();
 }

@@ -45,7 +45,8 @@ async fn seed(paths: &Paths, open: usize) -> Result<(), Box<dyn std::error::Erro
     // Mark every trigger paged, so start-up measures rendering, not a page storm.
     for incident in klaxon.store().unpaged_triggers().await? {
         let key = klaxon_engine::core::pager::PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
-        let log = klaxon_engine::core::LogEntry::new(Utc::now(), klaxon_engine::core::LogKind::Notified, "seeded", None);
+        let log =
+            klaxon_engine::core::LogEntry::new(Utc::now(), klaxon_engine::core::LogKind::Notified, "seeded", None);
         klaxon.store().record_page(key, &log).await?;
     }
     klaxon.close().await;

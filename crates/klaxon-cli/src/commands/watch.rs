@@ -2,17 +2,12 @@ use klaxon_engine::desktop::DesktopNotification;
 use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, Paths};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 
 /// The headless engine until SIGINT or SIGTERM.
 pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
     let klaxon = Klaxon::open(paths, true).await?;
-    let options = EngineOptions {
-        deliveries: vec![Arc::new(DesktopNotification)],
-        secrets: klaxon_engine::secrets::os_store(),
-        tick: Duration::from_secs(1),
-    };
+    let options = EngineOptions::new(vec![Arc::new(DesktopNotification)], klaxon_engine::secrets::os_store());
     let engine = Engine::start(klaxon, options).await?;
     let paths = engine.klaxon().paths().clone();
     match engine.intake_addr() {

@@ -28,17 +28,21 @@ targets = ["person:sam"]
 listen = "127.0.0.1:0"
 "#;
 
-/// Records pages; can be told to fail.
+/// Records pages; can be told to fail or to hang.
 #[derive(Default)]
 pub struct Recorder {
     pub pages: Mutex<Vec<Page>>,
     pub fail: bool,
+    pub hang: bool,
     pub name: &'static str,
 }
 
 impl Recorder {
     pub fn new(name: &'static str, fail: bool) -> Arc<Self> {
-        Arc::new(Self { pages: Mutex::new(Vec::new()), fail, name })
+        Arc::new(Self { pages: Mutex::new(Vec::new()), fail, hang: false, name })
+    }
+    pub fn hanging(name: &'static str) -> Arc<Self> {
+        Arc::new(Self { pages: Mutex::new(Vec::new()), fail: false, hang: true, name })
     }
     pub fn count(&self) -> usize {
         self.pages.lock().unwrap().len()
@@ -51,6 +55,9 @@ impl PageDelivery for Recorder {
     }
     fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
         self.pages.lock().unwrap().push(page.clone());
+        if self.hang {
+            std::thread::sleep(Duration::from_secs(3));
+        }
         if self.fail { Err(DeliveryError("no sound card".into())) } else { Ok(()) }
     }
 }
@@ -76,9 +83,9 @@ impl Setup {
 
     pub async fn engine(&self, deliveries: Vec<Arc<dyn PageDelivery>>) -> Engine {
         let options = EngineOptions {
-            deliveries,
-            secrets: self.secrets.clone() as Arc<dyn SecretStore>,
             tick: Duration::from_millis(100),
+            delivery_timeout: Duration::from_millis(500),
+            ..EngineOptions::new(deliveries, self.secrets.clone() as Arc<dyn SecretStore>)
         };
         Engine::start(self.klaxon().await, options).await.unwrap()
     }
