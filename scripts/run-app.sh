@@ -21,6 +21,6 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 fi
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
   echo "klaxon: no D-Bus session; starting one with a keyring for this run" >&2
-  exec dbus-run-session -- scripts/with-keyring.sh "$app"
+  KLAXON_SHOW_SESSION=1 exec dbus-run-session -- scripts/with-keyring.sh "$app"
 fi
 exec "$app"

@@ -6,4 +6,8 @@ keyring_home="$(mktemp -d)"
 export NO_AT_BRIDGE=1
 printf 'klaxon-session' | XDG_DATA_HOME="$keyring_home" HOME="$keyring_home" \
   gnome-keyring-daemon --unlock --components=secrets >/dev/null
+if [ -n "${KLAXON_SHOW_SESSION:-}" ]; then
+  echo "klaxon: to reach this run's keyring from another terminal:" >&2
+  echo "  export DBUS_SESSION_BUS_ADDRESS='$DBUS_SESSION_BUS_ADDRESS'" >&2
+fi
 exec "$@"

@@ -14,7 +14,7 @@ use rand::RngCore;
 pub const SERVICE: &str = "klaxon";
 
 /// Why a secret could not be read or written.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SecretsError {
     /// No keyring to talk to (no Secret Service on the session bus, no session bus).
     #[error(
@@ -45,23 +45,23 @@ pub trait SecretStore: Send + Sync + std::fmt::Debug {
 pub fn os_store() -> std::sync::Arc<dyn SecretStore> {
     match KeyringStore::open() {
         Ok(store) => std::sync::Arc::new(store),
-        Err(e) => std::sync::Arc::new(Unavailable(e.to_string())),
+        Err(e) => std::sync::Arc::new(Unavailable(e)),
     }
 }
 
 /// A keyring that could not be opened.
 #[derive(Debug)]
-struct Unavailable(String);
+struct Unavailable(SecretsError);
 
 impl SecretStore for Unavailable {
     fn get(&self, _: &str) -> Result<Option<Secret>, SecretsError> {
-        Err(SecretsError::Unavailable(self.0.clone()))
+        Err(self.0.clone())
     }
     fn set(&self, _: &str, _: &Secret) -> Result<(), SecretsError> {
-        Err(SecretsError::Unavailable(self.0.clone()))
+        Err(self.0.clone())
     }
     fn delete(&self, _: &str) -> Result<(), SecretsError> {
-        Err(SecretsError::Unavailable(self.0.clone()))
+        Err(self.0.clone())
     }
 }
 
