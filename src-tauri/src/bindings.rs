@@ -3,8 +3,8 @@
 
 use crate::{IpcError, IpcErrorCode};
 use klaxon_engine::core::{
-    Details, Incident, IncidentDetail, IncidentId, IncidentStatus, LogEntry, LogKind, OnCallEntry, OnCallStatus,
-    Person, Severity, Urgency,
+    Details, Incident, IncidentDetail, IncidentId, IncidentPage, IncidentStatus, LogEntry, LogKind, OnCallEntry,
+    OnCallStatus, Person, Severity, Urgency,
 };
 use ts_rs::{Config, TS};
 
@@ -19,6 +19,7 @@ pub fn render() -> String {
         decl::<Incident>(&cfg),
         decl::<IncidentDetail>(&cfg),
         decl::<IncidentId>(&cfg),
+        decl::<IncidentPage>(&cfg),
         decl::<IncidentStatus>(&cfg),
         decl::<IpcError>(&cfg),
         decl::<IpcErrorCode>(&cfg),

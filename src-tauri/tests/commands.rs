@@ -96,9 +96,11 @@ impl Harness {
 #[test]
 fn commands_list_show_and_act_on_incidents() {
     let h = Harness::new();
-    assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap(), json!([]));
+    assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap(), json!({"incidents": [], "total": 0}));
     h.fire("Checkout down");
-    let list = h.invoke("list_incidents", json!({"all": false})).unwrap();
+    let page = h.invoke("list_incidents", json!({"all": false})).unwrap();
+    assert_eq!(page["total"], 1);
+    let list = &page["incidents"];
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["title"], "Checkout down");
     assert_eq!(list[0]["status"], "triggered");
@@ -118,8 +120,8 @@ fn commands_list_show_and_act_on_incidents() {
     assert_eq!(escalated["code"], "invalid_state", "one-level policy without repeats cannot escalate");
     let resolved = h.invoke("resolve_incident", json!({"id": id})).unwrap();
     assert_eq!(resolved["status"], "resolved");
-    assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap(), json!([]));
-    assert_eq!(h.invoke("list_incidents", json!({"all": true})).unwrap().as_array().unwrap().len(), 1);
+    assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap()["total"], 0);
+    assert_eq!(h.invoke("list_incidents", json!({"all": true})).unwrap()["incidents"].as_array().unwrap().len(), 1);
 
     let missing = h.invoke("get_incident", json!({"id": 999})).unwrap_err();
     assert_eq!(missing, json!({"code": "not_found", "message": "incident 999 not found"}));
@@ -151,7 +153,7 @@ fn tray_acknowledge_all_goes_through_the_engine() {
     klaxon_app_lib::tray::perform(h.app.handle(), klaxon_app_lib::tray::TrayAction::AcknowledgeAll);
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let list = h.invoke("list_incidents", json!({"all": false})).unwrap();
+        let list = h.invoke("list_incidents", json!({"all": false})).unwrap()["incidents"].clone();
         if list.as_array().unwrap().iter().all(|i| i["status"] == "acknowledged") {
             assert_eq!(list.as_array().unwrap().len(), 2);
             break;

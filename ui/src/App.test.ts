@@ -27,6 +27,20 @@ describe('App', () => {
     expect(screen.queryByTestId('empty-state')).toBeNull();
   });
 
+  it('says when only the head of a long list was sent', async () => {
+    const fake = installFakeBackend([makeIncident(1), makeIncident(2), makeIncident(3)]);
+    fake.limit = 2;
+    await renderApp();
+    expect(rowIds()).toEqual(['1', '2']);
+    expect(screen.getByTestId('list-truncated')).toHaveTextContent('Showing the first 2 of 3');
+  });
+
+  it('does not claim truncation when everything was sent', async () => {
+    installFakeBackend([makeIncident(1)]);
+    await renderApp();
+    expect(screen.queryByTestId('list-truncated')).toBeNull();
+  });
+
   it('shows a severity badge per row', async () => {
     installFakeBackend([
       makeIncident(1, { severity: 'sev1' }),

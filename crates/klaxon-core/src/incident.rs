@@ -174,6 +174,16 @@ pub struct IncidentDetail {
     pub log: Vec<LogEntry>,
 }
 
+/// The head of a long list, and how long the whole list is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IncidentPage {
+    pub incidents: Vec<Incident>,
+    /// How many incidents the whole list has (may exceed `incidents.len()`).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: u64,
+}
+
 impl Incident {
     /// Acknowledges a triggered incident; stops its escalation.
     pub fn acknowledge(&mut self, now: DateTime<Utc>, by: &str) -> Result<LogEntry, CoreError> {

@@ -17,7 +17,7 @@ mod error;
 pub use alert::{Alert, AlertAction, AlertOutcome, apply_alert};
 pub use error::{ConfigError, CoreError};
 pub use escalation::{EscalationLevel, EscalationPolicy, Target};
-pub use incident::{Details, Incident, IncidentDetail, IncidentId, IncidentStatus, LogEntry, LogKind};
+pub use incident::{Details, Incident, IncidentDetail, IncidentId, IncidentPage, IncidentStatus, LogEntry, LogKind};
 pub use people::Person;
 pub use rotation::Rotation;
 pub use secret::Secret;

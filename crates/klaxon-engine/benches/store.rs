@@ -28,16 +28,29 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-async fn list_timing(klaxon: &Klaxon) -> Result<(usize, Duration, Duration), Box<dyn std::error::Error>> {
+/// Times the dashboard's list (its first DASHBOARD_LIMIT open incidents and the total).
+async fn list_timing(klaxon: &Klaxon) -> Result<(u64, Duration, Duration), Box<dyn std::error::Error>> {
     let mut times = Vec::with_capacity(LISTS);
     let mut count = 0;
     for _ in 0..LISTS {
         let start = Instant::now();
-        count = klaxon.incidents(false).await?.len();
+        count = klaxon.incident_page(false, klaxon_engine::DASHBOARD_LIMIT).await?.total;
         times.push(start.elapsed());
     }
     times.sort();
     Ok((count, times[LISTS / 2], times[LISTS * 99 / 100]))
+}
+
+/// Times the full list (`klaxon incidents`).
+async fn full_list_timing(klaxon: &Klaxon) -> Result<(Duration, Duration), Box<dyn std::error::Error>> {
+    let mut times = Vec::with_capacity(20);
+    for _ in 0..20 {
+        let start = Instant::now();
+        klaxon.incidents(false).await?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok((times[10], times[19]))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -75,10 +88,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let (count, p50, p99) = list_timing(&klaxon).await?;
     println!(
-        "list open, all {count} of {CACHED} cached open: p50 {:.2} ms, p99 {:.2} ms (target <= 5 ms)",
+        "dashboard list, all {count} of {CACHED} cached open: p50 {:.2} ms, p99 {:.2} ms (target <= 5 ms)",
         ms(p50),
         ms(p99)
     );
+    let (p50, worst) = full_list_timing(&klaxon).await?;
+    println!("full list (klaxon incidents), all {count} open: p50 {:.1} ms, worst {:.1} ms", ms(p50), ms(worst));
 
     // The usual shape: most cached incidents resolved, a few open.
     let resolves: Vec<Alert> = (100..CACHED).map(|i| Alert { action: AlertAction::Resolve, ..alert(i) }).collect();
@@ -87,7 +102,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let (count, p50, p99) = list_timing(&klaxon).await?;
     println!(
-        "list open, {count} open of {CACHED} cached: p50 {:.2} ms, p99 {:.2} ms (target <= 5 ms)",
+        "dashboard list, {count} open of {CACHED} cached: p50 {:.2} ms, p99 {:.2} ms (target <= 5 ms)",
         ms(p50),
         ms(p99)
     );

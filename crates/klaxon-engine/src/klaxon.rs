@@ -3,9 +3,16 @@
 use crate::{EngineError, Paths, load_team_file};
 use chrono::Utc;
 use klaxon_core::team_file::{IntakeSettings, TeamFile};
-use klaxon_core::{Incident, IncidentDetail, IncidentId, LogEntry, OnCallStatus, Secret, Team};
+use klaxon_core::{Incident, IncidentDetail, IncidentId, IncidentPage, LogEntry, OnCallStatus, Secret, Team};
 use klaxon_secrets::SecretStore;
 use klaxon_store::{ListScope, Store};
+
+/// How many incidents the dashboard lists at most.
+pub const DASHBOARD_LIMIT: u32 = 200;
+
+fn scope(all: bool) -> ListScope {
+    if all { ListScope::Recent } else { ListScope::Open }
+}
 
 /// Keyring key of the generated intake token.
 pub const INTAKE_TOKEN_KEY: &str = "intake-token";
@@ -51,10 +58,14 @@ impl Klaxon {
 
     /// Open incidents (or all recent ones), worst severity first, then newest.
     pub async fn incidents(&self, all: bool) -> Result<Vec<Incident>, EngineError> {
-        let scope = if all { ListScope::Recent } else { ListScope::Open };
-        let mut list = self.store.list_incidents(scope, Utc::now()).await?;
-        list.sort_by(Incident::dashboard_order);
-        Ok(list)
+        Ok(self.store.list_incidents(scope(all), Utc::now(), None).await?.0)
+    }
+
+    /// The first `limit` of [`Klaxon::incidents`], and how many there are in all (the dashboard
+    /// shows the head of a long list rather than all of it).
+    pub async fn incident_page(&self, all: bool, limit: u32) -> Result<IncidentPage, EngineError> {
+        let (incidents, total) = self.store.list_incidents(scope(all), Utc::now(), Some(limit)).await?;
+        Ok(IncidentPage { incidents, total })
     }
 
     /// One incident with its timeline.

@@ -20,7 +20,7 @@ pub use config::{example_team_file, load_team_file};
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;
 pub use events::{DeliveryError, EngineEvent, Page, PageDelivery};
-pub use klaxon::{INTAKE_TOKEN_KEY, Klaxon};
+pub use klaxon::{DASHBOARD_LIMIT, INTAKE_TOKEN_KEY, Klaxon};
 pub use lock::DataDirLock;
 pub use paths::{ENV_CONFIG, ENV_DATA_DIR, Paths};
 

@@ -185,20 +185,41 @@ impl Store {
         rows.iter().map(rows::log_entry).collect()
     }
 
-    /// Incidents in `scope`, in no particular order.
-    pub async fn list_incidents(&self, scope: ListScope, now: DateTime<Utc>) -> Result<Vec<Incident>, StoreError> {
-        let rows = match scope {
+    /// Incidents in `scope` in dashboard order (worst severity, then newest; the same order as
+    /// [`Incident::dashboard_order`]), at most `limit` of them (`None`: all), and how many there are.
+    pub async fn list_incidents(
+        &self,
+        scope: ListScope,
+        now: DateTime<Utc>,
+        limit: Option<u32>,
+    ) -> Result<(Vec<Incident>, u64), StoreError> {
+        let limit = limit.map_or(-1, i64::from);
+        let since = ms(now - Duration::days(RECENT_DAYS));
+        let (rows, total): (_, i64) = match scope {
             ListScope::Open => {
-                sqlx::query(select_incidents!("WHERE status != 'resolved'")).fetch_all(&self.pool).await?
+                let sql =
+                    select_incidents!("WHERE status != 'resolved' ORDER BY severity, created_at DESC, id DESC LIMIT ?");
+                let rows = sqlx::query(sql).bind(limit).fetch_all(&self.pool).await?;
+                let total = sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE status != 'resolved'")
+                    .fetch_one(&self.pool)
+                    .await?;
+                (rows, total)
             }
             ListScope::Recent => {
-                sqlx::query(select_incidents!("WHERE status != 'resolved' OR created_at >= ?"))
-                    .bind(ms(now - Duration::days(RECENT_DAYS)))
-                    .fetch_all(&self.pool)
-                    .await?
+                let sql = select_incidents!(
+                    "WHERE status != 'resolved' OR created_at >= ? ORDER BY severity, created_at DESC, id DESC LIMIT ?"
+                );
+                let rows = sqlx::query(sql).bind(since).bind(limit).fetch_all(&self.pool).await?;
+                let total =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE status != 'resolved' OR created_at >= ?")
+                        .bind(since)
+                        .fetch_one(&self.pool)
+                        .await?;
+                (rows, total)
             }
         };
-        rows.iter().map(rows::incident).collect()
+        let list = rows.iter().map(rows::incident).collect::<Result<Vec<_>, _>>()?;
+        Ok((list, u64::try_from(total).unwrap_or(0)))
     }
 
     /// Applies `change` to an incident in one immediate transaction and appends the log entries it

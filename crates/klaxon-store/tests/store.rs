@@ -130,12 +130,14 @@ async fn lists_open_and_recent() {
     let b = store.ingest_alert(&alert(Some("b"), AlertAction::Trigger), &team, now).await.unwrap().incident.unwrap();
     store.update_incident(b.id, |i| i.resolve(now, "alex").map(|l| vec![l])).await.unwrap();
 
-    let open: Vec<_> = store.list_incidents(ListScope::Open, now).await.unwrap().into_iter().map(|i| i.id).collect();
-    assert_eq!(open, [a.id]);
-    let mut recent: Vec<_> =
-        store.list_incidents(ListScope::Recent, now).await.unwrap().into_iter().map(|i| i.id).collect();
+    let (open, total) = store.list_incidents(ListScope::Open, now, None).await.unwrap();
+    assert_eq!(open.iter().map(|i| i.id).collect::<Vec<_>>(), [a.id]);
+    assert_eq!(total, 1);
+    let (recent, total) = store.list_incidents(ListScope::Recent, now, None).await.unwrap();
+    let mut recent: Vec<_> = recent.into_iter().map(|i| i.id).collect();
     recent.sort();
     assert_eq!(recent, [a.id, b.id], "resolved 30-day-old incident is out of the recent window");
+    assert_eq!(total, 2);
 }
 
 #[tokio::test]
@@ -191,7 +193,9 @@ async fn refuses_a_newer_schema_and_leaves_the_file_untouched() {
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).await.unwrap_err();
     match &err {
-        StoreError::NewerSchema { found, supported, .. } => assert_eq!((*found, *supported), (99, 1)),
+        StoreError::NewerSchema { found, supported, .. } => {
+            assert_eq!((*found, *supported), (99, klaxon_store::SCHEMA_VERSION))
+        }
         other => panic!("expected NewerSchema, got {other}"),
     }
     assert!(err.to_string().contains("left untouched"), "{err}");
@@ -219,4 +223,23 @@ async fn saves_the_team() {
     store.save_team("local", &team()).await.unwrap();
     let people: Vec<String> = store.people("local").await.unwrap().into_iter().map(|p| p.id).collect();
     assert_eq!(people, ["alex", "sam"]);
+}
+
+#[tokio::test]
+async fn lists_in_dashboard_order_and_limits() {
+    let (_dir, _path, store) = open().await;
+    let team = team();
+    for i in 0..40i64 {
+        let mut a = alert(Some(&format!("k{i}")), AlertAction::Trigger);
+        a.severity = Severity::ALL[(i % 4) as usize];
+        store.ingest_alert(&a, &team, t(i % 7)).await.unwrap();
+    }
+    let (all, total) = store.list_incidents(ListScope::Open, t(100), None).await.unwrap();
+    assert_eq!((all.len(), total), (40, 40));
+    let mut by_rule = all.clone();
+    by_rule.sort_by(klaxon_core::Incident::dashboard_order);
+    assert_eq!(all, by_rule, "SQL order is the domain's dashboard order");
+    let (page, total) = store.list_incidents(ListScope::Open, t(100), Some(5)).await.unwrap();
+    assert_eq!(total, 40);
+    assert_eq!(page, all[..5], "a limited list is the head of the full one");
 }

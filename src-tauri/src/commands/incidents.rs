@@ -1,11 +1,13 @@
 use crate::{AppState, IpcError};
-use klaxon_engine::core::{Incident, IncidentDetail, IncidentId};
+use klaxon_engine::DASHBOARD_LIMIT;
+use klaxon_engine::core::{Incident, IncidentDetail, IncidentId, IncidentPage};
 use tauri::State;
 
-/// Open incidents (all recent ones with `all`), in dashboard order.
+/// Open incidents (all recent ones with `all`), in dashboard order: the first
+/// [`DASHBOARD_LIMIT`] and the total.
 #[tauri::command]
-pub async fn list_incidents(state: State<'_, AppState>, all: bool) -> Result<Vec<Incident>, IpcError> {
-    Ok(state.engine.klaxon().incidents(all).await?)
+pub async fn list_incidents(state: State<'_, AppState>, all: bool) -> Result<IncidentPage, IpcError> {
+    Ok(state.engine.klaxon().incident_page(all, DASHBOARD_LIMIT).await?)
 }
 
 /// One incident with its timeline.

@@ -6,6 +6,7 @@ import type {
   Incident,
   IncidentDetail,
   IncidentId,
+  IncidentPage,
   IpcError,
   IpcErrorCode,
   OnCallStatus,
@@ -14,8 +15,9 @@ import type {
 export const INCIDENTS_CHANGED_EVENT = 'klaxon://incidents-changed';
 export const PAGE_EVENT = 'klaxon://page';
 
-export function listIncidents(all: boolean): Promise<Incident[]> {
-  return invoke<Incident[]>('list_incidents', { all });
+/** The head of the dashboard list (already sorted by Rust) and the total count. */
+export function listIncidents(all: boolean): Promise<IncidentPage> {
+  return invoke<IncidentPage>('list_incidents', { all });
 }
 
 export function getIncident(id: IncidentId): Promise<IncidentDetail> {

@@ -35,6 +35,11 @@ trigger_seq: number,
 alert_count: number, };
 export type IncidentDetail = { incident: Incident, log: Array<LogEntry>, };
 export type IncidentId = number;
+export type IncidentPage = { incidents: Array<Incident>, 
+/**
+ * How many incidents the whole list has (may exceed `incidents.len()`).
+ */
+total: number, };
 export type IncidentStatus = "triggered" | "acknowledged" | "resolved";
 export type IpcError = { code: IpcErrorCode, message: string, };
 export type IpcErrorCode = "not_found" | "invalid_state" | "invalid_input" | "storage" | "config" | "internal";

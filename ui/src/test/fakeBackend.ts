@@ -4,6 +4,7 @@ import type { InvokeArgs } from '@tauri-apps/api/core';
 import type {
   Incident,
   IncidentDetail,
+  IncidentPage,
   IpcError,
   LogEntry,
   OnCallStatus,
@@ -54,6 +55,8 @@ export interface FakeBackend {
   calls: Call[];
   /** Make the next call of `cmd` reject with this error. */
   failNext: Map<string, IpcError>;
+  /** How many incidents `list_incidents` sends at most (the rest only count in `total`). */
+  limit: number;
   callsOf(cmd: string): Call[];
 }
 
@@ -66,6 +69,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     status,
     calls: [],
     failNext: new Map(),
+    limit: 200,
     callsOf: (cmd) => fake.calls.filter((c) => c.cmd === cmd),
   };
 
@@ -95,7 +99,8 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     switch (cmd) {
       case 'list_incidents': {
         const all = (args as { all: boolean }).all;
-        return fake.incidents.filter((i) => all || i.status !== 'resolved');
+        const listed = fake.incidents.filter((i) => all || i.status !== 'resolved');
+        return { incidents: listed.slice(0, fake.limit), total: listed.length } satisfies IncidentPage;
       }
       case 'get_incident': {
         const inc = find(args);
