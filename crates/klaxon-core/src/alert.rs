@@ -61,7 +61,13 @@ pub fn apply_alert(existing: Option<&Incident>, alert: &Alert, team: &Team, now:
             let mut inc = inc.clone();
             inc.title.clone_from(&alert.title);
             inc.severity = alert.severity;
-            inc.urgency = alert.urgency.unwrap_or_else(|| alert.severity.default_urgency());
+            inc.urgency = alert.urgency.unwrap_or_else(|| {
+                team.pager.urgency_for(
+                    &inc.account,
+                    inc.service.as_deref().or(alert.service.as_deref()),
+                    alert.severity,
+                )
+            });
             if alert.service.is_some() {
                 inc.service.clone_from(&alert.service);
             }
@@ -85,7 +91,9 @@ pub fn apply_alert(existing: Option<&Incident>, alert: &Alert, team: &Team, now:
                 title: alert.title.clone(),
                 service: alert.service.clone(),
                 severity: alert.severity,
-                urgency: alert.urgency.unwrap_or_else(|| alert.severity.default_urgency()),
+                urgency: alert
+                    .urgency
+                    .unwrap_or_else(|| team.pager.urgency_for("local", alert.service.as_deref(), alert.severity)),
                 status: IncidentStatus::Triggered,
                 assignees: Vec::new(),
                 escalation_level: 1,

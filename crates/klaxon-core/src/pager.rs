@@ -1,6 +1,16 @@
-//! The pager decision: whom to page, and never twice for the same trigger.
+//! The pager policy: which triggers page me and how loudly, and the queue of loud pages that ring
+//! until answered. Pure; the engine feeds it incidents and the clock.
+//!
+//! Rules: page when an incident assigned to me is triggered (new, re-triggered, or escalated to
+//! me), never twice for the same trigger (`PageKey`, persisted by the store), not once it is
+//! acknowledged. High urgency rings until answered and is re-alerted every `realert_after`;
+//! low urgency is an ordinary notification, held during quiet hours. A loud page stops when the
+//! incident is acknowledged, resolved, or no longer mine. Several loud pages: the oldest rings,
+//! the rest queue.
 
-use crate::{Incident, IncidentId, IncidentStatus};
+use crate::pager_settings::PagerSettings;
+use crate::{Incident, IncidentId, IncidentStatus, Urgency};
+use chrono::{DateTime, NaiveTime, Utc};
 
 /// Identifies one trigger of one incident; each is paged at most once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,15 +26,131 @@ pub fn page_for(incident: &Incident, me: &str) -> Option<PageKey> {
         .then_some(PageKey { incident: incident.id, trigger_seq: incident.trigger_seq })
 }
 
+/// How a page is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// High urgency: every path, ringing until answered.
+    Loud,
+    /// Low urgency: an ordinary notification now.
+    Normal,
+    /// Low urgency during quiet hours: an ordinary notification once they end.
+    Held,
+}
+
+/// What to do for this incident's current trigger (`None`: not a page for me).
+pub fn decide(
+    incident: &Incident,
+    me: &str,
+    settings: &PagerSettings,
+    local_time: NaiveTime,
+) -> Option<(PageKey, PageKind)> {
+    let key = page_for(incident, me)?;
+    let kind = match incident.urgency {
+        Urgency::High => PageKind::Loud,
+        Urgency::Low if settings.quiet_hours.is_some_and(|q| q.contains(local_time)) => PageKind::Held,
+        Urgency::Low => PageKind::Normal,
+    };
+    Some((key, kind))
+}
+
+/// Whether a loud page for `key` should still ring, given the incident's current state.
+pub fn still_ringing(key: PageKey, incident: &Incident, me: &str) -> bool {
+    page_for(incident, me).is_some_and(|k| k.incident == key.incident)
+}
+
+/// One loud page waiting for an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ringing {
+    pub key: PageKey,
+    pub since: DateTime<Utc>,
+    pub last_alert: DateTime<Utc>,
+    pub realerts: u32,
+}
+
+/// Loud pages in arrival order: the first rings, the rest queue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageQueue {
+    entries: Vec<Ringing>,
+}
+
+impl PageQueue {
+    /// Adds a loud page (a newer trigger of a queued incident replaces its key). Returns false if
+    /// that exact trigger was already queued.
+    pub fn add(&mut self, key: PageKey, now: DateTime<Utc>) -> bool {
+        if let Some(e) = self.entries.iter_mut().find(|e| e.key.incident == key.incident) {
+            if e.key == key {
+                return false;
+            }
+            e.key = key;
+            e.last_alert = now;
+            return true;
+        }
+        self.entries.push(Ringing { key, since: now, last_alert: now, realerts: 0 });
+        true
+    }
+
+    /// Stops ringing for `incident` (answered or no longer mine). Returns whether it was queued.
+    pub fn remove(&mut self, incident: IncidentId) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.key.incident != incident);
+        self.entries.len() != before
+    }
+
+    /// Incidents whose page is due for a re-alert at `now`; marks them re-alerted.
+    pub fn due_realerts(&mut self, now: DateTime<Utc>, settings: &PagerSettings) -> Vec<IncidentId> {
+        let Ok(after) = chrono::Duration::from_std(settings.realert_after) else { return Vec::new() };
+        let mut due = Vec::new();
+        for e in &mut self.entries {
+            let allowed = settings.realert_limit.is_none_or(|limit| e.realerts < limit);
+            if allowed && now - e.last_alert >= after {
+                e.last_alert = now;
+                e.realerts += 1;
+                due.push(e.key.incident);
+            }
+        }
+        due
+    }
+
+    /// The page ringing now (the oldest unanswered).
+    pub fn ringing(&self) -> Option<&Ringing> {
+        self.entries.first()
+    }
+
+    /// All unanswered loud pages, oldest first.
+    pub fn entries(&self) -> &[Ringing] {
+        &self.entries
+    }
+
+    /// How many loud pages are unanswered.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// No loud page is unanswered.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::incident::tests::{sample, t};
+    use crate::pager_settings::QuietHours;
+    use std::time::Duration;
+
+    fn hm(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn key(id: i64, seq: u32) -> PageKey {
+        PageKey { incident: IncidentId(id), trigger_seq: seq }
+    }
 
     #[test]
     fn pages_triggered_incidents_assigned_to_me() {
         let i = sample(7);
-        assert_eq!(page_for(&i, "alex"), Some(PageKey { incident: IncidentId(7), trigger_seq: 1 }));
+        assert_eq!(page_for(&i, "alex"), Some(key(7, 1)));
         assert_eq!(page_for(&i, "sam"), None, "not assigned to sam");
     }
 
@@ -43,5 +169,76 @@ mod tests {
         let first = page_for(&i, "alex");
         i.trigger_seq += 1;
         assert_ne!(page_for(&i, "alex"), first);
+    }
+
+    #[test]
+    fn urgency_decides_loud_or_normal_and_quiet_hours_hold_low_urgency() {
+        let mut settings = PagerSettings::default();
+        let mut i = sample(1);
+        assert_eq!(decide(&i, "alex", &settings, hm(3, 0)), Some((key(1, 1), PageKind::Loud)));
+        i.urgency = Urgency::Low;
+        assert_eq!(decide(&i, "alex", &settings, hm(3, 0)), Some((key(1, 1), PageKind::Normal)));
+        settings.quiet_hours = Some(QuietHours { start: hm(22, 0), end: hm(7, 0) });
+        assert_eq!(decide(&i, "alex", &settings, hm(3, 0)), Some((key(1, 1), PageKind::Held)));
+        assert_eq!(decide(&i, "alex", &settings, hm(9, 0)), Some((key(1, 1), PageKind::Normal)));
+        i.urgency = Urgency::High;
+        assert_eq!(
+            decide(&i, "alex", &settings, hm(3, 0)),
+            Some((key(1, 1), PageKind::Loud)),
+            "quiet hours never hold loud pages"
+        );
+        assert_eq!(decide(&i, "sam", &settings, hm(3, 0)), None);
+    }
+
+    #[test]
+    fn ringing_stops_when_answered_or_escalated_away() {
+        let mut i = sample(1);
+        let k = page_for(&i, "alex").unwrap();
+        assert!(still_ringing(k, &i, "alex"));
+        i.assignees = vec!["sam".into()];
+        assert!(!still_ringing(k, &i, "alex"), "escalated away from me");
+        i.assignees = vec!["alex".into()];
+        i.trigger_seq += 1;
+        assert!(still_ringing(k, &i, "alex"), "escalated back to me: still ringing");
+        i.acknowledge(t(5), "alex").unwrap();
+        assert!(!still_ringing(k, &i, "alex"));
+    }
+
+    #[test]
+    fn the_oldest_rings_and_the_rest_queue() {
+        let mut q = PageQueue::default();
+        assert!(q.ringing().is_none());
+        assert!(q.add(key(1, 1), t(0)));
+        assert!(q.add(key(2, 1), t(5)));
+        assert!(!q.add(key(1, 1), t(6)), "same trigger twice is one page");
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.ringing().unwrap().key.incident, IncidentId(1));
+        assert!(q.remove(IncidentId(1)));
+        assert_eq!(q.ringing().unwrap().key.incident, IncidentId(2), "next in the queue rings");
+        assert!(!q.remove(IncidentId(1)));
+        assert!(q.add(key(2, 2), t(7)), "a new trigger of a queued incident replaces its key");
+        assert_eq!(q.len(), 1);
+        assert_eq!(q.ringing().unwrap().key, key(2, 2));
+        assert!(q.remove(IncidentId(2)));
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn realerts_every_interval_until_answered_or_the_limit() {
+        let mut settings = PagerSettings { realert_after: Duration::from_secs(60), ..Default::default() };
+        let mut q = PageQueue::default();
+        q.add(key(1, 1), t(0));
+        q.add(key(2, 1), t(30));
+        assert!(q.due_realerts(t(59), &settings).is_empty());
+        assert_eq!(q.due_realerts(t(60), &settings), [IncidentId(1)]);
+        assert_eq!(q.due_realerts(t(90), &settings), [IncidentId(2)], "each page has its own clock");
+        assert!(q.due_realerts(t(100), &settings).is_empty());
+        assert_eq!(q.due_realerts(t(150), &settings), [IncidentId(1), IncidentId(2)]);
+        assert_eq!(q.entries()[0].realerts, 2);
+        settings.realert_limit = Some(2);
+        assert!(q.due_realerts(t(1000), &settings).is_empty(), "limit reached");
+        q.remove(IncidentId(1));
+        q.remove(IncidentId(2));
+        assert!(q.due_realerts(t(2000), &settings).is_empty(), "answered pages never re-alert");
     }
 }

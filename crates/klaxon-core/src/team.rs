@@ -14,6 +14,8 @@ pub struct Team {
     pub policies: Vec<EscalationPolicy>,
     /// Policy for incidents that name none.
     pub default_policy: String,
+    /// How the pager behaves.
+    pub pager: crate::PagerSettings,
 }
 
 /// One person on call now, at one level of one policy.
@@ -209,6 +211,7 @@ pub(crate) mod tests {
                 repeat: 1,
             }],
             default_policy: "default".into(),
+            pager: crate::PagerSettings::default(),
         }
     }
 

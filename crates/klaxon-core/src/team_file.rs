@@ -2,8 +2,11 @@
 //! Parsing is pure; errors carry the 1-based line they refer to.
 
 use crate::duration;
-use crate::{ConfigError, EscalationLevel, EscalationPolicy, Person, Rotation, Secret, Target, Team};
-use chrono::{DateTime, Utc};
+use crate::{
+    ConfigError, EscalationLevel, EscalationPolicy, PagerSettings, Person, QuietHours, Rotation, Secret, Severity,
+    Target, Team, Urgency, UrgencyRule,
+};
+use chrono::{DateTime, NaiveTime, Utc};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -54,6 +57,35 @@ struct RawFile {
     default_escalation_policy: Option<Spanned<String>>,
     #[serde(default)]
     intake: RawIntake,
+    #[serde(default)]
+    pager: RawPager,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPager {
+    realert_after: Option<Spanned<String>>,
+    realert_limit: Option<u32>,
+    quiet_hours: Option<RawQuietHours>,
+    #[serde(default)]
+    urgency: Vec<RawUrgencyRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuietHours {
+    start: Spanned<String>,
+    end: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUrgencyRule {
+    account: Option<String>,
+    service: Option<String>,
+    #[serde(default)]
+    severities: Vec<Spanned<String>>,
+    urgency: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -205,8 +237,45 @@ impl Validator<'_> {
             token: raw.intake.token.filter(|t| !t.expose().is_empty()),
             grouping: raw.intake.alertmanager_grouping,
         };
-        let team = Team { me: raw.me.into_inner(), people, rotations, policies, default_policy };
+        let pager = self.pager(&raw.pager)?;
+        let team = Team { me: raw.me.into_inner(), people, rotations, policies, default_policy, pager };
         Ok(TeamFile { team, intake })
+    }
+
+    fn pager(&self, raw: &RawPager) -> Result<PagerSettings, ConfigError> {
+        let mut settings = PagerSettings::default();
+        if let Some(text) = &raw.realert_after {
+            settings.realert_after = humantime::parse_duration(text.get_ref()).or_else(|e| {
+                self.err(text.span(), format!("invalid duration `{}`: {e} (try \"60s\", \"2m\")", text.get_ref()))
+            })?;
+            if settings.realert_after.as_secs() < 5 {
+                return self.err(text.span(), "`realert_after` must be at least 5 seconds");
+            }
+        }
+        settings.realert_limit = raw.realert_limit.filter(|n| *n > 0);
+        if let Some(q) = &raw.quiet_hours {
+            let time = |t: &Spanned<String>| {
+                NaiveTime::parse_from_str(t.get_ref(), "%H:%M").or_else(|_| {
+                    self.err(t.span(), format!("invalid time `{}` (expected HH:MM, e.g. \"22:00\")", t.get_ref()))
+                })
+            };
+            settings.quiet_hours = Some(QuietHours { start: time(&q.start)?, end: time(&q.end)? });
+        }
+        for rule in &raw.urgency {
+            let urgency = Urgency::from_label(rule.urgency.get_ref())
+                .or_else(|e| self.err(rule.urgency.span(), e.to_string()))?;
+            let mut severities = Vec::new();
+            for s in &rule.severities {
+                severities.push(Severity::from_label(s.get_ref()).or_else(|e| self.err(s.span(), e.to_string()))?);
+            }
+            settings.urgency_rules.push(UrgencyRule {
+                account: rule.account.clone(),
+                service: rule.service.clone(),
+                severities,
+                urgency,
+            });
+        }
+        Ok(settings)
     }
 
     fn rotation(&self, r: &RawRotation, people: &HashSet<&str>) -> Result<Rotation, ConfigError> {
@@ -321,6 +390,18 @@ targets = ["person:sam"]
 listen = "127.0.0.1:19797"
 token = "s3cret"
 alertmanager_grouping = "group"
+
+[pager]
+realert_after = "2m"
+realert_limit = 3
+quiet_hours = { start = "22:30", end = "07:00" }
+[[pager.urgency]]
+service = "batch"
+urgency = "low"
+[[pager.urgency]]
+account = "local"
+severities = ["warning"]
+urgency = "high"
 "#;
 
     #[test]
@@ -336,6 +417,13 @@ alertmanager_grouping = "group"
         assert_eq!(f.intake.listen.to_string(), "127.0.0.1:19797");
         assert_eq!(f.intake.token.as_ref().map(Secret::expose), Some("s3cret"));
         assert_eq!(f.intake.grouping, Grouping::Group);
+        let p = &f.team.pager;
+        assert_eq!(p.realert_after, Duration::from_secs(120));
+        assert_eq!(p.realert_limit, Some(3));
+        let q = p.quiet_hours.unwrap();
+        assert!(q.contains(NaiveTime::from_hms_opt(23, 0, 0).unwrap()));
+        assert_eq!(p.urgency_for("local", Some("batch"), Severity::Sev1), Urgency::Low);
+        assert_eq!(p.urgency_for("local", Some("web"), Severity::Sev3), Urgency::High);
         assert!(format!("{f:?}").contains("<redacted>") && !format!("{f:?}").contains("s3cret"));
     }
 
@@ -346,6 +434,7 @@ alertmanager_grouping = "group"
         assert!(f.intake.enabled);
         assert_eq!(f.intake.token, None);
         assert_eq!(f.team.policies.len(), 1, "a default policy pages me");
+        assert_eq!(f.team.pager, PagerSettings::default(), "re-alert every 60 s until answered, no quiet hours");
         assert_eq!(f.team.policies[0].levels[0].targets, vec![Target::Person("me".into())]);
     }
 
@@ -369,6 +458,18 @@ alertmanager_grouping = "group"
         let bad_listen = GOOD.replace("127.0.0.1:19797", "localhost");
         let line = GOOD.lines().position(|l| l.contains("listen")).unwrap() + 1;
         assert!(err(&bad_listen).starts_with(&format!("{line}: invalid listen address")));
+    }
+
+    #[test]
+    fn pager_errors_name_the_line() {
+        let bad = GOOD.replace("\"22:30\"", "\"10pm\"");
+        let line = GOOD.lines().position(|l| l.contains("quiet_hours")).unwrap() + 1;
+        assert_eq!(err(&bad), format!("{line}: invalid time `10pm` (expected HH:MM, e.g. \"22:00\")"));
+        let bad = GOOD.replace("urgency = \"low\"", "urgency = \"meh\"");
+        let line = GOOD.lines().position(|l| l.contains("urgency = \"low\"")).unwrap() + 1;
+        assert!(err(&bad).starts_with(&format!("{line}: unknown urgency `meh`")), "{}", err(&bad));
+        let bad = GOOD.replace("\"2m\"", "\"1s\"");
+        assert!(err(&bad).contains("at least 5 seconds"));
     }
 
     #[test]
