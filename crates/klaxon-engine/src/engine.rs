@@ -103,11 +103,33 @@ impl Engine {
         self.intake_addr
     }
 
-    /// Acknowledges as me.
+    /// Acknowledges as me (and stops its ringing).
     pub async fn acknowledge(&self, id: IncidentId) -> Result<Incident, EngineError> {
         let incident = self.klaxon.acknowledge(id).await?;
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        self.after_action().await;
         Ok(incident)
+    }
+
+    async fn after_action(&self) {
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        if let Err(e) = self.pager.tick().await {
+            tracing::error!(error = %e, "pager update after an action failed");
+        }
+    }
+
+    /// Silences ringing for `duration` (pages stay unanswered; re-alerts still happen).
+    pub async fn mute_ringing(&self, duration: Duration) {
+        self.pager.mute(duration).await;
+    }
+
+    /// What rings now.
+    pub fn ring_state(&self) -> crate::RingState {
+        self.pager.ring_state()
+    }
+
+    /// Sends a test page through every delivery path and reports which fired.
+    pub async fn test_page(&self) -> Vec<(&'static str, Result<(), String>)> {
+        self.pager.test_page().await
     }
 
     /// Acknowledges every triggered incident assigned to me; returns how many.
@@ -123,21 +145,21 @@ impl Engine {
                 }
             }
         }
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        self.after_action().await;
         Ok(count)
     }
 
-    /// Resolves as me.
+    /// Resolves as me (and stops its ringing).
     pub async fn resolve(&self, id: IncidentId) -> Result<Incident, EngineError> {
         let incident = self.klaxon.resolve(id).await?;
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        self.after_action().await;
         Ok(incident)
     }
 
-    /// Escalates to the next level (pages it if that is me again).
+    /// Escalates to the next level: stops ringing here unless that is me again, then pages it.
     pub async fn escalate(&self, id: IncidentId) -> Result<Incident, EngineError> {
         let incident = self.klaxon.escalate(id).await?;
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        self.after_action().await;
         self.pager.page_if_due(&incident).await?;
         Ok(incident)
     }
@@ -178,6 +200,9 @@ async fn run_timers(
         }
         if let Err(e) = escalate_due(&klaxon, &pager, &events).await {
             tracing::error!(error = %e, "escalation step failed");
+        }
+        if let Err(e) = pager.tick().await {
+            tracing::error!(error = %e, "pager tick failed");
         }
         match watcher.changed().await {
             Ok(true) => {

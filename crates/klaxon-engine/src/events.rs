@@ -1,11 +1,29 @@
 //! What the engine tells its shells, and the delivery paths they give it.
 
+use klaxon_core::pager::PageKind;
 use klaxon_core::{Incident, IncidentId};
 
-/// A page for me: one trigger of one incident.
+/// A page for me: one trigger of one incident (or a re-alert of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub incident: Incident,
+    /// Loud pages ring until answered; normal ones are an ordinary notification.
+    pub kind: PageKind,
+    /// 0 for the first alert of this trigger, then 1, 2, ... for re-alerts.
+    pub realert: u32,
+    /// A test page (`klaxon test-page`): no incident behind it.
+    pub test: bool,
+}
+
+/// What should be ringing now.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RingState {
+    /// The loud page ringing now (the oldest unanswered), if any.
+    pub current: Option<Incident>,
+    /// How many loud pages are unanswered (including the current one).
+    pub unanswered: usize,
+    /// Ringing is muted for a while (re-alerts still happen).
+    pub muted: bool,
 }
 
 /// Something the shells may want to show.
@@ -13,8 +31,10 @@ pub struct Page {
 pub enum EngineEvent {
     /// Incidents changed (new alert, action here or in another process, escalation).
     IncidentsChanged,
-    /// A page was sent to the delivery paths.
+    /// A page (or re-alert) was sent to the delivery paths.
     Paged(Page),
+    /// What is ringing changed.
+    Ringing(RingState),
     /// One delivery path failed; the others still ran.
     DeliveryFailed { path: &'static str, incident: IncidentId, error: String },
 }
@@ -24,11 +44,19 @@ pub enum EngineEvent {
 #[error("{0}")]
 pub struct DeliveryError(pub String);
 
-/// One way a page reaches a human (desktop notification, window, sound...). Each runs on its own
-/// blocking thread, so one failing or hanging never holds up the others.
+/// One way a page reaches a human (desktop notification, ringtone, page screen, tray). Each runs
+/// on its own blocking thread with a timeout, so one failing or hanging never holds up the others.
 pub trait PageDelivery: Send + Sync + 'static {
     /// Short name for logs and the timeline (`desktop-notification`).
     fn name(&self) -> &'static str;
-    /// Delivers the page. May block.
+    /// Delivers one page or re-alert. May block.
     fn deliver(&self, page: &Page) -> Result<(), DeliveryError>;
+    /// What should ring now; called whenever it changes. Paths that do not ring ignore it.
+    fn ringing(&self, _state: &RingState) -> Result<(), DeliveryError> {
+        Ok(())
+    }
+    /// Removes whatever this path shows for an answered page (e.g. its notification).
+    fn answered(&self, _incident: IncidentId) -> Result<(), DeliveryError> {
+        Ok(())
+    }
 }

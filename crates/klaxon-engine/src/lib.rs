@@ -19,9 +19,10 @@ mod sink;
 pub use config::{example_team_file, load_team_file};
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;
-pub use events::{DeliveryError, EngineEvent, Page, PageDelivery};
+pub use events::{DeliveryError, EngineEvent, Page, PageDelivery, RingState};
 pub use klaxon::{DASHBOARD_LIMIT, INTAKE_TOKEN_KEY, Klaxon};
 pub use lock::DataDirLock;
+pub use pager::test_incident;
 pub use paths::{ENV_CONFIG, ENV_DATA_DIR, Paths};
 
 pub use klaxon_core as core;

@@ -1,112 +1,287 @@
-//! The pager: decides which triggers page me, runs every delivery path, records the page once.
+//! The pager: decides which triggers page me and how loudly (klaxon-core's policy), runs every
+//! delivery path, records each trigger's page once, and keeps loud pages ringing until answered.
 
-use crate::{EngineError, EngineEvent, Klaxon, Page, PageDelivery};
-use chrono::Utc;
-use klaxon_core::pager::{PageKey, page_for};
-use klaxon_core::{Incident, LogEntry, LogKind};
+use crate::{EngineError, EngineEvent, Klaxon, Page, PageDelivery, RingState};
+use chrono::{DateTime, Local, Utc};
+use klaxon_core::pager::{PageKey, PageKind, PageQueue, decide, still_ringing};
+use klaxon_core::{Incident, IncidentId, IncidentStatus, LogEntry, LogKind};
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use tokio::sync::broadcast;
+
+#[derive(Default)]
+struct State {
+    queue: PageQueue,
+    /// Low-urgency pages waiting for quiet hours to end.
+    held: Vec<PageKey>,
+    /// Keys being paged right now, so concurrent triggers of the same key page once.
+    in_flight: HashSet<PageKey>,
+    muted_until: Option<DateTime<Utc>>,
+    /// What the delivery paths were last told should ring.
+    announced: RingState,
+}
 
 pub(crate) struct Pager {
     klaxon: Arc<Klaxon>,
     deliveries: Vec<Arc<dyn PageDelivery>>,
-    delivery_timeout: std::time::Duration,
+    delivery_timeout: Duration,
     events: broadcast::Sender<EngineEvent>,
-    /// Keys being paged right now, so concurrent triggers of the same key page once.
-    in_flight: Mutex<HashSet<PageKey>>,
+    state: Mutex<State>,
+}
+
+fn local_time() -> chrono::NaiveTime {
+    Local::now().time()
 }
 
 impl Pager {
     pub fn new(
         klaxon: Arc<Klaxon>,
         deliveries: Vec<Arc<dyn PageDelivery>>,
-        delivery_timeout: std::time::Duration,
+        delivery_timeout: Duration,
         events: broadcast::Sender<EngineEvent>,
     ) -> Self {
-        Self { klaxon, deliveries, delivery_timeout, events, in_flight: Mutex::new(HashSet::new()) }
+        Self { klaxon, deliveries, delivery_timeout, events, state: Mutex::new(State::default()) }
     }
 
-    fn claim(&self, key: PageKey) -> bool {
-        self.in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key)
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn release(&self, key: PageKey) {
-        self.in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&key);
+    fn me(&self) -> &str {
+        &self.klaxon.team().me
     }
 
-    /// Pages every trigger assigned to me that has not been paged (start-up, external changes).
+    /// Looks at every triggered incident (start-up, other processes' changes): pages what has not
+    /// been paged and puts unanswered loud pages back in the ringing queue.
     pub async fn scan(&self) -> Result<(), EngineError> {
-        for incident in self.klaxon.store().unpaged_triggers().await? {
+        for incident in self.klaxon.store().triggered_incidents().await? {
             self.page_if_due(&incident).await?;
+        }
+        self.refresh_ringing().await
+    }
+
+    /// Pages this incident's current trigger if it is for me and not paged yet; keeps a loud one
+    /// ringing until answered.
+    pub async fn page_if_due(&self, incident: &Incident) -> Result<(), EngineError> {
+        let settings = &self.klaxon.team().pager;
+        let Some((key, kind)) = decide(incident, self.me(), settings, local_time()) else { return Ok(()) };
+        if !self.state().in_flight.insert(key) {
+            return Ok(());
+        }
+        let result = self.page_once(key, kind, incident).await;
+        self.state().in_flight.remove(&key);
+        result?;
+        self.announce().await;
+        Ok(())
+    }
+
+    async fn page_once(&self, key: PageKey, kind: PageKind, incident: &Incident) -> Result<(), EngineError> {
+        let paged = self.klaxon.store().was_paged(key).await?;
+        match kind {
+            PageKind::Loud => {
+                self.state().queue.add(key, Utc::now());
+                if !paged {
+                    self.deliver(incident, kind, 0).await?;
+                }
+            }
+            PageKind::Normal if !paged => self.deliver(incident, kind, 0).await?,
+            PageKind::Held if !paged => {
+                let mut state = self.state();
+                if !state.held.contains(&key) {
+                    state.held.push(key);
+                    tracing::info!(incident = %incident.id, "low-urgency page held for quiet hours");
+                }
+            }
+            PageKind::Normal | PageKind::Held => {}
         }
         Ok(())
     }
 
-    /// Pages this incident's current trigger if it is for me and not paged yet.
-    pub async fn page_if_due(&self, incident: &Incident) -> Result<(), EngineError> {
-        let me = &self.klaxon.team().me;
-        let Some(key) = page_for(incident, me) else { return Ok(()) };
-        if !self.claim(key) {
-            return Ok(());
+    /// Runs every delivery path for one page or re-alert, and records it in the timeline (and,
+    /// for a first alert, as paged).
+    async fn deliver(&self, incident: &Incident, kind: PageKind, realert: u32) -> Result<(), EngineError> {
+        let page = Page { incident: incident.clone(), kind, realert, test: false };
+        let _ = self.events.send(EngineEvent::Paged(page.clone()));
+        let results = self.run_paths(incident.id, move |d| d.deliver(&page)).await;
+        let ok: Vec<_> = results.iter().filter(|(_, r)| r.is_ok()).map(|(n, _)| *n).collect();
+        let failed: Vec<_> =
+            results.iter().filter_map(|(n, r)| r.as_ref().err().map(|e| format!("{n} ({e})"))).collect();
+        let who = self.klaxon.team().person(self.me()).map_or(self.me(), |p| p.name.as_str());
+        let verb = if realert > 0 { format!("Re-alerted {who} (#{realert})") } else { format!("Paged {who}") };
+        let mut message = if ok.is_empty() {
+            format!("{verb}: failed on every path")
+        } else {
+            format!("{verb} via {}", ok.join(", "))
+        };
+        if !failed.is_empty() {
+            message.push_str(&format!("; failed: {}", failed.join(", ")));
         }
-        let result = self.deliver_once(key, incident).await;
-        self.release(key);
-        result
+        let log = LogEntry::new(Utc::now(), LogKind::Notified, message, Some("klaxon"));
+        if realert == 0 {
+            let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
+            self.klaxon.store().record_page(key, &log).await?;
+        } else {
+            self.klaxon.store().append_log(incident.id, std::slice::from_ref(&log)).await?;
+        }
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        Ok(())
     }
 
-    async fn deliver_once(&self, key: PageKey, incident: &Incident) -> Result<(), EngineError> {
-        let store = self.klaxon.store();
-        if store.was_paged(key).await? {
-            return Ok(());
-        }
-        let page = Page { incident: incident.clone() };
-        let _ = self.events.send(EngineEvent::Paged(page.clone()));
-        let page = Arc::new(page);
+    /// Runs `f` on every path, each on its own blocking thread with a timeout; reports failures.
+    async fn run_paths<F>(&self, incident: IncidentId, f: F) -> Vec<(&'static str, Result<(), String>)>
+    where
+        F: Fn(&dyn PageDelivery) -> Result<(), crate::DeliveryError> + Send + Sync + 'static,
+    {
+        let f = Arc::new(f);
         let tasks: Vec<_> = self
             .deliveries
             .iter()
             .map(|d| {
-                let (d, page) = (d.clone(), page.clone());
-                (d.name(), tokio::task::spawn_blocking(move || d.deliver(&page)))
+                let (d, f) = (d.clone(), f.clone());
+                (d.name(), tokio::task::spawn_blocking(move || f(d.as_ref())))
             })
             .collect();
-        let (mut ok, mut failed) = (Vec::new(), Vec::new());
+        let mut results = Vec::with_capacity(tasks.len());
         for (name, task) in tasks {
             // A path that hangs (e.g. a stuck notification server) must not hold up the pager.
             let outcome = match tokio::time::timeout(self.delivery_timeout, task).await {
                 Ok(joined) => joined.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.0)),
                 Err(_) => Err(format!("no answer within {} s", self.delivery_timeout.as_secs_f32())),
             };
-            match outcome {
-                Ok(()) => ok.push(name),
-                Err(error) => {
-                    tracing::warn!(path = name, incident = %incident.id, %error, "page delivery failed");
-                    let _ = self.events.send(EngineEvent::DeliveryFailed {
-                        path: name,
-                        incident: incident.id,
-                        error: error.clone(),
-                    });
-                    failed.push(format!("{name} ({error})"));
+            if let Err(error) = &outcome {
+                tracing::warn!(path = name, %incident, %error, "delivery path failed");
+                let _ = self.events.send(EngineEvent::DeliveryFailed { path: name, incident, error: error.clone() });
+            }
+            results.push((name, outcome));
+        }
+        results
+    }
+
+    /// One tick: drops answered pages, re-alerts unanswered ones, releases held pages after
+    /// quiet hours, ends an expired mute, and tells the paths what should ring.
+    pub async fn tick(&self) -> Result<(), EngineError> {
+        self.refresh_ringing().await?;
+        let now = Utc::now();
+        let settings = self.klaxon.team().pager.clone();
+        let due = self.state().queue.due_realerts(now, &settings);
+        for id in due {
+            let incident = self.klaxon.store().incident(id).await?;
+            let realert = self.state().queue.entries().iter().find(|e| e.key.incident == id).map_or(1, |e| e.realerts);
+            self.deliver(&incident, PageKind::Loud, realert).await?;
+        }
+        let quiet = settings.quiet_hours.is_some_and(|q| q.contains(local_time()));
+        if !quiet {
+            let held = std::mem::take(&mut self.state().held);
+            for key in held {
+                let incident = self.klaxon.store().incident(key.incident).await?;
+                if incident.trigger_seq == key.trigger_seq && incident.status == IncidentStatus::Triggered {
+                    self.page_if_due(&incident).await?;
                 }
             }
         }
-        let who = self
-            .klaxon
-            .team()
-            .person(&self.klaxon.team().me)
-            .map_or(self.klaxon.team().me.as_str(), |p| p.name.as_str());
-        let mut message = if ok.is_empty() {
-            format!("Paging {who} failed on every path")
-        } else {
-            format!("Paged {who} via {}", ok.join(", "))
-        };
-        if !failed.is_empty() {
-            message.push_str(&format!("; failed: {}", failed.join(", ")));
+        {
+            let mut state = self.state();
+            if state.muted_until.is_some_and(|t| t <= now) {
+                state.muted_until = None;
+            }
         }
-        let log = LogEntry::new(Utc::now(), LogKind::Notified, message, Some("klaxon"));
-        store.record_page(key, &log).await?;
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        self.announce().await;
         Ok(())
+    }
+
+    /// Drops queued pages that are answered (acknowledged, resolved, or no longer mine).
+    pub async fn refresh_ringing(&self) -> Result<(), EngineError> {
+        let queued: Vec<PageKey> = self.state().queue.entries().iter().map(|e| e.key).collect();
+        let mut answered = Vec::new();
+        for key in queued {
+            let incident = match self.klaxon.store().incident(key.incident).await {
+                Ok(i) => Some(i),
+                Err(klaxon_store::StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            if !incident.is_some_and(|i| still_ringing(key, &i, self.me())) {
+                answered.push(key.incident);
+            }
+        }
+        for id in answered {
+            self.state().queue.remove(id);
+            self.run_paths(id, move |d| d.answered(id)).await;
+        }
+        Ok(())
+    }
+
+    /// Tells the paths what should ring, if that changed.
+    async fn announce(&self) {
+        let (head, unanswered, muted) = {
+            let state = self.state();
+            (state.queue.ringing().map(|r| r.key.incident), state.queue.len(), state.muted_until.is_some())
+        };
+        let current = match head {
+            Some(id) => self.klaxon.store().incident(id).await.ok(),
+            None => None,
+        };
+        let ring = RingState { current, unanswered, muted };
+        {
+            let mut state = self.state();
+            if state.announced == ring {
+                return;
+            }
+            state.announced = ring.clone();
+        }
+        let _ = self.events.send(EngineEvent::Ringing(ring.clone()));
+        let incident = ring.current.as_ref().map_or(IncidentId(0), |i| i.id);
+        self.run_paths(incident, move |d| d.ringing(&ring)).await;
+    }
+
+    /// Silences ringing for `duration`; pages stay unanswered and re-alerts still happen.
+    pub async fn mute(&self, duration: Duration) {
+        let until = Utc::now() + chrono::Duration::from_std(duration).unwrap_or_else(|_| chrono::Duration::minutes(5));
+        self.state().muted_until = Some(until);
+        self.announce().await;
+    }
+
+    /// What rings now.
+    pub fn ring_state(&self) -> RingState {
+        self.state().announced.clone()
+    }
+
+    /// Sends a test page through every path (no incident, nothing stored) and reports each.
+    pub async fn test_page(&self) -> Vec<(&'static str, Result<(), String>)> {
+        let incident = test_incident(self.me());
+        let page = Page { incident, kind: PageKind::Loud, realert: 0, test: true };
+        self.run_paths(IncidentId(0), move |d| d.deliver(&page)).await
+    }
+}
+
+/// The synthetic incident of a test page.
+pub fn test_incident(me: &str) -> Incident {
+    let now = Utc::now();
+    Incident {
+        id: IncidentId(0),
+        account: "local".into(),
+        provider_ref: "test-page".into(),
+        web_url: None,
+        title: "Klaxon test page".into(),
+        service: Some("klaxon".into()),
+        severity: klaxon_core::Severity::Sev1,
+        urgency: klaxon_core::Urgency::High,
+        status: IncidentStatus::Triggered,
+        assignees: vec![me.to_owned()],
+        escalation_level: 1,
+        escalation_pass: 0,
+        escalation_policy: None,
+        next_escalation_at: None,
+        created_at: now,
+        acknowledged_at: None,
+        resolved_at: None,
+        updated_at: now,
+        dedup_key: None,
+        details: klaxon_core::Details {
+            text: Some("This is a test. Nothing is wrong.".into()),
+            labels: Default::default(),
+        },
+        trigger_seq: 1,
+        alert_count: 1,
     }
 }

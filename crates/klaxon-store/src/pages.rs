@@ -16,6 +16,20 @@ impl Store {
         rows.iter().map(rows::incident).collect()
     }
 
+    /// Every triggered incident (the pager decides which are mine).
+    pub async fn triggered_incidents(&self) -> Result<Vec<Incident>, StoreError> {
+        let rows = sqlx::query(select_incidents!("WHERE status = 'triggered'")).fetch_all(&self.pool).await?;
+        rows.iter().map(rows::incident).collect()
+    }
+
+    /// Appends timeline entries to an incident.
+    pub async fn append_log(&self, id: klaxon_core::IncidentId, log: &[LogEntry]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        append_log(&mut tx, id, log).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records that `key` was paged, with a timeline entry, atomically. Returns false if it already was.
     pub async fn record_page(&self, key: PageKey, log: &LogEntry) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -1,8 +1,9 @@
 //! Shared helpers for engine tests: temp data dirs, team files, recording delivery paths.
 #![allow(dead_code)]
 
+use klaxon_engine::core::IncidentId;
 use klaxon_engine::secrets::{MemoryStore, SecretStore};
-use klaxon_engine::{DeliveryError, Engine, EngineOptions, Klaxon, Page, PageDelivery, Paths};
+use klaxon_engine::{DeliveryError, Engine, EngineOptions, Klaxon, Page, PageDelivery, Paths, RingState};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,6 +33,8 @@ listen = "127.0.0.1:0"
 #[derive(Default)]
 pub struct Recorder {
     pub pages: Mutex<Vec<Page>>,
+    pub rings: Mutex<Vec<RingState>>,
+    pub answered: Mutex<Vec<IncidentId>>,
     pub fail: bool,
     pub hang: bool,
     pub name: &'static str,
@@ -39,10 +42,14 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn new(name: &'static str, fail: bool) -> Arc<Self> {
-        Arc::new(Self { pages: Mutex::new(Vec::new()), fail, hang: false, name })
+        Arc::new(Self { fail, name, ..Default::default() })
     }
     pub fn hanging(name: &'static str) -> Arc<Self> {
-        Arc::new(Self { pages: Mutex::new(Vec::new()), fail: false, hang: true, name })
+        Arc::new(Self { hang: true, name, ..Default::default() })
+    }
+    /// The last ring state this path was told.
+    pub fn ring(&self) -> Option<RingState> {
+        self.rings.lock().unwrap().last().cloned()
     }
     pub fn count(&self) -> usize {
         self.pages.lock().unwrap().len()
@@ -60,6 +67,14 @@ impl PageDelivery for Recorder {
         }
         if self.fail { Err(DeliveryError("no sound card".into())) } else { Ok(()) }
     }
+    fn ringing(&self, state: &RingState) -> Result<(), DeliveryError> {
+        self.rings.lock().unwrap().push(state.clone());
+        Ok(())
+    }
+    fn answered(&self, incident: IncidentId) -> Result<(), DeliveryError> {
+        self.answered.lock().unwrap().push(incident);
+        Ok(())
+    }
 }
 
 pub struct Setup {
@@ -70,9 +85,14 @@ pub struct Setup {
 
 impl Setup {
     pub fn new(escalate_after: &str) -> Self {
+        Self::with_extra(escalate_after, "")
+    }
+
+    /// With more team file text appended (e.g. a `[pager]` section).
+    pub fn with_extra(escalate_after: &str, extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("klaxon.toml");
-        std::fs::write(&config, TEAM.replace("ESCALATE_AFTER", escalate_after)).unwrap();
+        std::fs::write(&config, TEAM.replace("ESCALATE_AFTER", escalate_after) + extra).unwrap();
         let paths = Paths { data_dir: dir.path().join("data"), config_file: config };
         Self { dir, paths, secrets: Arc::new(MemoryStore::default()) }
     }
