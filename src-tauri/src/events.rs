@@ -12,6 +12,22 @@ pub const PAGE: &str = "klaxon://page";
 /// Emitted when a delivery path failed.
 pub const DELIVERY_FAILED: &str = "klaxon://delivery-failed";
 
+/// Emitted when what rings changes.
+pub const RINGING: &str = "klaxon://ringing";
+
+#[derive(Clone, Serialize)]
+struct RingingPayload {
+    current: Option<klaxon_engine::core::Incident>,
+    unanswered: usize,
+    muted: bool,
+}
+
+impl From<klaxon_engine::RingState> for RingingPayload {
+    fn from(r: klaxon_engine::RingState) -> Self {
+        Self { current: r.current, unanswered: r.unanswered, muted: r.muted }
+    }
+}
+
 #[derive(Clone, Serialize)]
 struct DeliveryFailed {
     path: &'static str,
@@ -30,6 +46,7 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: broadcast::Receiver<En
                     crate::tray::paged(&app, &page.incident);
                     app.emit(PAGE, &page.incident)
                 }
+                Ok(EngineEvent::Ringing(ring)) => app.emit(RINGING, RingingPayload::from(ring)),
                 Ok(EngineEvent::DeliveryFailed { path, incident, error }) => {
                     app.emit(DELIVERY_FAILED, DeliveryFailed { path, incident: incident.0, error })
                 }

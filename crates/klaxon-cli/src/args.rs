@@ -47,6 +47,8 @@ pub enum Command {
         #[arg(required = true)]
         ids: Vec<i64>,
     },
+    /// Send a test page through every delivery path on this machine and report which fired.
+    TestPage,
     /// Send an alert to the running intake (to try Klaxon out).
     Fire(FireArgs),
     /// Team file commands.

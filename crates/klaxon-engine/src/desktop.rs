@@ -3,7 +3,8 @@
 //! sets no urgency on Linux, so both shells use this path for pages.
 
 use crate::{DeliveryError, Page, PageDelivery};
-use klaxon_core::{Incident, Urgency};
+use klaxon_core::Incident;
+use klaxon_core::pager::PageKind;
 
 /// Title and body of a page notification.
 pub fn page_text(incident: &Incident) -> (String, String) {
@@ -32,7 +33,7 @@ impl PageDelivery for DesktopNotification {
         #[cfg(all(unix, not(target_os = "macos")))]
         {
             use notify_rust::{Hint, Timeout, Urgency as U};
-            let loud = page.incident.urgency == Urgency::High;
+            let loud = page.kind == PageKind::Loud;
             n.hint(Hint::Urgency(if loud { U::Critical } else { U::Normal }))
                 .hint(Hint::Category("im.received".into()))
                 .hint(Hint::SoundName(if loud { "alarm-clock-elapsed" } else { "message-new-instant" }.into()))
@@ -41,7 +42,7 @@ impl PageDelivery for DesktopNotification {
                 .timeout(if loud { Timeout::Never } else { Timeout::Default });
         }
         #[cfg(not(all(unix, not(target_os = "macos"))))]
-        let _ = Urgency::High;
+        let _ = PageKind::Loud;
         n.show().map(|_| ()).map_err(|e| DeliveryError(format!("notification server: {e}")))
     }
 }

@@ -128,32 +128,17 @@ impl Pager {
         Ok(())
     }
 
-    /// Runs `f` on every path, each on its own blocking thread with a timeout; reports failures.
+    /// Runs `f` on every path (see [`on_every_path`]) and reports failures as events.
     async fn run_paths<F>(&self, incident: IncidentId, f: F) -> Vec<(&'static str, Result<(), String>)>
     where
         F: Fn(&dyn PageDelivery) -> Result<(), crate::DeliveryError> + Send + Sync + 'static,
     {
-        let f = Arc::new(f);
-        let tasks: Vec<_> = self
-            .deliveries
-            .iter()
-            .map(|d| {
-                let (d, f) = (d.clone(), f.clone());
-                (d.name(), tokio::task::spawn_blocking(move || f(d.as_ref())))
-            })
-            .collect();
-        let mut results = Vec::with_capacity(tasks.len());
-        for (name, task) in tasks {
-            // A path that hangs (e.g. a stuck notification server) must not hold up the pager.
-            let outcome = match tokio::time::timeout(self.delivery_timeout, task).await {
-                Ok(joined) => joined.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.0)),
-                Err(_) => Err(format!("no answer within {} s", self.delivery_timeout.as_secs_f32())),
-            };
-            if let Err(error) = &outcome {
+        let results = on_every_path(&self.deliveries, self.delivery_timeout, f).await;
+        for (name, outcome) in &results {
+            if let Err(error) = outcome {
                 tracing::warn!(path = name, %incident, %error, "delivery path failed");
                 let _ = self.events.send(EngineEvent::DeliveryFailed { path: name, incident, error: error.clone() });
             }
-            results.push((name, outcome));
         }
         results
     }
@@ -248,10 +233,47 @@ impl Pager {
 
     /// Sends a test page through every path (no incident, nothing stored) and reports each.
     pub async fn test_page(&self) -> Vec<(&'static str, Result<(), String>)> {
-        let incident = test_incident(self.me());
-        let page = Page { incident, kind: PageKind::Loud, realert: 0, test: true };
-        self.run_paths(IncidentId(0), move |d| d.deliver(&page)).await
+        send_test_page(&self.deliveries, self.me(), self.delivery_timeout).await
     }
+}
+
+/// Runs `f` on every path, each on its own blocking thread with a timeout, so one failing or
+/// hanging path never holds up the others. Returns each path's outcome, in order.
+pub async fn on_every_path<F>(
+    deliveries: &[Arc<dyn PageDelivery>],
+    timeout: Duration,
+    f: F,
+) -> Vec<(&'static str, Result<(), String>)>
+where
+    F: Fn(&dyn PageDelivery) -> Result<(), crate::DeliveryError> + Send + Sync + 'static,
+{
+    let f = Arc::new(f);
+    let tasks: Vec<_> = deliveries
+        .iter()
+        .map(|d| {
+            let (d, f) = (d.clone(), f.clone());
+            (d.name(), tokio::task::spawn_blocking(move || f(d.as_ref())))
+        })
+        .collect();
+    let mut results = Vec::with_capacity(tasks.len());
+    for (name, task) in tasks {
+        let outcome = match tokio::time::timeout(timeout, task).await {
+            Ok(joined) => joined.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.0)),
+            Err(_) => Err(format!("no answer within {} s", timeout.as_secs_f32())),
+        };
+        results.push((name, outcome));
+    }
+    results
+}
+
+/// Sends a test page (loud, marked as a test, nothing stored) through `deliveries`.
+pub async fn send_test_page(
+    deliveries: &[Arc<dyn PageDelivery>],
+    me: &str,
+    timeout: Duration,
+) -> Vec<(&'static str, Result<(), String>)> {
+    let page = Page { incident: test_incident(me), kind: PageKind::Loud, realert: 0, test: true };
+    on_every_path(deliveries, timeout, move |d| d.deliver(&page)).await
 }
 
 /// The synthetic incident of a test page.

@@ -174,3 +174,29 @@ fn fire_and_config_check_speak_clearly() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no team file"));
 }
+
+#[test]
+#[ignore = "needs dbus-daemon and python3-dbusmock; run by scripts/test.sh"]
+fn test_page_reports_which_paths_fired() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(&config, team_file(free_port())).unwrap();
+
+    // No notification server on the bus: the path fails, and the command says so.
+    let bare = Session::start(&dir.path().join("bare"));
+    let out = bare.command(binary("klaxon")).env("KLAXON_CONFIG", &config).arg("test-page").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "nothing fired");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("desktop-notification: FAILED"), "{text}");
+    drop(bare);
+
+    let mut session = Session::start(dir.path());
+    session.start_notification_server();
+    session.start_monitor();
+    let out = session.command(binary("klaxon")).env("KLAXON_CONFIG", &config).arg("test-page").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("desktop-notification: fired"));
+    let call = wait_until(10, "the test page's Notify", || session.notify_calls().into_iter().next());
+    assert_eq!(call.summary, "[SEV1] Klaxon test page");
+    assert_eq!(call.urgency, Some(2));
+}

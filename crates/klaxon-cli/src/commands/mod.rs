@@ -5,6 +5,7 @@ mod config;
 mod fire;
 mod incidents;
 mod intake;
+mod test_page;
 mod watch;
 
 use crate::args::{Cli, Command, ConfigCommand, IntakeCommand};
@@ -16,6 +17,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
     let json = cli.json;
     match cli.command {
         Command::Watch => watch::run(paths).await,
+        Command::TestPage => test_page::run(paths, json).await,
         Command::Config { command: ConfigCommand::Check } => config::check(&paths, json),
         command => {
             let klaxon = Klaxon::open(paths, false).await?;
@@ -31,7 +33,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                     println!("{}", klaxon.intake_url());
                     Ok(ExitCode::SUCCESS)
                 }
-                Command::Watch | Command::Config { .. } => unreachable!("handled above"),
+                Command::Watch | Command::TestPage | Command::Config { .. } => unreachable!("handled above"),
             };
             klaxon.close().await;
             result

@@ -1,13 +1,18 @@
 use klaxon_engine::desktop::DesktopNotification;
-use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, Paths};
+use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, PageDelivery, Paths};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::signal::unix::{SignalKind, signal};
 
+/// The paths a page takes without a window.
+pub fn deliveries() -> Vec<Arc<dyn PageDelivery>> {
+    vec![Arc::new(DesktopNotification)]
+}
+
 /// The headless engine until SIGINT or SIGTERM.
 pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
     let klaxon = Klaxon::open(paths, true).await?;
-    let options = EngineOptions::new(vec![Arc::new(DesktopNotification)], klaxon_engine::secrets::os_store());
+    let options = EngineOptions::new(deliveries(), klaxon_engine::secrets::os_store());
     let engine = Engine::start(klaxon, options).await?;
     let paths = engine.klaxon().paths().clone();
     match engine.intake_addr() {
@@ -26,11 +31,19 @@ pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
             event = events.recv() => match event {
                 Ok(EngineEvent::Paged(page)) => {
                     let (summary, body) = klaxon_engine::desktop::page_text(&page.incident);
-                    println!("PAGE {summary} — {body}");
+                    let what = if page.realert > 0 { format!("RE-ALERT #{}", page.realert) } else { "PAGE".to_owned() };
+                    println!("{what} {summary} — {body}");
                 }
                 Ok(EngineEvent::DeliveryFailed { path, incident, error }) => {
                     eprintln!("klaxon: page #{incident} could not be delivered via {path}: {error}");
                 }
+                Ok(EngineEvent::Ringing(ring)) => match ring.current {
+                    Some(incident) => {
+                        let muted = if ring.muted { " (muted)" } else { "" };
+                        println!("RINGING #{} {}{muted} — {} unanswered", incident.id, incident.title, ring.unanswered);
+                    }
+                    None => println!("SILENT — no unanswered pages"),
+                },
                 Ok(EngineEvent::IncidentsChanged) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
                     tracing::warn!(missed = n, "event listener lagged");
