@@ -2,8 +2,10 @@
 //! first); the returned binder hands them the app once it does.
 
 use klaxon_engine::PageDelivery;
+use klaxon_engine::desktop::NotificationAction;
 use std::sync::Arc;
 use tauri::AppHandle;
+use tokio::sync::mpsc::UnboundedSender;
 
 /// Binds the delivery paths to the running app.
 pub type Binder = Box<dyn FnOnce(&AppHandle) + Send>;
@@ -11,13 +13,13 @@ pub type Binder = Box<dyn FnOnce(&AppHandle) + Send>;
 /// Linux: notify-rust straight to the notification server (urgency critical, sound hint), since
 /// the notification plugin sets no urgency there.
 #[cfg(target_os = "linux")]
-pub fn platform() -> (Vec<Arc<dyn PageDelivery>>, Binder) {
-    (vec![Arc::new(klaxon_engine::desktop::DesktopNotification)], Box::new(|_| {}))
+pub fn platform(actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
+    (vec![Arc::new(klaxon_engine::desktop::DesktopNotification::with_actions(actions))], Box::new(|_| {}))
 }
 
 /// Elsewhere: tauri-plugin-notification.
 #[cfg(not(target_os = "linux"))]
-pub fn platform() -> (Vec<Arc<dyn PageDelivery>>, Binder) {
+pub fn platform(_actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
     let plugin = Arc::new(PluginNotification { app: std::sync::OnceLock::new() });
     let bind = plugin.clone();
     (vec![plugin], Box::new(move |app| drop(bind.app.set(app.clone()))))

@@ -81,13 +81,35 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, engine: Engine, shell: Sh
         })
 }
 
+/// Carries out the buttons pressed on page notifications, through the same engine calls as the
+/// commands.
+fn notification_actions<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    mut actions: tokio::sync::mpsc::UnboundedReceiver<klaxon_engine::desktop::NotificationAction>,
+) {
+    use klaxon_engine::desktop::NotificationAction;
+    tauri::async_runtime::spawn(async move {
+        while let Some(action) = actions.recv().await {
+            let Some(state) = app.try_state::<AppState>() else { continue };
+            let result = match action {
+                NotificationAction::Acknowledge(id) => state.engine.acknowledge(id).await,
+                NotificationAction::Escalate(id) => state.engine.escalate(id).await,
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, ?action, "notification action failed");
+            }
+        }
+    });
+}
+
 /// The app's entry point.
 pub fn run() -> ExitCode {
     let started = Instant::now();
     let filter = tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
-    let (deliveries, bind_deliveries) = delivery::platform();
+    let (actions_tx, actions) = tokio::sync::mpsc::unbounded_channel();
+    let (deliveries, bind_deliveries) = delivery::platform(actions_tx);
     let engine = Paths::resolve(None, None).and_then(|paths| {
         let config =
             AppConfig { paths, deliveries, secrets: klaxon_engine::secrets::os_store(), tick: Duration::from_secs(1) };
@@ -104,6 +126,7 @@ pub fn run() -> ExitCode {
     match run_app(builder, engine, ShellOptions { started, tray: true }).build(tauri::generate_context!()) {
         Ok(app) => {
             bind_deliveries(app.handle());
+            notification_actions(app.handle().clone(), actions);
             app.run(|handle, event| {
                 if let tauri::RunEvent::Exit = event
                     && let Some(state) = handle.try_state::<AppState>()

@@ -1,10 +1,21 @@
-//! Desktop notifications through the OS notification server (D-Bus on Linux), loud for pages:
-//! urgency critical, a sound hint, resident, no timeout. The notification plugin of the app shell
-//! sets no urgency on Linux, so both shells use this path for pages.
+//! Desktop notifications through the OS notification server (D-Bus on Linux). Loud pages are
+//! critical, resident, with a sound hint and "Acknowledge" / "Escalate" buttons that act through
+//! the engine; a re-alert replaces the page's notification, and answering closes it. The
+//! notification plugin of the app shell sets no urgency on Linux, so both shells use this path.
 
 use crate::{DeliveryError, Page, PageDelivery};
-use klaxon_core::Incident;
 use klaxon_core::pager::PageKind;
+use klaxon_core::{Incident, IncidentId};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// A button pressed on a page notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationAction {
+    Acknowledge(IncidentId),
+    Escalate(IncidentId),
+}
 
 /// Title and body of a page notification.
 pub fn page_text(incident: &Incident) -> (String, String) {
@@ -17,9 +28,70 @@ pub fn page_text(incident: &Incident) -> (String, String) {
     (summary, body)
 }
 
+#[derive(Default)]
+struct Shown {
+    /// Notification server ids of the pages on screen.
+    ids: HashMap<IncidentId, u32>,
+    /// Notification ids with a thread listening for their buttons.
+    listening: HashSet<u32>,
+}
+
 /// Page delivery as an OS desktop notification.
-#[derive(Debug, Default)]
-pub struct DesktopNotification;
+#[derive(Default)]
+pub struct DesktopNotification {
+    actions: Option<UnboundedSender<NotificationAction>>,
+    shown: Arc<Mutex<Shown>>,
+}
+
+impl std::fmt::Debug for DesktopNotification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DesktopNotification").field("actions", &self.actions.is_some()).finish()
+    }
+}
+
+impl DesktopNotification {
+    /// Notifications without buttons.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Notifications whose Acknowledge / Escalate buttons send to `actions`.
+    pub fn with_actions(actions: UnboundedSender<NotificationAction>) -> Self {
+        Self { actions: Some(actions), shown: Arc::default() }
+    }
+
+    fn shown(&self) -> MutexGuard<'_, Shown> {
+        self.shown.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Listens for the buttons of notification `id` until it is closed.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    fn listen(&self, id: u32, incident: IncidentId, tx: UnboundedSender<NotificationAction>) {
+        if !self.shown().listening.insert(id) {
+            return;
+        }
+        let shown = self.shown.clone();
+        let spawned = std::thread::Builder::new().name(format!("notification-{id}")).spawn(move || {
+            let _ = notify_rust::handle_action(id, |response| {
+                let action = match response {
+                    notify_rust::ActionResponse::Custom("acknowledge" | "default") => {
+                        Some(NotificationAction::Acknowledge(incident))
+                    }
+                    notify_rust::ActionResponse::Custom("escalate") => Some(NotificationAction::Escalate(incident)),
+                    _ => None,
+                };
+                if let Some(action) = action {
+                    let _ = tx.send(action);
+                }
+            });
+            shown.lock().unwrap_or_else(std::sync::PoisonError::into_inner).listening.remove(&id);
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "cannot listen for notification buttons");
+            self.shown().listening.remove(&id);
+        }
+    }
+}
 
 impl PageDelivery for DesktopNotification {
     fn name(&self) -> &'static str {
@@ -27,22 +99,69 @@ impl PageDelivery for DesktopNotification {
     }
 
     fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
-        let (summary, body) = page_text(&page.incident);
+        let (mut summary, body) = page_text(&page.incident);
+        if page.realert > 0 {
+            summary = format!("STILL UNANSWERED: {summary}");
+        }
+        let loud = page.kind == PageKind::Loud;
         let mut n = notify_rust::Notification::new();
         n.appname("Klaxon").summary(&summary).body(&body).icon("dialog-warning");
         #[cfg(all(unix, not(target_os = "macos")))]
         {
-            use notify_rust::{Hint, Timeout, Urgency as U};
-            let loud = page.kind == PageKind::Loud;
-            n.hint(Hint::Urgency(if loud { U::Critical } else { U::Normal }))
+            use notify_rust::{Hint, Timeout, Urgency};
+            n.hint(Hint::Urgency(if loud { Urgency::Critical } else { Urgency::Normal }))
                 .hint(Hint::Category("im.received".into()))
                 .hint(Hint::SoundName(if loud { "alarm-clock-elapsed" } else { "message-new-instant" }.into()))
                 .hint(Hint::Resident(loud))
                 .hint(Hint::DesktopEntry("klaxon".into()))
                 .timeout(if loud { Timeout::Never } else { Timeout::Default });
+            if loud && !page.test && self.actions.is_some() {
+                n.action("acknowledge", "Acknowledge").action("escalate", "Escalate");
+            }
+            if let Some(previous) = self.shown().ids.get(&page.incident.id) {
+                n.id(*previous);
+            }
         }
-        #[cfg(not(all(unix, not(target_os = "macos"))))]
-        let _ = PageKind::Loud;
-        n.show().map(|_| ()).map_err(|e| DeliveryError(format!("notification server: {e}")))
+        let handle = n.show().map_err(|e| DeliveryError(format!("notification server: {e}")))?;
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if !page.test {
+            let id = handle.id();
+            self.shown().ids.insert(page.incident.id, id);
+            if let (true, Some(tx)) = (loud, &self.actions) {
+                self.listen(id, page.incident.id, tx.clone());
+            }
+        }
+        drop(handle);
+        Ok(())
     }
+
+    fn answered(&self, incident: IncidentId) -> Result<(), DeliveryError> {
+        let Some(id) = self.shown().ids.remove(&incident) else { return Ok(()) };
+        close(id)
+    }
+}
+
+/// Closes notification `id` on the server. Runs on the engine's blocking threads.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn close(id: u32) -> Result<(), DeliveryError> {
+    let runtime = tokio::runtime::Handle::try_current().map_err(|e| DeliveryError(e.to_string()))?;
+    runtime.block_on(async {
+        let connection = zbus::Connection::session().await.map_err(|e| DeliveryError(e.to_string()))?;
+        connection
+            .call_method(
+                Some("org.freedesktop.Notifications"),
+                "/org/freedesktop/Notifications",
+                Some("org.freedesktop.Notifications"),
+                "CloseNotification",
+                &(id,),
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| DeliveryError(format!("cannot close notification {id}: {e}")))
+    })
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn close(_id: u32) -> Result<(), DeliveryError> {
+    Ok(())
 }

@@ -11,12 +11,16 @@ use std::process::{Command, Stdio};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotifyCall {
     pub app_name: String,
+    /// The notification this one replaces (0: none).
+    pub replaces_id: u32,
     pub summary: String,
     pub body: String,
     /// The `urgency` hint byte (2 = critical), if given.
     pub urgency: Option<u8>,
     /// Hint names given.
     pub hints: Vec<String>,
+    /// Action keys and labels, in pairs: `["acknowledge", "Acknowledge", ...]`.
+    pub actions: Vec<String>,
 }
 
 /// A session bus of our own, with its helpers.
@@ -95,7 +99,11 @@ impl Session {
         let guard = Guard::spawn(
             "dbus-monitor",
             self.command("dbus-monitor")
-                .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
+                .args([
+                    "--session",
+                    "interface='org.freedesktop.Notifications',member='Notify'",
+                    "interface='org.freedesktop.Notifications',member='CloseNotification'",
+                ])
                 .stdout(log)
                 .stderr(Stdio::null()),
         );
@@ -127,6 +135,29 @@ impl Session {
         let text = std::fs::read_to_string(&self.monitor_log).unwrap_or_default();
         parse_monitor(&text)
     }
+
+    /// The ids passed to `CloseNotification` so far.
+    pub fn closed_notifications(&self) -> Vec<u32> {
+        let text = std::fs::read_to_string(&self.monitor_log).unwrap_or_default();
+        text.split("method call")
+            .filter(|b| b.contains("member=CloseNotification"))
+            .filter_map(|b| {
+                b.lines().map(str::trim).find_map(|l| l.strip_prefix("uint32 ")).and_then(|n| n.parse().ok())
+            })
+            .collect()
+    }
+
+    /// Makes the notification server emit `ActionInvoked(id, key)`, as a click on a button does.
+    pub fn invoke_action(&self, id: u32, key: &str) {
+        let script = format!(
+            "import dbus\n\
+             o = dbus.SessionBus().get_object('org.freedesktop.Notifications', '/org/freedesktop/Notifications')\n\
+             o.EmitSignal('org.freedesktop.Notifications', 'ActionInvoked', 'us', [dbus.UInt32({id}), '{key}'], \
+             dbus_interface='org.freedesktop.DBus.Mock')\n"
+        );
+        let status = self.command("/usr/bin/python3").args(["-c", &script]).status().expect("python3");
+        assert!(status.success(), "could not emit ActionInvoked");
+    }
 }
 
 /// Parses dbus-monitor's text output into Notify calls.
@@ -155,9 +186,26 @@ pub fn parse_monitor(text: &str) -> Vec<NotifyCall> {
                 hints.push(name);
             }
         }
+        let replaces_id =
+            lines.iter().find_map(|l| l.strip_prefix("uint32 ")).and_then(|n| n.parse().ok()).unwrap_or(0);
+        // The first array after the body holds the actions.
+        let actions = lines
+            .iter()
+            .position(|l| *l == "array [")
+            .map(|start| {
+                lines[start + 1..]
+                    .iter()
+                    .take_while(|l| **l != "]")
+                    .filter_map(|l| l.strip_prefix("string \"").and_then(|s| s.strip_suffix('"')))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         // Argument order: app_name, replaces_id, app_icon, summary, body, actions, hints, timeout.
         calls.push(NotifyCall {
             app_name: strings.first().cloned().unwrap_or_default(),
+            replaces_id,
+            actions,
             summary: strings.get(2).cloned().unwrap_or_default(),
             body: strings.get(3).cloned().unwrap_or_default(),
             urgency,
@@ -181,6 +229,8 @@ method call time=1.0 sender=:1.5 -> destination=org.freedesktop.Notifications se
    string "[SEV1] Disk full"
    string "Incident #1"
    array [
+      string "acknowledge"
+      string "Acknowledge"
    ]
    array [
       dict entry(
@@ -201,5 +251,7 @@ method call time=1.0 sender=:1.5 -> destination=org.freedesktop.Notifications se
         assert_eq!(calls[0].body, "Incident #1");
         assert_eq!(calls[0].urgency, Some(2));
         assert_eq!(calls[0].hints, ["urgency", "sound-name"]);
+        assert_eq!(calls[0].actions, ["acknowledge", "Acknowledge"]);
+        assert_eq!(calls[0].replaces_id, 0);
     }
 }

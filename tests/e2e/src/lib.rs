@@ -40,7 +40,8 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
 }
 
-/// A team file for tests: me = alex, intake on `port` with the token in the OS keyring.
+/// A team file for tests: me = alex (levels 1 and 2), intake on `port` with the token in the OS
+/// keyring. Append a `[pager]` section for other pager settings.
 pub fn team_file(port: u16) -> String {
     format!(
         r#"
@@ -57,6 +58,9 @@ id = "default"
 [[escalation_policies.levels]]
 delay = "10m"
 targets = ["rotation:primary"]
+[[escalation_policies.levels]]
+delay = "10m"
+targets = ["person:alex"]
 [intake]
 listen = "127.0.0.1:{port}"
 "#

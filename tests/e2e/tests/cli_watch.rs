@@ -200,3 +200,59 @@ fn test_page_reports_which_paths_fired() {
     assert_eq!(call.summary, "[SEV1] Klaxon test page");
     assert_eq!(call.urgency, Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dbus-daemon, python3-dbusmock and gnome-keyring; run by scripts/test.sh"]
+async fn notification_buttons_act_and_unanswered_pages_realert() {
+    let env = Env::new();
+    std::fs::write(&env.config, team_file(env.port) + "[pager]\nrealert_after = \"5s\"\n").unwrap();
+    let out_path = env.session.dir.join("watch.out");
+    let mut watch = Guard::spawn(
+        "klaxon watch",
+        env.klaxon()
+            .arg("watch")
+            .stdout(std::fs::File::create(&out_path).unwrap())
+            .stderr(std::fs::File::create(env.session.dir.join("watch.err")).unwrap()),
+    );
+    wait_until(30, "the intake to listen", || healthy(env.port).then_some(()));
+    let token = String::from_utf8(env.run(&["intake", "token"]).stdout).unwrap().trim().to_owned();
+    let http = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{}/v1/alertmanager", env.port);
+    http.post(&url)
+        .bearer_auth(&token)
+        .json(&alertmanager_payload("buttons-1", "Disk full on db1"))
+        .send()
+        .await
+        .unwrap();
+
+    let first = wait_until(20, "the page", || env.session.notify_calls().into_iter().next());
+    assert_eq!(first.actions, ["acknowledge", "Acknowledge", "escalate", "Escalate"]);
+    assert_eq!(first.replaces_id, 0);
+
+    // Unanswered: re-alerted after 5 s, replacing the same notification.
+    let again = wait_until(20, "a re-alert", || env.session.notify_calls().get(1).cloned());
+    assert_eq!(again.summary, "STILL UNANSWERED: [SEV1] Disk full on db1");
+    assert_eq!(again.replaces_id, 1, "the re-alert replaces the page's notification");
+
+    // "Escalate" on the notification: level 2 (alex again), so it pages anew.
+    env.session.invoke_action(1, "escalate");
+    let id = wait_until(20, "the escalation", || {
+        let list = env.json(&["--json", "incidents"]);
+        (list[0]["escalation_level"] == 2).then(|| list[0]["id"].as_i64().unwrap().to_string())
+    });
+    // "Acknowledge" on the notification: the store says acknowledged and the notification closes.
+    env.session.invoke_action(1, "acknowledge");
+    wait_until(20, "the acknowledgement", || {
+        (env.json(&["--json", "show", &id])["incident"]["status"] == "acknowledged").then_some(())
+    });
+    wait_until(10, "the notification to close", || env.session.closed_notifications().contains(&1).then_some(()));
+    let calls_after_ack = env.session.notify_calls().len();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(env.session.notify_calls().len(), calls_after_ack, "no re-alert once acknowledged");
+
+    watch.terminate(Duration::from_secs(10));
+    let printed = std::fs::read_to_string(&out_path).unwrap();
+    assert!(printed.contains(&format!("#{id} escalated from the notification")), "{printed}");
+    assert!(printed.contains(&format!("#{id} acknowledged from the notification")), "{printed}");
+    assert!(printed.contains("RE-ALERT #1"), "{printed}");
+}

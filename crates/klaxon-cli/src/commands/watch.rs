@@ -1,18 +1,20 @@
-use klaxon_engine::desktop::DesktopNotification;
+use klaxon_engine::desktop::{DesktopNotification, NotificationAction};
 use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, PageDelivery, Paths};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::signal::unix::{SignalKind, signal};
 
-/// The paths a page takes without a window.
+/// The paths a page takes without a window (notification buttons not wired).
 pub fn deliveries() -> Vec<Arc<dyn PageDelivery>> {
-    vec![Arc::new(DesktopNotification)]
+    vec![Arc::new(DesktopNotification::new())]
 }
 
 /// The headless engine until SIGINT or SIGTERM.
 pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
     let klaxon = Klaxon::open(paths, true).await?;
-    let options = EngineOptions::new(deliveries(), klaxon_engine::secrets::os_store());
+    let (actions_tx, mut actions) = tokio::sync::mpsc::unbounded_channel();
+    let notification: Arc<dyn PageDelivery> = Arc::new(DesktopNotification::with_actions(actions_tx));
+    let options = EngineOptions::new(vec![notification], klaxon_engine::secrets::os_store());
     let engine = Engine::start(klaxon, options).await?;
     let paths = engine.klaxon().paths().clone();
     match engine.intake_addr() {
@@ -28,6 +30,16 @@ pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
         tokio::select! {
             _ = term.recv() => break,
             _ = interrupt.recv() => break,
+            Some(action) = actions.recv() => {
+                let (verb, result) = match action {
+                    NotificationAction::Acknowledge(id) => ("acknowledged", engine.acknowledge(id).await),
+                    NotificationAction::Escalate(id) => ("escalated", engine.escalate(id).await),
+                };
+                match result {
+                    Ok(i) => println!("#{} {verb} from the notification", i.id),
+                    Err(e) => eprintln!("klaxon: {e}"),
+                }
+            }
             event = events.recv() => match event {
                 Ok(EngineEvent::Paged(page)) => {
                     let (summary, body) = klaxon_engine::desktop::page_text(&page.incident);
