@@ -14,7 +14,8 @@ pub type Binder = Box<dyn FnOnce(&AppHandle) + Send>;
 /// the notification plugin sets no urgency there.
 #[cfg(target_os = "linux")]
 pub fn platform(actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
-    (vec![Arc::new(klaxon_engine::desktop::DesktopNotification::with_actions(actions))], Box::new(|_| {}))
+    let notification = Arc::new(klaxon_engine::desktop::DesktopNotification::with_actions(actions));
+    (vec![notification, Arc::new(klaxon_engine::sound::Ringtone::default())], Box::new(|_| {}))
 }
 
 /// Elsewhere: tauri-plugin-notification.
@@ -22,7 +23,8 @@ pub fn platform(actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn Pa
 pub fn platform(_actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
     let plugin = Arc::new(PluginNotification { app: std::sync::OnceLock::new() });
     let bind = plugin.clone();
-    (vec![plugin], Box::new(move |app| drop(bind.app.set(app.clone()))))
+    let ringtone: Arc<dyn PageDelivery> = Arc::new(klaxon_engine::sound::Ringtone::default());
+    (vec![plugin, ringtone], Box::new(move |app| drop(bind.app.set(app.clone()))))
 }
 
 /// Pages through tauri-plugin-notification (macOS, Windows, mobile).

@@ -15,6 +15,7 @@ mod lock;
 mod pager;
 mod paths;
 mod sink;
+pub mod sound;
 
 pub use config::{example_team_file, load_team_file};
 pub use engine::{Engine, EngineOptions};

@@ -2,6 +2,7 @@
 //! Notify monitor, unlocked keyring and (for the app) its own X display. Every process started
 //! here is stopped when its guard drops.
 
+pub mod alsa;
 pub mod dbus;
 pub mod process;
 pub mod x11;

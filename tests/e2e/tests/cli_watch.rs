@@ -1,6 +1,7 @@
 //! The first page end to end without a window: Alertmanager payload → `klaxon watch` stores it →
 //! a critical D-Bus notification → `klaxon ack` → the store says acknowledged.
 
+use klaxon_e2e::alsa::AlsaSink;
 use klaxon_e2e::dbus::Session;
 use klaxon_e2e::process::Guard;
 use klaxon_e2e::{alertmanager_payload, binary, free_port, team_file, wait_until};
@@ -206,11 +207,13 @@ fn test_page_reports_which_paths_fired() {
 async fn notification_buttons_act_and_unanswered_pages_realert() {
     let env = Env::new();
     std::fs::write(&env.config, team_file(env.port) + "[pager]\nrealert_after = \"5s\"\n").unwrap();
+    let speaker = AlsaSink::start(&env.session.dir);
     let out_path = env.session.dir.join("watch.out");
     let mut watch = Guard::spawn(
         "klaxon watch",
         env.klaxon()
             .arg("watch")
+            .env("ALSA_CONFIG_PATH", &speaker.config)
             .stdout(std::fs::File::create(&out_path).unwrap())
             .stderr(std::fs::File::create(env.session.dir.join("watch.err")).unwrap()),
     );
@@ -227,6 +230,7 @@ async fn notification_buttons_act_and_unanswered_pages_realert() {
 
     let first = wait_until(20, "the page", || env.session.notify_calls().into_iter().next());
     assert_eq!(first.actions, ["acknowledge", "Acknowledge", "escalate", "Escalate"]);
+    wait_until(10, "the ringtone to play", || speaker.is_playing(Duration::from_millis(200)).then_some(()));
     assert_eq!(first.replaces_id, 0);
 
     // Unanswered: re-alerted after 5 s, replacing the same notification.
@@ -246,9 +250,11 @@ async fn notification_buttons_act_and_unanswered_pages_realert() {
         (env.json(&["--json", "show", &id])["incident"]["status"] == "acknowledged").then_some(())
     });
     wait_until(10, "the notification to close", || env.session.closed_notifications().contains(&1).then_some(()));
+    wait_until(5, "the ringtone to stop", || (!speaker.is_playing(Duration::from_millis(500))).then_some(()));
     let calls_after_ack = env.session.notify_calls().len();
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert_eq!(env.session.notify_calls().len(), calls_after_ack, "no re-alert once acknowledged");
+    assert!(!speaker.is_playing(Duration::from_millis(300)), "silent once acknowledged");
 
     watch.terminate(Duration::from_secs(10));
     let printed = std::fs::read_to_string(&out_path).unwrap();

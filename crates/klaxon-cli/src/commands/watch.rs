@@ -1,4 +1,5 @@
 use klaxon_engine::desktop::{DesktopNotification, NotificationAction};
+use klaxon_engine::sound::Ringtone;
 use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, PageDelivery, Paths};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -6,7 +7,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 /// The paths a page takes without a window (notification buttons not wired).
 pub fn deliveries() -> Vec<Arc<dyn PageDelivery>> {
-    vec![Arc::new(DesktopNotification::new())]
+    vec![Arc::new(DesktopNotification::new()), Arc::new(Ringtone::default())]
 }
 
 /// The headless engine until SIGINT or SIGTERM.
@@ -14,7 +15,8 @@ pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
     let klaxon = Klaxon::open(paths, true).await?;
     let (actions_tx, mut actions) = tokio::sync::mpsc::unbounded_channel();
     let notification: Arc<dyn PageDelivery> = Arc::new(DesktopNotification::with_actions(actions_tx));
-    let options = EngineOptions::new(vec![notification], klaxon_engine::secrets::os_store());
+    let options =
+        EngineOptions::new(vec![notification, Arc::new(Ringtone::default())], klaxon_engine::secrets::os_store());
     let engine = Engine::start(klaxon, options).await?;
     let paths = engine.klaxon().paths().clone();
     match engine.intake_addr() {
