@@ -1,10 +1,11 @@
 //! Generates ui/src/lib/bindings.ts from the Rust types the UI sees. CI fails if it is stale
 //! (`git diff --exit-code ui/src/lib/bindings.ts` after the tests).
 
+use crate::commands::TestPagePath;
 use crate::{IpcError, IpcErrorCode};
 use klaxon_engine::core::{
     Details, Incident, IncidentDetail, IncidentId, IncidentPage, IncidentStatus, LogEntry, LogKind, OnCallEntry,
-    OnCallStatus, Person, Severity, Urgency,
+    OnCallStatus, Person, Severity, Urgency, pager::RingState,
 };
 use ts_rs::{Config, TS};
 
@@ -28,6 +29,8 @@ pub fn render() -> String {
         decl::<OnCallEntry>(&cfg),
         decl::<OnCallStatus>(&cfg),
         decl::<Person>(&cfg),
+        decl::<RingState>(&cfg),
+        decl::<TestPagePath>(&cfg),
         decl::<Severity>(&cfg),
         decl::<Urgency>(&cfg),
     ];

@@ -1,6 +1,7 @@
 //! The platform's page delivery paths. They are created before the app exists (the engine starts
 //! first); the returned binder hands them the app once it does.
 
+use crate::page_screen::PageScreen;
 use klaxon_engine::PageDelivery;
 use klaxon_engine::desktop::NotificationAction;
 use std::sync::Arc;
@@ -15,16 +16,25 @@ pub type Binder = Box<dyn FnOnce(&AppHandle) + Send>;
 #[cfg(target_os = "linux")]
 pub fn platform(actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
     let notification = Arc::new(klaxon_engine::desktop::DesktopNotification::with_actions(actions));
-    (vec![notification, Arc::new(klaxon_engine::sound::Ringtone::default())], Box::new(|_| {}))
+    let screen = Arc::new(PageScreen::default());
+    let bind = screen.clone();
+    let paths: Vec<Arc<dyn PageDelivery>> =
+        vec![notification, Arc::new(klaxon_engine::sound::Ringtone::default()), screen];
+    (paths, Box::new(move |app| drop(bind.app.set(app.clone()))))
 }
 
 /// Elsewhere: tauri-plugin-notification.
 #[cfg(not(target_os = "linux"))]
 pub fn platform(_actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
     let plugin = Arc::new(PluginNotification { app: std::sync::OnceLock::new() });
-    let bind = plugin.clone();
+    let screen = Arc::new(PageScreen::default());
+    let (bind_plugin, bind_screen) = (plugin.clone(), screen.clone());
     let ringtone: Arc<dyn PageDelivery> = Arc::new(klaxon_engine::sound::Ringtone::default());
-    (vec![plugin, ringtone], Box::new(move |app| drop(bind.app.set(app.clone()))))
+    let bind: Binder = Box::new(move |app| {
+        let _ = bind_plugin.app.set(app.clone());
+        let _ = bind_screen.app.set(app.clone());
+    });
+    (vec![plugin, ringtone, screen], bind)
 }
 
 /// Pages through tauri-plugin-notification (macOS, Windows, mobile).

@@ -12,21 +12,8 @@ pub const PAGE: &str = "klaxon://page";
 /// Emitted when a delivery path failed.
 pub const DELIVERY_FAILED: &str = "klaxon://delivery-failed";
 
-/// Emitted when what rings changes.
+/// Emitted with the new [`klaxon_engine::RingState`] when what rings changes.
 pub const RINGING: &str = "klaxon://ringing";
-
-#[derive(Clone, Serialize)]
-struct RingingPayload {
-    current: Option<klaxon_engine::core::Incident>,
-    unanswered: usize,
-    muted: bool,
-}
-
-impl From<klaxon_engine::RingState> for RingingPayload {
-    fn from(r: klaxon_engine::RingState) -> Self {
-        Self { current: r.current, unanswered: r.unanswered, muted: r.muted }
-    }
-}
 
 #[derive(Clone, Serialize)]
 struct DeliveryFailed {
@@ -41,12 +28,12 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: broadcast::Receiver<En
         loop {
             let result = match events.recv().await {
                 Ok(EngineEvent::IncidentsChanged) => app.emit(INCIDENTS_CHANGED, ()),
-                Ok(EngineEvent::Paged(page)) => {
+                Ok(EngineEvent::Paged(page)) => app.emit(PAGE, &page.incident),
+                Ok(EngineEvent::Ringing(ring)) => {
                     #[cfg(desktop)]
-                    crate::tray::paged(&app, &page.incident);
-                    app.emit(PAGE, &page.incident)
+                    crate::tray::ringing(&app, &ring);
+                    app.emit(RINGING, &ring)
                 }
-                Ok(EngineEvent::Ringing(ring)) => app.emit(RINGING, RingingPayload::from(ring)),
                 Ok(EngineEvent::DeliveryFailed { path, incident, error }) => {
                     app.emit(DELIVERY_FAILED, DeliveryFailed { path, incident: incident.0, error })
                 }

@@ -5,6 +5,7 @@ mod commands;
 mod delivery;
 mod error;
 mod events;
+mod page_screen;
 mod state;
 #[cfg(desktop)]
 pub mod tray;

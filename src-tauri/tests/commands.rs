@@ -34,11 +34,19 @@ struct Harness {
 
 impl Harness {
     fn new() -> Self {
+        Self::with_team("")
+    }
+
+    /// `extra` is appended to a team file with alex (me) and sam.
+    fn with_team(extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let config_file = dir.path().join("klaxon.toml");
         std::fs::write(
             &config_file,
-            "me = \"alex\"\n[[people]]\nid = \"alex\"\nname = \"Alex\"\n[intake]\nlisten = \"127.0.0.1:0\"\n",
+            format!(
+                "me = \"alex\"\n[[people]]\nid = \"alex\"\nname = \"Alex\"\n[[people]]\nid = \"sam\"\nname = \"Sam\"\n\
+                 {extra}\n[intake]\nlisten = \"127.0.0.1:0\"\n"
+            ),
         )
         .unwrap();
         let pages = Arc::new(Recorder::default());
@@ -161,4 +169,59 @@ fn tray_acknowledge_all_goes_through_the_engine() {
         assert!(Instant::now() < deadline, "tray ack-all did not acknowledge: {list}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn ring_state_mute_and_test_page_commands() {
+    let h = Harness::new();
+    let quiet = h.invoke("ring_state", json!({})).unwrap();
+    assert_eq!(quiet["current"], Value::Null);
+    assert_eq!(quiet["unanswered"], 0);
+    h.fire("Checkout down");
+    wait_until("ringing", || h.invoke("ring_state", json!({})).unwrap()["unanswered"] == 1);
+    let ring = h.invoke("ring_state", json!({})).unwrap();
+    assert_eq!(ring["current"]["title"], "Checkout down");
+    assert_eq!(ring["next_up"], json!([]), "one-level policy: nobody next");
+
+    let bad = h.invoke("mute_ringing", json!({"minutes": 0})).unwrap_err();
+    assert_eq!(bad["code"], "invalid_input");
+    assert!(bad["message"].as_str().unwrap().starts_with("minutes:"));
+    let muted = h.invoke("mute_ringing", json!({"minutes": 5})).unwrap();
+    assert_eq!(muted["muted"], true);
+    assert_eq!(muted["unanswered"], 1, "muting is not answering");
+
+    let report = h.invoke("test_page", json!({})).unwrap();
+    assert_eq!(report, json!([{"path": "recorder", "ok": true, "error": null}]));
+}
+
+#[test]
+fn tray_mute_and_escalate_go_through_the_engine() {
+    use klaxon_app_lib::tray::{TrayAction, perform};
+    let h = Harness::with_team(
+        "[[escalation_policies]]\nid = \"p\"\n[[escalation_policies.levels]]\ndelay = \"10m\"\ntargets = [\"alex\"]\n\
+         [[escalation_policies.levels]]\ndelay = \"10m\"\ntargets = [\"sam\"]\n",
+    );
+    h.fire("one");
+    h.fire("two");
+    wait_until("ringing", || h.invoke("ring_state", json!({})).unwrap()["unanswered"] == 2);
+    let ring = h.invoke("ring_state", json!({})).unwrap();
+    assert_eq!(ring["next_up"], json!(["Sam"]), "the page screen can say who is next");
+    let first = ring["current"]["id"].clone();
+    perform(h.app.handle(), TrayAction::Mute);
+    wait_until("muted", || h.invoke("ring_state", json!({})).unwrap()["muted"] == true);
+    perform(h.app.handle(), TrayAction::Escalate);
+    wait_until("the ringing page escalated to sam", || {
+        h.invoke("get_incident", json!({"id": first})).unwrap()["incident"]["escalation_level"] == 2
+    });
+    wait_until("the next page rings", || h.invoke("ring_state", json!({})).unwrap()["unanswered"] == 1);
+    perform(h.app.handle(), TrayAction::AcknowledgeAll);
+    wait_until("silence", || h.invoke("ring_state", json!({})).unwrap()["current"] == Value::Null);
 }

@@ -58,6 +58,20 @@ pub fn still_ringing(key: PageKey, incident: &Incident, me: &str) -> bool {
     page_for(incident, me).is_some_and(|k| k.incident == key.incident)
 }
 
+/// What should be ringing now, as every delivery path and the UI see it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RingState {
+    /// The loud page ringing now (the oldest unanswered), if any.
+    pub current: Option<Incident>,
+    /// How many loud pages are unanswered (including the current one).
+    pub unanswered: u32,
+    /// Ringing is muted for a while (re-alerts still happen).
+    pub muted: bool,
+    /// Who the current page escalates to next, by name (empty at the last level).
+    pub next_up: Vec<String>,
+}
+
 /// One loud page waiting for an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ringing {

@@ -1,6 +1,7 @@
 //! What the engine tells its shells, and the delivery paths they give it.
 
 use klaxon_core::pager::PageKind;
+pub use klaxon_core::pager::RingState;
 use klaxon_core::{Incident, IncidentId};
 
 /// A page for me: one trigger of one incident (or a re-alert of it).
@@ -13,17 +14,6 @@ pub struct Page {
     pub realert: u32,
     /// A test page (`klaxon test-page`): no incident behind it.
     pub test: bool,
-}
-
-/// What should be ringing now.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RingState {
-    /// The loud page ringing now (the oldest unanswered), if any.
-    pub current: Option<Incident>,
-    /// How many loud pages are unanswered (including the current one).
-    pub unanswered: usize,
-    /// Ringing is muted for a while (re-alerts still happen).
-    pub muted: bool,
 }
 
 /// Something the shells may want to show.

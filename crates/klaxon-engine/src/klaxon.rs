@@ -106,6 +106,18 @@ impl Klaxon {
         self.change(id, |i| team.escalate(i, Utc::now(), Some(&team.me))).await
     }
 
+    /// Names of whoever the incident escalates to next (empty at the last level).
+    pub fn next_up(&self, incident: &Incident) -> Vec<String> {
+        let team = &self.file.team;
+        let policy = team.policy(incident.escalation_policy.as_deref().unwrap_or(&team.default_policy));
+        let Some(policy) = policy else { return Vec::new() };
+        let Some((level, _)) = policy.next_step(incident.escalation_level, incident.escalation_pass) else {
+            return Vec::new();
+        };
+        let targets = policy.level(level).map(|l| team.resolve_targets(&l.targets, Utc::now())).unwrap_or_default();
+        targets.iter().map(|id| team.person(id).map_or_else(|| id.clone(), |p| p.name.clone())).collect()
+    }
+
     /// Who is on call now.
     pub fn on_call(&self) -> OnCallStatus {
         self.file.team.on_call_status(Utc::now())

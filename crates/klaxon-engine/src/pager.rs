@@ -206,7 +206,9 @@ impl Pager {
             Some(id) => self.klaxon.store().incident(id).await.ok(),
             None => None,
         };
-        let ring = RingState { current, unanswered, muted };
+        let next_up = current.as_ref().map(|i| self.klaxon.next_up(i)).unwrap_or_default();
+        let unanswered = u32::try_from(unanswered).unwrap_or(u32::MAX);
+        let ring = RingState { current, unanswered, muted, next_up };
         {
             let mut state = self.state();
             if state.announced == ring {

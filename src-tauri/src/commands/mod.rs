@@ -2,7 +2,11 @@
 
 mod app;
 mod incidents;
+mod paging;
 mod schedule;
+
+#[cfg(test)]
+pub use paging::TestPagePath;
 
 /// Every command the webview may call.
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
@@ -13,6 +17,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         incidents::escalate_incident,
         incidents::resolve_incident,
         schedule::on_call_status,
+        paging::ring_state,
+        paging::mute_ringing,
+        paging::test_page,
         app::ui_ready,
     ]
 }

@@ -68,5 +68,23 @@ export type Person = { id: string, name: string, email: string | null, phone: st
  * Chat handle, e.g. `@alex`.
  */
 chat: string | null, };
+export type RingState = { 
+/**
+ * The loud page ringing now (the oldest unanswered), if any.
+ */
+current: Incident | null, 
+/**
+ * How many loud pages are unanswered (including the current one).
+ */
+unanswered: number, 
+/**
+ * Ringing is muted for a while (re-alerts still happen).
+ */
+muted: boolean, 
+/**
+ * Who the current page escalates to next, by name (empty at the last level).
+ */
+next_up: Array<string>, };
 export type Severity = "sev1" | "sev2" | "sev3" | "sev4";
+export type TestPagePath = { path: string, ok: boolean, error: string | null, };
 export type Urgency = "high" | "low";

@@ -1,0 +1,55 @@
+//! The page screen as a delivery path: while a loud page rings, the main window is shown, raised
+//! above the others, focused and asks for attention; the webview renders the page full-window
+//! from the `klaxon://ringing` event. When nothing rings it goes back to a normal window.
+
+use klaxon_engine::{DeliveryError, Page, PageDelivery, RingState};
+use std::sync::OnceLock;
+use tauri::{AppHandle, Manager, UserAttentionType};
+
+/// Raises the window for pages; bound to the app once it exists.
+#[derive(Debug, Default)]
+pub struct PageScreen {
+    pub(crate) app: OnceLock<AppHandle>,
+}
+
+impl PageScreen {
+    fn window(&self) -> Result<tauri::WebviewWindow, DeliveryError> {
+        let app = self.app.get().ok_or_else(|| DeliveryError("window not created yet".into()))?;
+        app.get_webview_window("main").ok_or_else(|| DeliveryError("no main window".into()))
+    }
+}
+
+fn err(e: tauri::Error) -> DeliveryError {
+    DeliveryError(e.to_string())
+}
+
+impl PageDelivery for PageScreen {
+    fn name(&self) -> &'static str {
+        "page-screen"
+    }
+
+    fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
+        if page.test {
+            // A test page shows the window once; real pages are raised through `ringing`.
+            let w = self.window()?;
+            w.show().map_err(err)?;
+            w.set_focus().map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn ringing(&self, state: &RingState) -> Result<(), DeliveryError> {
+        let w = self.window()?;
+        if state.current.is_some() {
+            w.unminimize().map_err(err)?;
+            w.show().map_err(err)?;
+            w.set_always_on_top(true).map_err(err)?;
+            w.set_focus().map_err(err)?;
+            w.request_user_attention(Some(UserAttentionType::Critical)).map_err(err)?;
+        } else {
+            w.set_always_on_top(false).map_err(err)?;
+            w.request_user_attention(None).map_err(err)?;
+        }
+        Ok(())
+    }
+}
