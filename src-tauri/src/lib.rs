@@ -3,6 +3,8 @@
 
 mod commands;
 mod delivery;
+#[cfg(desktop)]
+mod desktop;
 mod error;
 mod events;
 mod page_screen;
@@ -53,6 +55,8 @@ pub struct ShellOptions {
     pub started: Instant,
     /// Build the tray icon (needs a real desktop; off on tauri's mock runtime).
     pub tray: bool,
+    /// Show the window at start (off when started at login: hidden in the tray).
+    pub show_window: bool,
 }
 
 /// Registers Klaxon's commands, state and event plumbing on `builder` around a started engine.
@@ -67,6 +71,10 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, engine: Engine, shell: Sh
             }
             events::forward(app.handle().clone(), engine.subscribe());
             app.manage(AppState::new(engine, shell.started));
+            if shell.show_window {
+                #[cfg(desktop)]
+                tray::show_main(app.handle());
+            }
             #[cfg(desktop)]
             if shell.tray {
                 tray::create(app.handle())?;
@@ -109,22 +117,39 @@ pub fn run() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    let context = tauri::generate_context!();
+    let paths = match Paths::resolve(None, None) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("klaxon: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let (actions_tx, actions) = tokio::sync::mpsc::unbounded_channel();
     let (deliveries, bind_deliveries) = delivery::platform(actions_tx);
-    let engine = Paths::resolve(None, None).and_then(|paths| {
-        let config =
-            AppConfig { paths, deliveries, secrets: klaxon_engine::secrets::os_store(), tick: Duration::from_secs(1) };
-        tauri::async_runtime::block_on(start_engine(config))
-    });
-    let engine = match engine {
+    let config = AppConfig {
+        paths: paths.clone(),
+        deliveries,
+        secrets: klaxon_engine::secrets::os_store(),
+        tick: Duration::from_secs(1),
+    };
+    let engine = match tauri::async_runtime::block_on(start_engine(config)) {
         Ok(engine) => engine,
+        #[cfg(desktop)]
+        Err(locked @ klaxon_engine::EngineError::Locked { .. }) => return desktop::hand_over(&paths, context, locked),
         Err(e) => {
             eprintln!("klaxon: {e}");
             return ExitCode::from(if e.is_usage() { 2 } else { 1 });
         }
     };
+    #[cfg(desktop)]
+    let show_window = !std::env::args().any(|a| a == desktop::HIDDEN_ARG);
+    #[cfg(not(desktop))]
+    let show_window = true;
     let builder = tauri::Builder::default().plugin(tauri_plugin_notification::init());
-    match run_app(builder, engine, ShellOptions { started, tray: true }).build(tauri::generate_context!()) {
+    #[cfg(desktop)]
+    let builder = builder.plugin(desktop::single_instance(&paths)).plugin(desktop::autostart());
+    match run_app(builder, engine, ShellOptions { started, tray: true, show_window }).build(context) {
         Ok(app) => {
             bind_deliveries(app.handle());
             notification_actions(app.handle().clone(), actions);

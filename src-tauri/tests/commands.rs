@@ -58,9 +58,10 @@ impl Harness {
             tick: Duration::from_millis(100),
         };
         let engine = tauri::async_runtime::block_on(start_engine(config)).unwrap();
-        let mut app = run_app(mock_builder(), engine, ShellOptions { started: Instant::now(), tray: false })
-            .build(tauri::generate_context!())
-            .unwrap();
+        let mut app =
+            run_app(mock_builder(), engine, ShellOptions { started: Instant::now(), tray: false, show_window: true })
+                .build(tauri::generate_context!())
+                .unwrap();
         // Setup runs with the event loop; one iteration on the mock runtime runs it.
         #[allow(deprecated)]
         app.run_iteration(|_, _| {});

@@ -4,6 +4,8 @@ mod app;
 mod incidents;
 mod paging;
 mod schedule;
+#[cfg(desktop)]
+mod settings;
 
 #[cfg(test)]
 pub use paging::TestPagePath;
@@ -20,6 +22,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         paging::ring_state,
         paging::mute_ringing,
         paging::test_page,
+        #[cfg(desktop)]
+        settings::autostart_enabled,
+        #[cfg(desktop)]
+        settings::set_autostart,
         app::ui_ready,
     ]
 }

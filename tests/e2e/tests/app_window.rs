@@ -77,6 +77,7 @@ async fn page_appears_in_the_window_and_one_click_acknowledges() {
             .env("DISPLAY", &xvfb.display)
             .env("KLAXON_CONFIG", &config)
             .env("KLAXON_DATA_DIR", &data)
+            .env("HOME", dir.path())
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
             .stdout(std::fs::File::create(dir.path().join("driver.out")).unwrap())
@@ -129,6 +130,21 @@ async fn page_appears_in_the_window_and_one_click_acknowledges() {
     let last = detail["log"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["kind"], "acknowledged");
     assert_eq!(last["actor"], "alex");
+
+    // Start at login, hidden in the tray: the app writes an XDG autostart entry with --hidden.
+    let invoke = |cmd: &str, args: Value| {
+        format!(
+            "const done = arguments[arguments.length - 1];\
+             window.__TAURI_INTERNALS__.invoke('{cmd}', {args}).then(done, e => done({{ error: e }}));"
+        )
+    };
+    let on = client.execute_async(&invoke("set_autostart", json!({"enabled": true})), vec![]).await.unwrap();
+    assert_eq!(on, json!(true), "{on}");
+    let entry = std::fs::read_to_string(dir.path().join(".config/autostart/Klaxon.desktop")).unwrap();
+    assert!(entry.lines().any(|l| l.starts_with("Exec=") && l.ends_with("--hidden")), "{entry}");
+    let off = client.execute_async(&invoke("set_autostart", json!({"enabled": false})), vec![]).await.unwrap();
+    assert_eq!(off, json!(false));
+    assert!(!dir.path().join(".config/autostart/Klaxon.desktop").exists());
 
     client.close().await.unwrap();
     driver.terminate(Duration::from_secs(10));
