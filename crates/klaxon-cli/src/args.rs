@@ -61,6 +61,21 @@ pub enum Command {
         #[command(subcommand)]
         command: IntakeCommand,
     },
+    /// Shadowing (new hires following someone's pages; see [shadow] in the team file).
+    Shadow {
+        #[command(subcommand)]
+        command: ShadowCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShadowCommand {
+    /// The pages I shadowed, with what the primary did and when.
+    Log {
+        /// How many days back.
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        days: i64,
+    },
 }
 
 #[derive(Debug, Args)]

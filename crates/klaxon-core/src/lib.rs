@@ -9,6 +9,7 @@ pub mod people;
 pub mod rotation;
 pub mod secret;
 pub mod severity;
+pub mod shadow;
 pub mod team;
 pub mod team_file;
 
@@ -24,4 +25,5 @@ pub use people::Person;
 pub use rotation::Rotation;
 pub use secret::Secret;
 pub use severity::{Severity, Urgency};
+pub use shadow::ShadowTarget;
 pub use team::{OnCallEntry, OnCallStatus, Team};

@@ -35,6 +35,8 @@ pub enum PageKind {
     Normal,
     /// Low urgency during quiet hours: an ordinary notification once they end.
     Held,
+    /// Someone else's page that I shadow: soft, no obligation, never counted as mine.
+    Shadow,
 }
 
 /// What to do for this incident's current trigger (`None`: not a page for me).

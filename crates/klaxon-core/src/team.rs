@@ -16,6 +16,8 @@ pub struct Team {
     pub default_policy: String,
     /// How the pager behaves.
     pub pager: crate::PagerSettings,
+    /// Whose pages I shadow (new hires), if anyone's.
+    pub shadow: Vec<crate::ShadowTarget>,
 }
 
 /// One person on call now, at one level of one policy.
@@ -212,6 +214,7 @@ pub(crate) mod tests {
             }],
             default_policy: "default".into(),
             pager: crate::PagerSettings::default(),
+            shadow: Vec::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 use crate::duration;
 use crate::{
     ConfigError, EscalationLevel, EscalationPolicy, PagerSettings, Person, QuietHours, Rotation, Secret, Severity,
-    Target, Team, Urgency, UrgencyRule,
+    ShadowTarget, Target, Team, Urgency, UrgencyRule,
 };
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::Deserialize;
@@ -59,6 +59,15 @@ struct RawFile {
     intake: RawIntake,
     #[serde(default)]
     pager: RawPager,
+    #[serde(default)]
+    shadow: RawShadow,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawShadow {
+    #[serde(default)]
+    follow: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -238,7 +247,25 @@ impl Validator<'_> {
             grouping: raw.intake.alertmanager_grouping,
         };
         let pager = self.pager(&raw.pager)?;
-        let team = Team { me: raw.me.into_inner(), people, rotations, policies, default_policy, pager };
+        let mut shadow = Vec::new();
+        for f in &raw.shadow.follow {
+            let target = ShadowTarget::parse(f.get_ref()).or_else(|e| self.err(f.span(), e))?;
+            let known = match &target {
+                ShadowTarget::Person(id) => person_ids.contains(id.as_str()) && id != raw.me.get_ref(),
+                ShadowTarget::Rotation(id) => rotation_ids.contains(id.as_str()),
+                ShadowTarget::Level { policy, level } => policies
+                    .iter()
+                    .any(|p| &p.id == policy && usize::try_from(*level).is_ok_and(|l| l <= p.levels.len())),
+            };
+            if !known {
+                return self.err(
+                    f.span(),
+                    format!("cannot shadow `{}`: no such person (other than me), rotation or level", f.get_ref()),
+                );
+            }
+            shadow.push(target);
+        }
+        let team = Team { me: raw.me.into_inner(), people, rotations, policies, default_policy, pager, shadow };
         Ok(TeamFile { team, intake })
     }
 
@@ -458,6 +485,21 @@ urgency = "high"
         let bad_listen = GOOD.replace("127.0.0.1:19797", "localhost");
         let line = GOOD.lines().position(|l| l.contains("listen")).unwrap() + 1;
         assert!(err(&bad_listen).starts_with(&format!("{line}: invalid listen address")));
+    }
+
+    #[test]
+    fn shadow_targets_are_checked() {
+        let f = parse(&format!("{GOOD}\n[shadow]\nfollow = [\"person:sam\", \"level:default:2\"]\n")).unwrap();
+        assert_eq!(
+            f.team.shadow,
+            [ShadowTarget::Person("sam".into()), ShadowTarget::Level { policy: "default".into(), level: 2 }]
+        );
+        let e = err(&format!("{GOOD}\n[shadow]\nfollow = [\"person:alex\"]\n"));
+        assert!(e.contains("cannot shadow `person:alex`"), "shadowing myself makes no sense: {e}");
+        let e = err(&format!("{GOOD}\n[shadow]\nfollow = [\"level:default:3\"]\n"));
+        assert!(e.contains("cannot shadow"), "{e}");
+        let e = err(&format!("{GOOD}\n[shadow]\nfollow = [\"sam\"]\n"));
+        assert!(e.contains("expected person:ID"), "{e}");
     }
 
     #[test]

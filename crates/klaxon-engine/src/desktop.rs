@@ -103,6 +103,9 @@ impl PageDelivery for DesktopNotification {
         if page.realert > 0 {
             summary = format!("STILL UNANSWERED: {summary}");
         }
+        if page.kind == PageKind::Shadow {
+            summary = format!("SHADOW: {summary}");
+        }
         let loud = page.kind == PageKind::Loud;
         let mut n = notify_rust::Notification::new();
         n.appname("Klaxon").summary(&summary).body(&body).icon("dialog-warning");
@@ -118,13 +121,13 @@ impl PageDelivery for DesktopNotification {
             if loud && !page.test && self.actions.is_some() {
                 n.action("acknowledge", "Acknowledge").action("escalate", "Escalate");
             }
-            if let Some(previous) = self.shown().ids.get(&page.incident.id) {
+            if let Some(previous) = self.shown().ids.get(&page.incident.id).filter(|_| page.kind != PageKind::Shadow) {
                 n.id(*previous);
             }
         }
         let handle = n.show().map_err(|e| DeliveryError(format!("notification server: {e}")))?;
         #[cfg(all(unix, not(target_os = "macos")))]
-        if !page.test {
+        if !page.test && page.kind != PageKind::Shadow {
             let id = handle.id();
             self.shown().ids.insert(page.incident.id, id);
             if let (true, Some(tx)) = (loud, &self.actions) {

@@ -118,6 +118,11 @@ impl Klaxon {
         targets.iter().map(|id| team.person(id).map_or_else(|| id.clone(), |p| p.name.clone())).collect()
     }
 
+    /// The shadow log of the last `days` days, oldest first.
+    pub async fn shadow_log(&self, days: i64) -> Result<Vec<klaxon_store::ShadowEntry>, EngineError> {
+        Ok(self.store.shadow_log(Utc::now() - chrono::Duration::days(days)).await?)
+    }
+
     /// Who is on call now.
     pub fn on_call(&self) -> OnCallStatus {
         self.file.team.on_call_status(Utc::now())

@@ -65,7 +65,9 @@ impl Pager {
     /// ringing until answered.
     pub async fn page_if_due(&self, incident: &Incident) -> Result<(), EngineError> {
         let settings = &self.klaxon.team().pager;
-        let Some((key, kind)) = decide(incident, self.me(), settings, local_time()) else { return Ok(()) };
+        let Some((key, kind)) = decide(incident, self.me(), settings, local_time()) else {
+            return self.shadow_if_followed(incident).await;
+        };
         if !self.state().in_flight.insert(key) {
             return Ok(());
         }
@@ -93,8 +95,42 @@ impl Pager {
                     tracing::info!(incident = %incident.id, "low-urgency page held for quiet hours");
                 }
             }
-            PageKind::Normal | PageKind::Held => {}
+            PageKind::Normal | PageKind::Held | PageKind::Shadow => {}
         }
+        Ok(())
+    }
+
+    /// Shows someone else's page to me as a shadow, once per trigger, if I follow them.
+    async fn shadow_if_followed(&self, incident: &Incident) -> Result<(), EngineError> {
+        let team = self.klaxon.team();
+        let Some(target) = team.shadow.iter().find(|t| t.follows(incident, team, Utc::now())) else { return Ok(()) };
+        let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
+        if !self.state().in_flight.insert(key) {
+            return Ok(());
+        }
+        let result = self.shadow_once(key, target, incident).await;
+        self.state().in_flight.remove(&key);
+        result
+    }
+
+    async fn shadow_once(
+        &self,
+        key: PageKey,
+        target: &klaxon_core::ShadowTarget,
+        incident: &Incident,
+    ) -> Result<(), EngineError> {
+        if self.klaxon.store().was_shadowed(key).await? {
+            return Ok(());
+        }
+        let page = Page { incident: incident.clone(), kind: PageKind::Shadow, realert: 0, test: false };
+        let _ = self.events.send(EngineEvent::Paged(page.clone()));
+        let results = self.run_paths(incident.id, move |d| d.deliver(&page)).await;
+        let ok: Vec<_> = results.iter().filter(|(_, r)| r.is_ok()).map(|(n, _)| *n).collect();
+        let who = self.klaxon.team().person(self.me()).map_or(self.me(), |p| p.name.as_str());
+        let message = format!("Shadow notification to {who} (following {target}) via {}", ok.join(", "));
+        let log = LogEntry::new(Utc::now(), LogKind::Note, message, Some("klaxon"));
+        self.klaxon.store().record_shadow(key, &target.to_string(), &incident.assignees, &log).await?;
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 //! only.
 
 use crate::{DeliveryError, Page, PageDelivery, RingState};
+use klaxon_core::pager::PageKind;
 use klaxon_ringer::{Ringer, RingerConfig, RingerState, Tone};
 use std::time::Duration;
 
@@ -39,6 +40,14 @@ impl PageDelivery for Ringtone {
     }
 
     fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
+        let ringing_loud = matches!(self.ringer.state(), RingerState::Ringing { tone: Tone::Page, .. });
+        if page.kind == PageKind::Shadow {
+            // A soft chime, unless my own page is ringing (that one matters more).
+            if !ringing_loud {
+                self.ringer.start(Tone::Shadow).map_err(|e| DeliveryError(e.to_string()))?;
+            }
+            return Ok(());
+        }
         if !page.test {
             // Real pages ring through `ringing`, which knows when they are answered.
             return Ok(());

@@ -10,10 +10,22 @@ import type {
   IpcError,
   IpcErrorCode,
   OnCallStatus,
+  RingState,
+  TestPagePath,
 } from './bindings';
 
 export const INCIDENTS_CHANGED_EVENT = 'klaxon://incidents-changed';
 export const PAGE_EVENT = 'klaxon://page';
+export const RINGING_EVENT = 'klaxon://ringing';
+export const DELIVERY_FAILED_EVENT = 'klaxon://delivery-failed';
+
+/** Payload of `klaxon://delivery-failed` (not exported by ts-rs: it is an app-side event struct). */
+export type DeliveryFailure = {
+  /** The delivery path's name, e.g. `ringtone`, `notification`, `page-screen`. */
+  path: string;
+  incident: IncidentId;
+  error: string;
+};
 
 /** The head of the dashboard list (already sorted by Rust) and the total count. */
 export function listIncidents(all: boolean): Promise<IncidentPage> {
@@ -44,12 +56,35 @@ export function uiReady(): Promise<null> {
   return invoke<null>('ui_ready');
 }
 
+/** What rings now; the page screen shows `current`. */
+export function ringState(): Promise<RingState> {
+  return invoke<RingState>('ring_state');
+}
+
+/** Silences the ringtone for `minutes` (Rust accepts 1–60); returns the new state. */
+export function muteRinging(minutes: number): Promise<RingState> {
+  return invoke<RingState>('mute_ringing', { minutes });
+}
+
+/** Sends a test page through every delivery path; one result per path, in order. */
+export function testPage(): Promise<TestPagePath[]> {
+  return invoke<TestPagePath[]>('test_page');
+}
+
 export function onIncidentsChanged(handler: () => void): Promise<UnlistenFn> {
   return listen<unknown>(INCIDENTS_CHANGED_EVENT, () => handler());
 }
 
 export function onPage(handler: (incident: Incident) => void): Promise<UnlistenFn> {
   return listen<Incident>(PAGE_EVENT, (event) => handler(event.payload));
+}
+
+export function onRinging(handler: (ring: RingState) => void): Promise<UnlistenFn> {
+  return listen<RingState>(RINGING_EVENT, (event) => handler(event.payload));
+}
+
+export function onDeliveryFailed(handler: (failure: DeliveryFailure) => void): Promise<UnlistenFn> {
+  return listen<DeliveryFailure>(DELIVERY_FAILED_EVENT, (event) => handler(event.payload));
 }
 
 const CODES: readonly IpcErrorCode[] = [

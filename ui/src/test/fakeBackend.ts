@@ -8,6 +8,8 @@ import type {
   IpcError,
   LogEntry,
   OnCallStatus,
+  RingState,
+  TestPagePath,
 } from '../lib/bindings';
 
 export function makeIncident(id: number, overrides: Partial<Incident> = {}): Incident {
@@ -46,12 +48,32 @@ export const defaultStatus: OnCallStatus = {
   ],
 };
 
+/** A ring state with `incident` ringing (or nothing, for `null`). */
+export function makeRing(incident: Incident | null, overrides: Partial<RingState> = {}): RingState {
+  return {
+    current: incident,
+    unanswered: incident ? 1 : 0,
+    muted: false,
+    next_up: incident ? ['Bob'] : [],
+    ...overrides,
+  };
+}
+
+export const defaultTestPaths: TestPagePath[] = [
+  { path: 'notification', ok: true, error: null },
+  { path: 'page-screen', ok: true, error: null },
+];
+
 export type Call = { cmd: string; args: InvokeArgs | undefined };
 
 export interface FakeBackend {
   incidents: Incident[];
   logs: Map<number, LogEntry[]>;
   status: OnCallStatus;
+  /** What `ring_state` answers; `mute_ringing` sets `muted` on it. */
+  ring: RingState;
+  /** What `test_page` answers. */
+  testPaths: TestPagePath[];
   calls: Call[];
   /** Make the next call of `cmd` reject with this error. */
   failNext: Map<string, IpcError>;
@@ -67,6 +89,8 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     incidents: initial.map((i) => structuredClone(i)),
     logs: new Map(initial.map((i) => [i.id, [{ at: i.created_at, kind: 'triggered', message: 'Triggered', actor: null }]])),
     status,
+    ring: makeRing(null),
+    testPaths: structuredClone(defaultTestPaths),
     calls: [],
     failNext: new Map(),
     limit: 200,
@@ -130,6 +154,18 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         return fake.status;
       case 'ui_ready':
         return null;
+      case 'ring_state':
+        return fake.ring;
+      case 'mute_ringing': {
+        const minutes = (args as { minutes: number }).minutes;
+        if (!(minutes >= 1 && minutes <= 60)) {
+          throw { code: 'invalid_input', message: `minutes: ${minutes} is not between 1 and 60` } satisfies IpcError;
+        }
+        fake.ring = { ...fake.ring, muted: true };
+        return fake.ring;
+      }
+      case 'test_page':
+        return fake.testPaths;
       default:
         throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;
     }

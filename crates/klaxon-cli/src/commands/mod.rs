@@ -5,10 +5,11 @@ mod config;
 mod fire;
 mod incidents;
 mod intake;
+mod shadow;
 mod test_page;
 mod watch;
 
-use crate::args::{Cli, Command, ConfigCommand, IntakeCommand};
+use crate::args::{Cli, Command, ConfigCommand, IntakeCommand, ShadowCommand};
 use klaxon_engine::{EngineError, Klaxon, Paths};
 use std::process::ExitCode;
 
@@ -29,6 +30,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 Command::Escalate { ids } => actions::run(&klaxon, actions::Action::Escalate, &ids, json).await,
                 Command::Fire(args) => fire::run(&klaxon, args, json).await,
                 Command::Intake { command: IntakeCommand::Token } => intake::token(&klaxon).await,
+                Command::Shadow { command: ShadowCommand::Log { days } } => shadow::log(&klaxon, days, json).await,
                 Command::Intake { command: IntakeCommand::Url } => {
                     println!("{}", klaxon.intake_url());
                     Ok(ExitCode::SUCCESS)

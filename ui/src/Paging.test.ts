@@ -1,0 +1,295 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { emit } from '@tauri-apps/api/event';
+import App from './App.svelte';
+import type { RingState } from './lib/bindings';
+import { installFakeBackend, makeIncident, makeRing, type FakeBackend } from './test/fakeBackend';
+
+const pageScreen = () => screen.queryByTestId('page-screen');
+const dashboard = () => document.querySelector('.app') as HTMLElement;
+
+/** Renders the app and waits until the list is there and the ring state was asked for. */
+async function renderApp(fake: FakeBackend) {
+  const result = render(App);
+  await screen.findAllByTestId('incident-row');
+  await waitFor(() => expect(fake.callsOf('ring_state')).toHaveLength(1));
+  return result;
+}
+
+async function ringing(ring: RingState) {
+  await emit('klaxon://ringing', ring);
+}
+
+const press = (key: string, init: KeyboardEventInit = {}) => fireEvent.keyDown(window, { key, ...init });
+
+/** Lets pending IPC promises and renders settle, for asserting that nothing happened. */
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('page screen', () => {
+  it('is not shown when nothing rings', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    await renderApp(fake);
+    await settle();
+    expect(pageScreen()).toBeNull();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(dashboard().inert).toBe(false);
+  });
+
+  it('fetches ring_state on start and shows the ringing incident in full', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse('2024-05-01T03:02:10Z'));
+    const inc = makeIncident(7, {
+      title: 'Database primary down',
+      severity: 'sev1',
+      service: 'postgres',
+      escalation_level: 2,
+      created_at: '2024-05-01T03:00:00Z',
+    });
+    const fake = installFakeBackend([makeIncident(1), inc]);
+    fake.ring = makeRing(inc, { unanswered: 3, next_up: ['Bob', 'Carol'] });
+    render(App);
+
+    const page = await screen.findByTestId('page-screen');
+    expect(fake.callsOf('ring_state')).toEqual([{ cmd: 'ring_state', args: {} }]);
+    expect(page).toHaveAttribute('data-incident-id', '7');
+    expect(screen.getByRole('alertdialog', { name: 'Database primary down' })).toBe(page);
+    expect(within(page).getByTestId('page-title')).toHaveTextContent('Database primary down');
+    const badge = within(page).getByTestId('page-severity');
+    expect(badge).toHaveTextContent('SEV1');
+    expect(badge).toHaveClass('sev-sev1');
+    expect(page).toHaveTextContent('postgres');
+    expect(page).toHaveTextContent('2m ago');
+    expect(page).toHaveTextContent('Level 2');
+    expect(within(page).getByTestId('page-next')).toHaveTextContent('Next: Bob, Carol');
+    expect(within(page).getByTestId('page-more')).toHaveTextContent('+2 more paging');
+    expect(within(page).queryByTestId('page-muted')).toBeNull();
+    expect(within(page).getByTestId('page-ack')).toHaveTextContent('Acknowledge');
+    expect(within(page).getByTestId('page-escalate')).toHaveTextContent('Escalate');
+    expect(within(page).getByTestId('page-mute')).toHaveTextContent('Mute 5 min');
+    // The dashboard stays underneath, out of reach.
+    expect(dashboard().inert).toBe(true);
+
+    // The age ticks on its own.
+    vi.setSystemTime(Date.parse('2024-05-01T03:03:10Z'));
+    await waitFor(() => expect(page).toHaveTextContent('3m ago'), { timeout: 2500 });
+  });
+
+  it('says "Last level", hides "+N more" for a single page and shows Muted', async () => {
+    const inc = makeIncident(3);
+    const fake = installFakeBackend([inc]);
+    await renderApp(fake);
+    await ringing(makeRing(inc, { unanswered: 1, next_up: [], muted: true }));
+    const page = await screen.findByTestId('page-screen');
+    expect(within(page).getByTestId('page-next')).toHaveTextContent('Last level');
+    expect(within(page).queryByTestId('page-more')).toBeNull();
+    expect(within(page).getByTestId('page-muted')).toHaveTextContent('Muted');
+  });
+
+  it('follows klaxon://ringing: another incident, then nothing (the dashboard is back)', async () => {
+    const [a, b] = [makeIncident(1, { title: 'First' }), makeIncident(2, { title: 'Second' })];
+    const fake = installFakeBackend([a, b]);
+    fake.ring = makeRing(a);
+    await renderApp(fake);
+    expect(await screen.findByTestId('page-screen')).toHaveAttribute('data-incident-id', '1');
+
+    await ringing(makeRing(b, { unanswered: 2 }));
+    await waitFor(() => expect(pageScreen()).toHaveAttribute('data-incident-id', '2'));
+    expect(screen.getByTestId('page-title')).toHaveTextContent('Second');
+    expect(screen.getByTestId('page-more')).toHaveTextContent('+1 more paging');
+
+    await ringing(makeRing(null));
+    await waitFor(() => expect(pageScreen()).toBeNull());
+    expect(dashboard().inert).toBe(false);
+    expect(screen.getAllByTestId('incident-row')).toHaveLength(2);
+  });
+
+  it('Acknowledge invokes acknowledge_incident with the ringing id (not the selected one)', async () => {
+    const fake = installFakeBackend([makeIncident(1), makeIncident(42)]);
+    await renderApp(fake);
+    await waitFor(() => expect(screen.getByTestId('incident-detail')).toHaveAttribute('data-incident-id', '1'));
+    await ringing(makeRing(fake.incidents[1]));
+    await fireEvent.click(await screen.findByTestId('page-ack'));
+    await waitFor(() => expect(fake.callsOf('acknowledge_incident').map((c) => c.args)).toEqual([{ id: 42 }]));
+    expect(fake.callsOf('escalate_incident')).toHaveLength(0);
+    // The list is refreshed after answering.
+    await waitFor(() =>
+      expect(within(screen.getAllByTestId('incident-row')[1]).getByTestId('incident-status').textContent).toBe(
+        'acknowledged',
+      ),
+    );
+  });
+
+  it('Escalate invokes escalate_incident with the ringing id', async () => {
+    const fake = installFakeBackend([makeIncident(1), makeIncident(9)]);
+    await renderApp(fake);
+    await ringing(makeRing(fake.incidents[1]));
+    await fireEvent.click(await screen.findByTestId('page-escalate'));
+    await waitFor(() => expect(fake.callsOf('escalate_incident').map((c) => c.args)).toEqual([{ id: 9 }]));
+    expect(fake.callsOf('acknowledge_incident')).toHaveLength(0);
+  });
+
+  it('shows a rejected answer in the error banner, on top of the page', async () => {
+    const fake = installFakeBackend([makeIncident(5)]);
+    fake.failNext.set('acknowledge_incident', { code: 'invalid_state', message: 'incident 5 is already resolved' });
+    fake.ring = makeRing(fake.incidents[0]);
+    await renderApp(fake);
+    await fireEvent.click(await screen.findByTestId('page-ack'));
+    const alert = await within(pageScreen()!).findByRole('alert');
+    expect(alert).toHaveTextContent('incident 5 is already resolved');
+    expect(screen.getAllByTestId('error-banner')).toHaveLength(1);
+  });
+
+  it('keys: a acknowledges, e escalates, only while shown and without modifiers', async () => {
+    const fake = installFakeBackend([makeIncident(1), makeIncident(4)]);
+    await renderApp(fake);
+    const answered = () => fake.callsOf('acknowledge_incident').length + fake.callsOf('escalate_incident').length;
+
+    await press('a');
+    await press('e');
+    await settle();
+    expect(answered()).toBe(0);
+
+    await ringing(makeRing(fake.incidents[1]));
+    await screen.findByTestId('page-screen');
+    await press('a', { ctrlKey: true });
+    await press('a', { metaKey: true });
+    await press('e', { altKey: true });
+    await press('a', { repeat: true });
+    await press('x');
+    await settle();
+    expect(answered()).toBe(0);
+
+    // Each key, in either case, answers once the previous answer is done.
+    const idle = () => waitFor(() => expect(screen.getByTestId('page-ack')).toBeEnabled());
+    await press('a');
+    await waitFor(() => expect(fake.callsOf('acknowledge_incident').map((c) => c.args)).toEqual([{ id: 4 }]));
+    await idle();
+    await press('A');
+    await waitFor(() => expect(fake.callsOf('acknowledge_incident')).toHaveLength(2));
+    await idle();
+    await press('e');
+    await waitFor(() => expect(fake.callsOf('escalate_incident').map((c) => c.args)).toEqual([{ id: 4 }]));
+    await idle();
+    await press('E');
+    await waitFor(() => expect(fake.callsOf('escalate_incident')).toHaveLength(2));
+    await idle();
+    expect(answered()).toBe(4);
+
+    await ringing(makeRing(null));
+    await waitFor(() => expect(pageScreen()).toBeNull());
+    await press('a');
+    await press('e');
+    await settle();
+    expect(answered()).toBe(4);
+  });
+
+  it('ignores a second key while the first answer is in flight', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.ring = makeRing(fake.incidents[0]);
+    await renderApp(fake);
+    await screen.findByTestId('page-screen');
+    // Both presses land before the first acknowledge_incident answers.
+    void fireEvent.keyDown(window, { key: 'a' });
+    void fireEvent.keyDown(window, { key: 'e' });
+    await waitFor(() => expect(screen.getByTestId('page-ack')).toBeEnabled());
+    await settle();
+    expect(fake.callsOf('acknowledge_incident')).toHaveLength(1);
+    expect(fake.callsOf('escalate_incident')).toHaveLength(0);
+  });
+
+  it('Mute invokes mute_ringing with 5 minutes and shows the new state', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.ring = makeRing(fake.incidents[0]);
+    await renderApp(fake);
+    await fireEvent.click(await screen.findByTestId('page-mute'));
+    await waitFor(() => expect(fake.callsOf('mute_ringing').map((c) => c.args)).toEqual([{ minutes: 5 }]));
+    expect(await screen.findByTestId('page-muted')).toHaveTextContent('Muted');
+    expect(pageScreen()).not.toBeNull();
+  });
+
+  it('shows a failing ring_state in the error banner', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.failNext.set('ring_state', { code: 'internal', message: 'pager is gone' });
+    render(App);
+    expect(await screen.findByRole('alert')).toHaveTextContent('pager is gone');
+    expect(pageScreen()).toBeNull();
+  });
+});
+
+describe('test page', () => {
+  it('shows one row per delivery path, including a failure, and can be dismissed', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.testPaths = [
+      { path: 'notification', ok: true, error: null },
+      { path: 'ringtone', ok: false, error: 'no usable audio output device' },
+      { path: 'page-screen', ok: true, error: null },
+    ];
+    await renderApp(fake);
+    expect(screen.queryByTestId('test-page-result')).toBeNull();
+    const button = screen.getByTestId('test-page-button');
+    expect(button).toHaveTextContent('Send test page');
+    await fireEvent.click(button);
+
+    const result = await screen.findByTestId('test-page-result');
+    expect(fake.callsOf('test_page')).toHaveLength(1);
+    const rows = within(result).getAllByTestId('test-page-path');
+    expect(rows.map((r) => r.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'notification fired',
+      'ringtone failed: no usable audio output device',
+      'page-screen fired',
+    ]);
+    expect(rows[1]).toHaveAttribute('data-ok', 'false');
+
+    await fireEvent.click(within(result).getByRole('button', { name: 'Dismiss test page result' }));
+    expect(screen.queryByTestId('test-page-result')).toBeNull();
+  });
+
+  it('shows a rejected test_page in the error banner', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.failNext.set('test_page', { code: 'internal', message: 'engine stopped' });
+    await renderApp(fake);
+    await fireEvent.click(screen.getByTestId('test-page-button'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('engine stopped');
+    expect(screen.queryByTestId('test-page-result')).toBeNull();
+  });
+});
+
+describe('delivery failures', () => {
+  const warnings = () => screen.queryAllByTestId('delivery-warning');
+  const texts = () => warnings().map((w) => w.textContent?.replace(/\s+/g, ' ').replace('×', '').trim());
+
+  it('shows the latest failure per path, without blocking, and each can be dismissed', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    await renderApp(fake);
+    expect(warnings()).toHaveLength(0);
+
+    await emit('klaxon://delivery-failed', { path: 'ringtone', incident: 1, error: 'no usable audio output device' });
+    await waitFor(() => expect(texts()).toEqual(['ringtone failed: no usable audio output device']));
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    await emit('klaxon://delivery-failed', { path: 'notification', incident: 1, error: 'no notification daemon' });
+    await emit('klaxon://delivery-failed', { path: 'ringtone', incident: 1, error: 'device busy' });
+    await waitFor(() =>
+      expect(texts()).toEqual(['ringtone failed: device busy', 'notification failed: no notification daemon']),
+    );
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Dismiss ringtone warning' }));
+    expect(texts()).toEqual(['notification failed: no notification daemon']);
+    // The dashboard is still usable underneath.
+    expect(screen.getAllByTestId('incident-row')).toHaveLength(1);
+  });
+
+  it('stays visible while a page rings', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.ring = makeRing(fake.incidents[0]);
+    await renderApp(fake);
+    await screen.findByTestId('page-screen');
+    await emit('klaxon://delivery-failed', { path: 'ringtone', incident: 1, error: 'no usable audio output device' });
+    const warning = await within(pageScreen()!).findByTestId('delivery-warning');
+    expect(warning).toHaveTextContent('ringtone failed: no usable audio output device');
+  });
+});
