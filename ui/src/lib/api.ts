@@ -71,6 +71,16 @@ export function testPage(): Promise<TestPagePath[]> {
   return invoke<TestPagePath[]>('test_page');
 }
 
+/** Whether Klaxon starts at login (hidden in the tray). */
+export function autostartEnabled(): Promise<boolean> {
+  return invoke<boolean>('autostart_enabled');
+}
+
+/** Turns start at login on or off; resolves to the new setting. */
+export function setAutostart(enabled: boolean): Promise<boolean> {
+  return invoke<boolean>('set_autostart', { enabled });
+}
+
 export function onIncidentsChanged(handler: () => void): Promise<UnlistenFn> {
   return listen<unknown>(INCIDENTS_CHANGED_EVENT, () => handler());
 }

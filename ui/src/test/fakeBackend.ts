@@ -74,6 +74,8 @@ export interface FakeBackend {
   ring: RingState;
   /** What `test_page` answers. */
   testPaths: TestPagePath[];
+  /** Start at login. */
+  autostart: boolean;
   calls: Call[];
   /** Make the next call of `cmd` reject with this error. */
   failNext: Map<string, IpcError>;
@@ -91,6 +93,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     status,
     ring: makeRing(null),
     testPaths: structuredClone(defaultTestPaths),
+    autostart: false,
     calls: [],
     failNext: new Map(),
     limit: 200,
@@ -166,6 +169,11 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
       }
       case 'test_page':
         return fake.testPaths;
+      case 'autostart_enabled':
+        return fake.autostart;
+      case 'set_autostart':
+        fake.autostart = (args as { enabled: boolean }).enabled;
+        return fake.autostart;
       default:
         throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;
     }
