@@ -11,6 +11,7 @@ mod page_screen;
 mod state;
 #[cfg(desktop)]
 pub mod tray;
+pub mod window;
 
 #[cfg(test)]
 mod bindings;
@@ -62,32 +63,22 @@ pub struct ShellOptions {
 /// Registers Klaxon's commands, state and event plumbing on `builder` around a started engine.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, engine: Engine, shell: ShellOptions) -> tauri::Builder<R> {
     let engine = std::sync::Mutex::new(Some(engine));
-    builder
-        .invoke_handler(commands::handler())
-        .setup(move |app| {
-            let engine = engine.lock().ok().and_then(|mut e| e.take()).ok_or("setup ran twice")?;
-            if let Some(addr) = engine.intake_addr() {
-                tracing::info!(%addr, "Klaxon running; local intake listening");
-            }
-            events::forward(app.handle().clone(), engine.subscribe());
-            app.manage(AppState::new(engine, shell.started));
-            if shell.show_window {
-                #[cfg(desktop)]
-                tray::show_main(app.handle());
-            }
-            #[cfg(desktop)]
-            if shell.tray {
-                tray::create(app.handle())?;
-            }
-            Ok(())
-        })
-        .on_window_event(|window, event| {
-            // Closing the window keeps Klaxon paging from the tray.
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                api.prevent_close();
-                let _ = window.hide();
-            }
-        })
+    builder.invoke_handler(commands::handler()).setup(move |app| {
+        let engine = engine.lock().ok().and_then(|mut e| e.take()).ok_or("setup ran twice")?;
+        if let Some(addr) = engine.intake_addr() {
+            tracing::info!(%addr, "Klaxon running; local intake listening");
+        }
+        events::forward(app.handle().clone(), engine.subscribe());
+        app.manage(AppState::new(engine, shell.started));
+        if shell.show_window {
+            window::show_main(app.handle());
+        }
+        #[cfg(desktop)]
+        if shell.tray {
+            tray::create(app.handle())?;
+        }
+        Ok(())
+    })
 }
 
 /// Carries out the buttons pressed on page notifications, through the same engine calls as the
@@ -153,13 +144,18 @@ pub fn run() -> ExitCode {
         Ok(app) => {
             bind_deliveries(app.handle());
             notification_actions(app.handle().clone(), actions);
-            app.run(|handle, event| {
-                if let tauri::RunEvent::Exit = event
-                    && let Some(state) = handle.try_state::<AppState>()
-                    && let Err(e) = tauri::async_runtime::block_on(state.engine.shutdown())
-                {
-                    tracing::error!(error = %e, "engine did not stop cleanly");
+            app.run(|handle, event| match event {
+                // Closing the window destroys it; Klaxon keeps paging from the tray. Only Quit
+                // (an explicit exit code) ends the app.
+                tauri::RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
+                tauri::RunEvent::Exit => {
+                    if let Some(state) = handle.try_state::<AppState>()
+                        && let Err(e) = tauri::async_runtime::block_on(state.engine.shutdown())
+                    {
+                        tracing::error!(error = %e, "engine did not stop cleanly");
+                    }
                 }
+                _ => {}
             });
             ExitCode::SUCCESS
         }

@@ -13,9 +13,21 @@ pub struct PageScreen {
 }
 
 impl PageScreen {
+    fn app(&self) -> Result<&AppHandle, DeliveryError> {
+        self.app.get().ok_or_else(|| DeliveryError("app not started yet".into()))
+    }
+
+    /// The main window, created for a page (it may have been closed to the tray).
     fn window(&self) -> Result<tauri::WebviewWindow, DeliveryError> {
-        let app = self.app.get().ok_or_else(|| DeliveryError("window not created yet".into()))?;
-        app.get_webview_window("main").ok_or_else(|| DeliveryError("no main window".into()))
+        let app = self.app()?.clone();
+        // Windows are created on the main thread; wait for it (bounded by the pager's timeout).
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.app()?
+            .run_on_main_thread(move || {
+                let _ = tx.send(crate::window::ensure_main(&app).map_err(err));
+            })
+            .map_err(err)?;
+        rx.recv().map_err(|e| DeliveryError(e.to_string()))?
     }
 }
 
@@ -39,16 +51,21 @@ impl PageDelivery for PageScreen {
     }
 
     fn ringing(&self, state: &RingState) -> Result<(), DeliveryError> {
+        if state.current.is_none() {
+            // Nothing rings: back to a normal window, if there is one.
+            if let Some(w) = self.app()?.get_webview_window(crate::window::MAIN) {
+                w.set_always_on_top(false).map_err(err)?;
+                w.request_user_attention(None).map_err(err)?;
+            }
+            return Ok(());
+        }
         let w = self.window()?;
-        if state.current.is_some() {
+        {
             w.unminimize().map_err(err)?;
             w.show().map_err(err)?;
             w.set_always_on_top(true).map_err(err)?;
             w.set_focus().map_err(err)?;
             w.request_user_attention(Some(UserAttentionType::Critical)).map_err(err)?;
-        } else {
-            w.set_always_on_top(false).map_err(err)?;
-            w.request_user_attention(None).map_err(err)?;
         }
         Ok(())
     }

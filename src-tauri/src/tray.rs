@@ -140,13 +140,9 @@ pub fn perform<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     }
 }
 
-/// Shows and focuses the main window.
+/// Shows and focuses the main window, creating it if needed.
 pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(w) = app.get_webview_window("main") {
-        let _ = w.unminimize();
-        let _ = w.show();
-        let _ = w.set_focus();
-    }
+    crate::window::show_main(app);
 }
 
 /// Updates the tray for a new ring state.

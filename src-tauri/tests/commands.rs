@@ -65,7 +65,7 @@ impl Harness {
         // Setup runs with the event loop; one iteration on the mock runtime runs it.
         #[allow(deprecated)]
         app.run_iteration(|_, _| {});
-        let webview = app.get_webview_window("main").expect("the main window from tauri.conf.json");
+        let webview = klaxon_app_lib::window::ensure_main(app.handle()).expect("the main window from tauri.conf.json");
         Self { app, webview, pages, secrets, _dir: dir }
     }
 

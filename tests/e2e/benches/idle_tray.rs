@@ -4,34 +4,11 @@
 //! Targets: ≤ 60 MB, ≤ 0.2 % CPU. Xvfb + private D-Bus session; the app is started `--hidden`.
 
 use klaxon_e2e::dbus::Session;
-use klaxon_e2e::process::Guard;
+use klaxon_e2e::process::{Guard, tree};
 use klaxon_e2e::x11::Xvfb;
 use klaxon_e2e::{free_port, profile_binary, team_file, wait_until};
-use std::collections::HashMap;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-/// The pid and its descendants.
-fn tree(root: u32) -> Vec<u32> {
-    let mut parent = HashMap::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-        // Fields after the command (which may contain spaces) start after the last ')'.
-        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) {
-            parent.insert(pid, ppid);
-        }
-    }
-    let mut out = vec![root];
-    let mut i = 0;
-    while i < out.len() {
-        let p = out[i];
-        out.extend(parent.iter().filter(|(_, pp)| **pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
-    out
-}
 
 /// utime + stime of a process, in clock ticks.
 fn cpu_ticks(pid: u32) -> u64 {
@@ -39,7 +16,8 @@ fn cpu_ticks(pid: u32) -> u64 {
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = rest.split_whitespace().collect();
     // After ')': state(0) ppid(1) ... utime(11) stime(12)
-    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
 }
 
 /// A `kB` field of /proc/<pid>/status or smaps_rollup.

@@ -2,7 +2,7 @@
 //! pager) and exits 0; the app and `klaxon watch` refuse each other with a clear error.
 
 use klaxon_e2e::dbus::Session;
-use klaxon_e2e::process::Guard;
+use klaxon_e2e::process::{Guard, tree_names};
 use klaxon_e2e::x11::Xvfb;
 use klaxon_e2e::{binary, free_port, team_file, wait_until};
 use std::process::{Command, Stdio};
@@ -77,4 +77,59 @@ fn a_second_launch_hands_over_and_app_and_watch_refuse_each_other() {
     assert_eq!(code, Some(1), "the app refuses a data dir that `klaxon watch` owns");
     assert!(err.contains("already running"), "{err}");
     watch.terminate(Duration::from_secs(10));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
+async fn hidden_in_the_tray_there_is_no_webview_until_a_page_opens_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = Session::start(dir.path());
+    session.start_keyring();
+    session.start_notification_server();
+    let xvfb = Xvfb::start();
+    let port = free_port();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(&config, team_file(port)).unwrap();
+    let app = Guard::spawn(
+        "klaxon-app",
+        session
+            .command(binary("klaxon-app"))
+            .arg("--hidden")
+            .env("DISPLAY", &xvfb.display)
+            .env("KLAXON_CONFIG", &config)
+            .env("KLAXON_DATA_DIR", dir.path().join("data"))
+            .env("HOME", dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    wait_until(60, "the app's intake", || listening(port).then_some(()));
+    std::thread::sleep(Duration::from_secs(2));
+    let pid = app.child.id();
+    let names = tree_names(pid);
+    assert!(!names.iter().any(|n| n.starts_with("WebKitWebProces")), "no webview while hidden: {names:?}");
+
+    let token = String::from_utf8(
+        session
+            .command(binary("klaxon"))
+            .env("KLAXON_CONFIG", &config)
+            .env("KLAXON_DATA_DIR", dir.path().join("data"))
+            .args(["intake", "token"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_owned();
+    let resp = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/v1/alerts"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"title": "Site down", "severity": "sev1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    wait_until(30, "a page to open the window (a web process appears)", || {
+        tree_names(pid).iter().any(|n| n.starts_with("WebKitWebProces")).then_some(())
+    });
 }
