@@ -1,11 +1,10 @@
 //! A private X display (Xvfb) for the app window.
 
 use crate::process::Guard;
-use crate::wait_until;
-use std::path::Path;
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-/// An Xvfb server on a free display number.
+/// An Xvfb server on a display number it picked itself.
 #[derive(Debug)]
 pub struct Xvfb {
     pub display: String,
@@ -13,22 +12,20 @@ pub struct Xvfb {
 }
 
 impl Xvfb {
-    /// Starts Xvfb at 1280x800.
+    /// Starts Xvfb at 1280x800. `-displayfd 1` makes Xvfb choose a free display number and print it
+    /// on stdout once it accepts connections, so parallel tests never share (or race for) a display.
     pub fn start() -> Self {
-        let n = (90..200)
-            .find(|n| {
-                !Path::new(&format!("/tmp/.X{n}-lock")).exists() && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            })
-            .expect("a free X display number");
-        let display = format!(":{n}");
-        let server = Guard::spawn(
+        let mut server = Guard::spawn(
             "Xvfb",
             Command::new("Xvfb")
-                .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-                .stdout(Stdio::null())
+                .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::piped())
                 .stderr(Stdio::null()),
         );
-        wait_until(20, "Xvfb", || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists().then_some(()));
-        Self { display, _server: server }
+        let stdout = server.child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("Xvfb prints its display number");
+        let n: u32 = line.trim().parse().unwrap_or_else(|_| panic!("Xvfb printed {line:?}, not a display number"));
+        Self { display: format!(":{n}"), _server: server }
     }
 }
