@@ -5,7 +5,7 @@
 //! re-page); a `resolve` resolves the open incident with that key, and is ignored if there is none.
 //! Without a dedup key every trigger opens a new incident.
 
-use crate::{Details, Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Severity, Team, Urgency};
+use crate::{Details, Incident, LogEntry, LogKind, Severity, Team, Urgency};
 use chrono::{DateTime, Utc};
 
 /// Trigger or resolve.
@@ -83,32 +83,14 @@ pub fn apply_alert(existing: Option<&Incident>, alert: &Alert, team: &Team, now:
             AlertOutcome::Update(Box::new(inc), vec![log])
         }
         (AlertAction::Trigger, None) => {
-            let mut inc = Incident {
-                id: IncidentId(0),
-                account: "local".into(),
-                provider_ref: String::new(),
-                web_url: alert.web_url.clone(),
-                title: alert.title.clone(),
-                service: alert.service.clone(),
-                severity: alert.severity,
-                urgency: alert
-                    .urgency
-                    .unwrap_or_else(|| team.pager.urgency_for("local", alert.service.as_deref(), alert.severity)),
-                status: IncidentStatus::Triggered,
-                assignees: Vec::new(),
-                escalation_level: 1,
-                escalation_pass: 0,
-                escalation_policy: None,
-                next_escalation_at: None,
-                created_at: now,
-                acknowledged_at: None,
-                resolved_at: None,
-                updated_at: now,
-                dedup_key: alert.dedup_key.clone(),
-                details: alert.details.clone(),
-                trigger_seq: 1,
-                alert_count: 1,
-            };
+            let urgency = alert
+                .urgency
+                .unwrap_or_else(|| team.pager.urgency_for("local", alert.service.as_deref(), alert.severity));
+            let mut inc = Incident::new_triggered("local", &alert.title, alert.severity, urgency, now);
+            inc.web_url.clone_from(&alert.web_url);
+            inc.service.clone_from(&alert.service);
+            inc.dedup_key.clone_from(&alert.dedup_key);
+            inc.details = alert.details.clone();
             let mut logs = vec![LogEntry::new(
                 now,
                 LogKind::Triggered,
@@ -126,6 +108,7 @@ pub fn apply_alert(existing: Option<&Incident>, alert: &Alert, team: &Team, now:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::IncidentStatus;
     use crate::incident::tests::t;
     use crate::team::tests::team;
 

@@ -185,6 +185,34 @@ pub struct IncidentPage {
 }
 
 impl Incident {
+    /// A new incident, triggered at level 1 and assigned to nobody yet (the store assigns its id).
+    pub fn new_triggered(account: &str, title: &str, severity: Severity, urgency: Urgency, now: DateTime<Utc>) -> Self {
+        Incident {
+            id: IncidentId(0),
+            account: account.to_owned(),
+            provider_ref: String::new(),
+            web_url: None,
+            title: title.to_owned(),
+            service: None,
+            severity,
+            urgency,
+            status: IncidentStatus::Triggered,
+            assignees: Vec::new(),
+            escalation_level: 1,
+            escalation_pass: 0,
+            escalation_policy: None,
+            next_escalation_at: None,
+            created_at: now,
+            acknowledged_at: None,
+            resolved_at: None,
+            updated_at: now,
+            dedup_key: None,
+            details: Details::default(),
+            trigger_seq: 1,
+            alert_count: 1,
+        }
+    }
+
     /// Acknowledges a triggered incident; stops its escalation.
     pub fn acknowledge(&mut self, now: DateTime<Utc>, by: &str) -> Result<LogEntry, CoreError> {
         if self.status != IncidentStatus::Triggered {

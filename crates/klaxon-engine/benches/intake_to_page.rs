@@ -28,7 +28,11 @@ impl PageDelivery for Stopwatch {
     }
     fn ringing(&self, state: &RingState) -> Result<(), DeliveryError> {
         if let Some(incident) = &state.current {
-            self.1.lock().map_err(|e| DeliveryError(e.to_string()))?.entry(incident.title.clone()).or_insert_with(Instant::now);
+            self.1
+                .lock()
+                .map_err(|e| DeliveryError(e.to_string()))?
+                .entry(incident.title.clone())
+                .or_insert_with(Instant::now);
         }
         Ok(())
     }

@@ -316,32 +316,16 @@ pub async fn send_test_page(
 
 /// The synthetic incident of a test page.
 pub fn test_incident(me: &str) -> Incident {
-    let now = Utc::now();
-    Incident {
-        id: IncidentId(0),
-        account: "local".into(),
-        provider_ref: "test-page".into(),
-        web_url: None,
-        title: "Klaxon test page".into(),
-        service: Some("klaxon".into()),
-        severity: klaxon_core::Severity::Sev1,
-        urgency: klaxon_core::Urgency::High,
-        status: IncidentStatus::Triggered,
-        assignees: vec![me.to_owned()],
-        escalation_level: 1,
-        escalation_pass: 0,
-        escalation_policy: None,
-        next_escalation_at: None,
-        created_at: now,
-        acknowledged_at: None,
-        resolved_at: None,
-        updated_at: now,
-        dedup_key: None,
-        details: klaxon_core::Details {
-            text: Some("This is a test. Nothing is wrong.".into()),
-            labels: Default::default(),
-        },
-        trigger_seq: 1,
-        alert_count: 1,
-    }
+    let mut incident = Incident::new_triggered(
+        "local",
+        "Klaxon test page",
+        klaxon_core::Severity::Sev1,
+        klaxon_core::Urgency::High,
+        Utc::now(),
+    );
+    incident.provider_ref = "test-page".into();
+    incident.service = Some("klaxon".into());
+    incident.assignees = vec![me.to_owned()];
+    incident.details.text = Some("This is a test. Nothing is wrong.".into());
+    incident
 }
