@@ -182,13 +182,17 @@ async fn finds_due_escalations() {
 #[tokio::test]
 async fn refuses_a_newer_schema_and_leaves_the_file_untouched() {
     let (_dir, path, store) = open().await;
+    // As a newer Klaxon would have left it; every connection closed (WAL checkpointed) before
+    // the bytes are taken.
+    let mut newer = sqlx::SqliteConnection::connect(path.to_str().unwrap()).await.unwrap();
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (99, 'from the future', 1, x'00', 0)",
     )
-    .execute(&mut sqlx::SqliteConnection::connect(path.to_str().unwrap()).await.unwrap())
+    .execute(&mut newer)
     .await
     .unwrap();
+    newer.close().await.unwrap();
     store.close().await;
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).await.unwrap_err();
