@@ -123,28 +123,28 @@ impl Pager {
             return Ok(());
         }
         let page = Page { incident: incident.clone(), kind: PageKind::Shadow, realert: 0, test: false };
-        let _ = self.events.send(EngineEvent::Paged(page.clone()));
-        let results = self.run_paths(incident.id, move |d| d.deliver(&page)).await;
-        let ok: Vec<_> = results.iter().filter(|(_, r)| r.is_ok()).map(|(n, _)| *n).collect();
-        let who = self.klaxon.team().person(self.me()).map_or(self.me(), |p| p.name.as_str());
-        let message = format!("Shadow notification to {who} (following {target}) via {}", ok.join(", "));
+        let verb = format!("Shadow notification to {} (following {target})", self.my_name());
+        let message = self.send_page(page, &verb).await;
         let log = LogEntry::new(Utc::now(), LogKind::Note, message, Some("klaxon"));
         self.klaxon.store().record_shadow(key, &target.to_string(), &incident.assignees, &log).await?;
         let _ = self.events.send(EngineEvent::IncidentsChanged);
         Ok(())
     }
 
-    /// Runs every delivery path for one page or re-alert, and records it in the timeline (and,
-    /// for a first alert, as paged).
-    async fn deliver(&self, incident: &Incident, kind: PageKind, realert: u32) -> Result<(), EngineError> {
-        let page = Page { incident: incident.clone(), kind, realert, test: false };
+    /// My display name, for the timeline.
+    fn my_name(&self) -> &str {
+        self.klaxon.team().person(self.me()).map_or(self.me(), |p| p.name.as_str())
+    }
+
+    /// Tells the shells, runs every path, and words the timeline entry:
+    /// "`verb` via a, b; failed: c (why)" or "`verb`: failed on every path".
+    async fn send_page(&self, page: Page, verb: &str) -> String {
+        let incident = page.incident.id;
         let _ = self.events.send(EngineEvent::Paged(page.clone()));
-        let results = self.run_paths(incident.id, move |d| d.deliver(&page)).await;
+        let results = self.run_paths(incident, move |d| d.deliver(&page)).await;
         let ok: Vec<_> = results.iter().filter(|(_, r)| r.is_ok()).map(|(n, _)| *n).collect();
         let failed: Vec<_> =
             results.iter().filter_map(|(n, r)| r.as_ref().err().map(|e| format!("{n} ({e})"))).collect();
-        let who = self.klaxon.team().person(self.me()).map_or(self.me(), |p| p.name.as_str());
-        let verb = if realert > 0 { format!("Re-alerted {who} (#{realert})") } else { format!("Paged {who}") };
         let mut message = if ok.is_empty() {
             format!("{verb}: failed on every path")
         } else {
@@ -153,6 +153,16 @@ impl Pager {
         if !failed.is_empty() {
             message.push_str(&format!("; failed: {}", failed.join(", ")));
         }
+        message
+    }
+
+    /// Runs every delivery path for one page or re-alert, and records it in the timeline (and,
+    /// for a first alert, as paged).
+    async fn deliver(&self, incident: &Incident, kind: PageKind, realert: u32) -> Result<(), EngineError> {
+        let page = Page { incident: incident.clone(), kind, realert, test: false };
+        let who = self.my_name();
+        let verb = if realert > 0 { format!("Re-alerted {who} (#{realert})") } else { format!("Paged {who}") };
+        let message = self.send_page(page, &verb).await;
         let log = LogEntry::new(Utc::now(), LogKind::Notified, message, Some("klaxon"));
         if realert == 0 {
             let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };

@@ -4,6 +4,8 @@ use crate::rows::{self, ms, select_incidents};
 use crate::{Store, StoreError, incidents::append_log};
 use klaxon_core::pager::PageKey;
 use klaxon_core::{Incident, LogEntry};
+use sqlx::Sqlite;
+use sqlx::query::Query;
 
 impl Store {
     /// Triggered incidents whose current trigger has not been paged yet.
@@ -32,17 +34,25 @@ impl Store {
 
     /// Records that `key` was paged, with a timeline entry, atomically. Returns false if it already was.
     pub async fn record_page(&self, key: PageKey, log: &LogEntry) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let inserted = sqlx::query(
+        let insert = sqlx::query(
             "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at) VALUES (?, ?, ?)",
         )
         .bind(key.incident.0)
         .bind(i64::from(key.trigger_seq))
-        .bind(ms(log.at))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
+        .bind(ms(log.at));
+        self.insert_once_with_log(insert, key, log).await
+    }
+
+    /// In one transaction: runs `insert` (an `INSERT OR IGNORE` keyed by the trigger) and, only if
+    /// it inserted a row, appends `log` to the incident. Returns whether it inserted.
+    pub(crate) async fn insert_once_with_log(
+        &self,
+        insert: Query<'_, Sqlite, <Sqlite as sqlx::Database>::Arguments>,
+        key: PageKey,
+        log: &LogEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let inserted = insert.execute(&mut *tx).await?.rows_affected() == 1;
         if inserted {
             append_log(&mut tx, key.incident, std::slice::from_ref(log)).await?;
         }

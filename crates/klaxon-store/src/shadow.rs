@@ -31,25 +31,16 @@ impl Store {
         primary: &[String],
         log: &LogEntry,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let inserted = sqlx::query(
+        let insert = sqlx::query(
             "INSERT OR IGNORE INTO shadow_pages (incident_id, trigger_seq, followed, primary_ids, notified_at) \
              VALUES (?, ?, ?, ?, ?)",
         )
         .bind(key.incident.0)
         .bind(i64::from(key.trigger_seq))
-        .bind(followed)
+        .bind(followed.to_owned())
         .bind(json(&primary)?)
-        .bind(ms(log.at))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if inserted {
-            crate::incidents::append_log(&mut tx, key.incident, std::slice::from_ref(log)).await?;
-        }
-        tx.commit().await?;
-        Ok(inserted)
+        .bind(ms(log.at));
+        self.insert_once_with_log(insert, key, log).await
     }
 
     /// Whether this trigger was already shown to the shadow.
