@@ -1,11 +1,14 @@
 //! Klaxon's domain model. Pure: no I/O, no clocks (callers pass `now`), no async.
 
+pub mod account;
+pub mod action;
 pub mod alert;
 pub mod escalation;
 pub mod incident;
 pub mod pager;
 pub mod pager_settings;
 pub mod people;
+pub mod remote;
 pub mod rotation;
 pub mod secret;
 pub mod severity;
@@ -16,12 +19,15 @@ pub mod team_file;
 mod duration;
 mod error;
 
+pub use account::{Account, AccountKind, LOCAL_ACCOUNT};
+pub use action::{Action, ActionKind, OutboxEntry, OutboxState};
 pub use alert::{Alert, AlertAction, AlertOutcome, apply_alert};
 pub use error::{ConfigError, CoreError};
 pub use escalation::{EscalationLevel, EscalationPolicy, Target};
 pub use incident::{Details, Incident, IncidentDetail, IncidentId, IncidentPage, IncidentStatus, LogEntry, LogKind};
 pub use pager_settings::{PagerSettings, QuietHours, UrgencyRule};
 pub use people::Person;
+pub use remote::{ContactMethod, RemoteIncident, RemoteUser, Shift};
 pub use rotation::Rotation;
 pub use secret::Secret;
 pub use severity::{Severity, Urgency};

@@ -1,0 +1,259 @@
+//! One-tap actions on a platform's incident, applied to the cache at once and queued for the
+//! platform (the outbox), and the outbox entries that carry them.
+
+use crate::{CoreError, Incident, IncidentId, IncidentStatus, LogEntry, LogKind};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Which action, without its arguments (what platforms declare support for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ActionKind {
+    Acknowledge,
+    Resolve,
+    Escalate,
+    Reassign,
+    Snooze,
+    Note,
+}
+
+impl ActionKind {
+    /// The canonical label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Acknowledge => "acknowledge",
+            ActionKind::Resolve => "resolve",
+            ActionKind::Escalate => "escalate",
+            ActionKind::Reassign => "reassign",
+            ActionKind::Snooze => "snooze",
+            ActionKind::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for ActionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An action with what the platform needs to carry it out. Arguments are fixed when the action is
+/// taken (e.g. the escalation level to go to), so sending it twice has the effect of sending it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Action {
+    Acknowledge,
+    Resolve,
+    /// Move to this (1-based) escalation level.
+    Escalate {
+        to_level: u32,
+    },
+    /// Give the incident to these platform user ids.
+    Reassign {
+        to: Vec<String>,
+    },
+    /// Silence a triggered incident's notifications for this many minutes (it stays acknowledged).
+    Snooze {
+        minutes: u32,
+    },
+    /// Add a note to the timeline.
+    Note {
+        text: String,
+    },
+}
+
+impl Action {
+    /// Which action this is.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Acknowledge => ActionKind::Acknowledge,
+            Action::Resolve => ActionKind::Resolve,
+            Action::Escalate { .. } => ActionKind::Escalate,
+            Action::Reassign { .. } => ActionKind::Reassign,
+            Action::Snooze { .. } => ActionKind::Snooze,
+            Action::Note { .. } => ActionKind::Note,
+        }
+    }
+
+    /// Checks the arguments a user typed.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Action::Escalate { to_level: 0 } => Err("escalation levels start at 1".into()),
+            Action::Reassign { to } if to.is_empty() || to.iter().any(|t| t.trim().is_empty()) => {
+                Err("reassign needs at least one user id".into())
+            }
+            Action::Snooze { minutes } if *minutes == 0 || *minutes > 24 * 60 => {
+                Err("snooze must be 1 to 1440 minutes".into())
+            }
+            Action::Note { text } if text.trim().is_empty() => Err("a note needs some text".into()),
+            Action::Note { text } if text.len() > 10_000 => Err("a note may be at most 10,000 bytes".into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies the action to the cached incident as the platform will (optimistically), returning
+    /// the timeline entry. Refuses actions the incident's status does not allow.
+    pub fn apply(&self, incident: &mut Incident, now: DateTime<Utc>, by: &str) -> Result<LogEntry, CoreError> {
+        let refuse = |action| CoreError::InvalidTransition { status: incident.status, action };
+        match self {
+            Action::Acknowledge => incident.acknowledge(now, by),
+            Action::Resolve => incident.resolve(now, by),
+            Action::Escalate { to_level } => {
+                if !incident.status.is_open() {
+                    return Err(refuse("escalate"));
+                }
+                incident.escalation_level = *to_level;
+                incident.status = IncidentStatus::Triggered;
+                incident.acknowledged_at = None;
+                incident.assignees.clear();
+                incident.trigger_seq += 1;
+                incident.updated_at = now;
+                Ok(LogEntry::new(now, LogKind::Escalated, format!("Escalated to level {to_level} by {by}"), Some(by)))
+            }
+            Action::Reassign { to } => {
+                if !incident.status.is_open() {
+                    return Err(refuse("reassign"));
+                }
+                incident.assignees.clone_from(to);
+                incident.status = IncidentStatus::Triggered;
+                incident.acknowledged_at = None;
+                incident.trigger_seq += 1;
+                incident.updated_at = now;
+                Ok(LogEntry::new(now, LogKind::Escalated, format!("Reassigned to {} by {by}", to.join(", ")), Some(by)))
+            }
+            Action::Snooze { minutes } => {
+                if incident.status != IncidentStatus::Acknowledged {
+                    return Err(refuse("snooze (acknowledge it first)"));
+                }
+                incident.updated_at = now;
+                Ok(LogEntry::new(now, LogKind::Note, format!("Snoozed for {minutes} min by {by}"), Some(by)))
+            }
+            Action::Note { text } => {
+                incident.updated_at = now;
+                Ok(LogEntry::new(now, LogKind::Note, text.clone(), Some(by)))
+            }
+        }
+    }
+}
+
+/// Where a queued action is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum OutboxState {
+    /// Waiting to be sent (or to be retried after a transient failure).
+    Pending,
+    /// A request is (or was, when the process died) on its way; checked before any resend.
+    Sending,
+    /// The platform applied it.
+    Done,
+    /// The platform refused it for good; the user retries or discards it.
+    Failed,
+}
+
+impl OutboxState {
+    /// The canonical label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::Sending => "sending",
+            OutboxState::Done => "done",
+            OutboxState::Failed => "failed",
+        }
+    }
+
+    /// Parses the canonical label.
+    pub fn parse(s: &str) -> Option<Self> {
+        [OutboxState::Pending, OutboxState::Sending, OutboxState::Done, OutboxState::Failed]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// One action in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OutboxEntry {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub account: String,
+    pub incident: IncidentId,
+    /// The platform's id of the incident.
+    pub provider_ref: String,
+    pub incident_title: String,
+    pub action: Action,
+    pub state: OutboxState,
+    pub attempts: u32,
+    /// The platform's reason for the last failure.
+    pub last_error: Option<String>,
+    /// When a pending action is tried next (after a transient failure).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::tests::{sample, t};
+
+    #[test]
+    fn actions_serialize_with_a_type_tag() {
+        let a = Action::Escalate { to_level: 2 };
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(json, r#"{"type":"escalate","to_level":2}"#);
+        assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), a);
+        assert_eq!(serde_json::to_string(&Action::Acknowledge).unwrap(), r#"{"type":"acknowledge"}"#);
+    }
+
+    #[test]
+    fn escalate_retriggers_at_the_fixed_level() {
+        let mut i = sample(1);
+        i.status = IncidentStatus::Acknowledged;
+        let seq = i.trigger_seq;
+        let log = Action::Escalate { to_level: 3 }.apply(&mut i, t(5), "me").unwrap();
+        assert_eq!((i.status, i.escalation_level, i.trigger_seq), (IncidentStatus::Triggered, 3, seq + 1));
+        assert_eq!(log.kind, LogKind::Escalated);
+    }
+
+    #[test]
+    fn refused_transitions_leave_the_incident_alone() {
+        let mut i = sample(1);
+        i.status = IncidentStatus::Resolved;
+        let before = i.clone();
+        assert!(Action::Escalate { to_level: 2 }.apply(&mut i, t(5), "me").is_err());
+        assert!(Action::Reassign { to: vec!["u".into()] }.apply(&mut i, t(5), "me").is_err());
+        assert!(Action::Acknowledge.apply(&mut i, t(5), "me").is_err());
+        assert_eq!(i, before);
+        let mut triggered = sample(2);
+        assert!(Action::Snooze { minutes: 10 }.apply(&mut triggered, t(5), "me").is_err());
+    }
+
+    #[test]
+    fn notes_and_reassignments_reach_the_timeline() {
+        let mut i = sample(1);
+        let log = Action::Note { text: "looking".into() }.apply(&mut i, t(5), "me").unwrap();
+        assert_eq!((log.kind, log.message.as_str()), (LogKind::Note, "looking"));
+        Action::Reassign { to: vec!["u2".into()] }.apply(&mut i, t(6), "me").unwrap();
+        assert_eq!(i.assignees, vec!["u2".to_owned()]);
+    }
+
+    #[test]
+    fn arguments_are_validated() {
+        assert!(Action::Note { text: "  ".into() }.validate().is_err());
+        assert!(Action::Snooze { minutes: 0 }.validate().is_err());
+        assert!(Action::Snooze { minutes: 30 }.validate().is_ok());
+        assert!(Action::Reassign { to: vec![] }.validate().is_err());
+        assert!(Action::Escalate { to_level: 0 }.validate().is_err());
+    }
+
+    #[test]
+    fn outbox_states_round_trip() {
+        for s in [OutboxState::Pending, OutboxState::Sending, OutboxState::Done, OutboxState::Failed] {
+            assert_eq!(OutboxState::parse(s.as_str()), Some(s));
+        }
+    }
+}

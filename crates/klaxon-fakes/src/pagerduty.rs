@@ -1,0 +1,1 @@
+//! Fake of this platform's API (being written).

@@ -1,0 +1,240 @@
+//! A loopback HTTP server around an axum router that records requests and injects [`Fault`]s.
+//! Keep-alive is off, so every request arrives on a connection of its own and a fault can reset
+//! exactly one request's connection.
+
+use crate::{Fault, Faults};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+use tower::ServiceExt;
+
+/// One request as the fake received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// Header names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The first value of header `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (Null when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// A running fake; stops when dropped.
+#[derive(Debug)]
+pub struct FakeServer {
+    addr: SocketAddr,
+    faults: Arc<Faults>,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    stop: watch::Sender<bool>,
+}
+
+impl FakeServer {
+    /// Serves `router` on 127.0.0.1 at a free port.
+    pub async fn start(router: Router) -> std::io::Result<Self> {
+        Self::start_on("127.0.0.1:0".parse().map_err(std::io::Error::other)?, router).await
+    }
+
+    /// Serves `router` on `addr` (e.g. to come back on the same port after [`FakeServer::stop`]).
+    pub async fn start_on(addr: SocketAddr, router: Router) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let faults = Arc::new(Faults::default());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (stop, stopped) = watch::channel(false);
+        tokio::spawn(accept_loop(listener, router, faults.clone(), log.clone(), stopped));
+        Ok(Self { addr, faults, log, stop })
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The fault queue.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// How many requests so far.
+    pub fn request_count(&self) -> usize {
+        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
+    /// Stops listening (connections in progress finish). The port is free again afterwards.
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    faults: Arc<Faults>,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        let stream = tokio::select! {
+            _ = stopped.changed() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    tracing::debug!("fake accept failed: {e}");
+                    continue;
+                }
+            },
+        };
+        let fault = faults.take();
+        tokio::spawn(serve_connection(stream, router.clone(), fault, log.clone()));
+    }
+}
+
+async fn serve_connection(stream: TcpStream, router: Router, fault: Option<Fault>, log: Arc<Mutex<Vec<Recorded>>>) {
+    let resets = matches!(fault, Some(Fault::Reset | Fault::ResetAfterHandling));
+    if resets {
+        // Linger 0: dropping the socket sends RST instead of FIN.
+        let _ = socket_zero_linger(&stream);
+    }
+    let abandon = Arc::new(Notify::new());
+    let service = {
+        let abandon = abandon.clone();
+        hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+            let (router, fault, log, abandon) = (router.clone(), fault.clone(), log.clone(), abandon.clone());
+            async move { Ok::<_, Infallible>(handle(req, router, fault, log, abandon).await) }
+        })
+    };
+    let conn =
+        hyper::server::conn::http1::Builder::new().keep_alive(false).serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = conn => {}
+        () = abandon.notified() => {}
+    }
+}
+
+fn socket_zero_linger(stream: &TcpStream) -> std::io::Result<()> {
+    #[allow(deprecated)]
+    stream.set_linger(Some(std::time::Duration::ZERO))
+}
+
+async fn handle(
+    req: Request<hyper::body::Incoming>,
+    router: Router,
+    fault: Option<Fault>,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    abandon: Arc<Notify>,
+) -> Response<Body> {
+    let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(Body::new(body), 64 * 1024 * 1024).await.unwrap_or_default();
+    log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(Recorded {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: body.to_vec(),
+    });
+    let run = |parts, body| async move {
+        match router.oneshot(Request::from_parts(parts, Body::from(body))).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        }
+    };
+    match fault {
+        None => run(parts, body).await,
+        Some(Fault::Status(status, text)) => {
+            plain(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), text)
+        }
+        Some(Fault::Unauthorized) => json(
+            StatusCode::UNAUTHORIZED,
+            r#"{"error":{"message":"Unauthorized","code":2006},"detail":"Invalid token.","errors":[{"message":"token revoked"}]}"#,
+        ),
+        Some(Fault::RateLimited { reset_secs }) => {
+            let mut r =
+                json(StatusCode::TOO_MANY_REQUESTS, r#"{"error":{"message":"Rate Limit Exceeded","code":2020}}"#);
+            let v = axum::http::HeaderValue::from(reset_secs);
+            r.headers_mut().insert("ratelimit-reset", v.clone());
+            r.headers_mut().insert("retry-after", v);
+            r
+        }
+        Some(Fault::Delay(d)) => {
+            tokio::time::sleep(d).await;
+            run(parts, body).await
+        }
+        Some(Fault::Malformed) => json(StatusCode::OK, r#"{"surprise":[1,2,3],"incidents":"not a list","data":7}"#),
+        Some(Fault::Truncated) => {
+            let full = run(parts, body).await;
+            let status = full.status();
+            let bytes = axum::body::to_bytes(full.into_body(), 64 * 1024 * 1024).await.unwrap_or_default();
+            let half = bytes.slice(..bytes.len() / 2);
+            let mut r = Response::new(Body::from(half));
+            *r.status_mut() = status;
+            r.headers_mut().insert("content-type", axum::http::HeaderValue::from_static("application/json"));
+            r
+        }
+        Some(Fault::Reset) => {
+            abandon.notify_one();
+            std::future::pending().await
+        }
+        Some(Fault::ResetAfterHandling) => {
+            let _ = run(parts, body).await;
+            abandon.notify_one();
+            std::future::pending().await
+        }
+    }
+}
+
+fn plain(status: StatusCode, text: String) -> Response<Body> {
+    let mut r = Response::new(Body::from(text));
+    *r.status_mut() = status;
+    r
+}
+
+fn json(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut r = Response::new(Body::from(text));
+    *r.status_mut() = status;
+    r.headers_mut().insert("content-type", axum::http::HeaderValue::from_static("application/json"));
+    r
+}

@@ -1,0 +1,55 @@
+//! Placeholder until the adapter lands (being written now).
+
+use crate::{Connection, Provider, ProviderError};
+use chrono::{DateTime, Utc};
+use klaxon_core::{AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, RemoteIncident, RemoteUser, Shift};
+
+/// The adapter.
+#[derive(Debug)]
+pub struct GrafanaOncall;
+
+const TODO: ProviderError = ProviderError::Unsupported("this platform's adapter is not built yet");
+
+impl GrafanaOncall {
+    /// Connects.
+    pub fn new(_connection: Connection) -> Result<Self, ProviderError> {
+        Err(TODO)
+    }
+}
+
+#[async_trait::async_trait]
+impl Provider for GrafanaOncall {
+    fn kind(&self) -> AccountKind {
+        AccountKind::GrafanaOncall
+    }
+    async fn current_user(&self) -> Result<RemoteUser, ProviderError> {
+        Err(TODO)
+    }
+    async fn my_incidents(&self, _: &RemoteUser, _: DateTime<Utc>) -> Result<Vec<RemoteIncident>, ProviderError> {
+        Err(TODO)
+    }
+    async fn log_entries(&self, _: &str) -> Result<Vec<LogEntry>, ProviderError> {
+        Err(TODO)
+    }
+    async fn perform(&self, _: &RemoteUser, _: &str, _: &Action) -> Result<(), ProviderError> {
+        Err(TODO)
+    }
+    async fn already_applied(
+        &self,
+        _: &RemoteUser,
+        _: &str,
+        _: &Action,
+        _: DateTime<Utc>,
+    ) -> Result<bool, ProviderError> {
+        Err(TODO)
+    }
+    async fn on_call(&self) -> Result<Vec<OnCallEntry>, ProviderError> {
+        Err(TODO)
+    }
+    async fn shifts(&self, _: DateTime<Utc>, _: DateTime<Utc>) -> Result<Vec<Shift>, ProviderError> {
+        Err(TODO)
+    }
+    async fn escalation_policies(&self) -> Result<Vec<EscalationPolicy>, ProviderError> {
+        Err(TODO)
+    }
+}

@@ -1,0 +1,84 @@
+//! Paging platforms: one trait with what an on-call companion needs, one adapter per platform.
+
+pub mod http;
+
+use crate::ProviderError;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use klaxon_core::{
+    AccountKind, Action, ActionKind, EscalationPolicy, LogEntry, OnCallEntry, RemoteIncident, RemoteUser, Secret, Shift,
+};
+use std::sync::Arc;
+
+pub use http::HttpOptions;
+
+/// What an adapter needs to reach one account.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub base_url: String,
+    pub token: Secret,
+    pub http: HttpOptions,
+}
+
+/// A paging platform account, as the sync engine and the outbox use it.
+///
+/// Methods that act on an incident take the platform's id of it (`provider_ref`). Every method
+/// either does what it says or fails with a [`ProviderError`] whose kind says whether trying
+/// again may help ([`ProviderError::is_transient`]).
+#[async_trait]
+pub trait Provider: Send + Sync + std::fmt::Debug {
+    /// Which platform this is.
+    fn kind(&self) -> AccountKind;
+
+    /// Whether the platform can do `action`; if not, why (checked before anything is queued).
+    fn supports(&self, action: ActionKind) -> Result<(), &'static str> {
+        self.kind().supports(action)
+    }
+
+    /// The user the token belongs to, with contact methods.
+    async fn current_user(&self) -> Result<RemoteUser, ProviderError>;
+
+    /// Incidents assigned to `me` that are open (triggered or acknowledged), plus those resolved
+    /// since `resolved_since`; every page of them.
+    async fn my_incidents(
+        &self,
+        me: &RemoteUser,
+        resolved_since: DateTime<Utc>,
+    ) -> Result<Vec<RemoteIncident>, ProviderError>;
+
+    /// The platform's timeline of one incident, oldest first.
+    async fn log_entries(&self, incident: &str) -> Result<Vec<LogEntry>, ProviderError>;
+
+    /// Carries out `action` on the incident as `me`. Unsupported actions fail with
+    /// [`ProviderError::Unsupported`] without a request.
+    async fn perform(&self, me: &RemoteUser, incident: &str, action: &Action) -> Result<(), ProviderError>;
+
+    /// Whether `action`, taken at `taken_at` and perhaps sent before a crash or a lost answer,
+    /// has already taken effect on the platform (so it must not be sent again).
+    async fn already_applied(
+        &self,
+        me: &RemoteUser,
+        incident: &str,
+        action: &Action,
+        taken_at: DateTime<Utc>,
+    ) -> Result<bool, ProviderError>;
+
+    /// Who is on call now, per escalation policy and level.
+    async fn on_call(&self) -> Result<Vec<OnCallEntry>, ProviderError>;
+
+    /// Rendered shifts of every schedule overlapping `[since, until)`.
+    async fn shifts(&self, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<Shift>, ProviderError>;
+
+    /// Escalation policies with their levels (targets are `person:ID` or `rotation:SCHEDULE_ID`).
+    async fn escalation_policies(&self) -> Result<Vec<EscalationPolicy>, ProviderError>;
+}
+
+/// The adapter for an account of `kind`.
+pub fn connect(kind: AccountKind, connection: Connection) -> Result<Arc<dyn Provider>, ProviderError> {
+    match kind {
+        AccountKind::Local => Err(ProviderError::Config("the local intake is not a remote platform".into())),
+        AccountKind::PagerDuty => Ok(Arc::new(crate::pagerduty::PagerDuty::new(connection)?)),
+        AccountKind::GrafanaOncall => Ok(Arc::new(crate::grafana_oncall::GrafanaOncall::new(connection)?)),
+        AccountKind::GoAlert => Ok(Arc::new(crate::goalert::GoAlert::new(connection)?)),
+    }
+}
