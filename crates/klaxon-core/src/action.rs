@@ -187,6 +187,8 @@ pub struct OutboxEntry {
     pub action: Action,
     pub state: OutboxState,
     pub attempts: u32,
+    /// A request may have reached the platform: check whether it took effect before sending again.
+    pub maybe_sent: bool,
     /// The platform's reason for the last failure.
     pub last_error: Option<String>,
     /// When a pending action is tried next (after a transient failure).

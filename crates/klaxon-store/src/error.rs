@@ -13,6 +13,15 @@ pub enum StoreError {
     /// No incident with that id.
     #[error("incident {0} not found")]
     NotFound(IncidentId),
+    /// No account with that name.
+    #[error("no account named `{0}` (see `klaxon accounts`)")]
+    NoAccount(String),
+    /// An account with that name exists already.
+    #[error("an account named `{0}` exists already")]
+    AccountExists(String),
+    /// No outbox entry with that id (or not in a state that allows the request).
+    #[error("no outbox entry {0} that can be {1}")]
+    NoOutboxEntry(i64, &'static str),
     /// The domain refused the change (e.g. acknowledging a resolved incident).
     #[error(transparent)]
     Rejected(#[from] CoreError),

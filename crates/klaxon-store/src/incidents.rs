@@ -33,12 +33,12 @@ pub enum ListScope {
 /// How far back `ListScope::Recent` reaches.
 pub const RECENT_DAYS: i64 = 7;
 
-async fn fetch(conn: &mut SqliteConnection, id: IncidentId) -> Result<Incident, StoreError> {
+pub(crate) async fn fetch(conn: &mut SqliteConnection, id: IncidentId) -> Result<Incident, StoreError> {
     let row = sqlx::query(select_incidents!("WHERE id = ?")).bind(id.0).fetch_optional(&mut *conn).await?;
     rows::incident(&row.ok_or(StoreError::NotFound(id))?)
 }
 
-async fn write(conn: &mut SqliteConnection, i: &Incident) -> Result<(), StoreError> {
+pub(crate) async fn write(conn: &mut SqliteConnection, i: &Incident) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE incidents SET web_url = ?, title = ?, service = ?, severity = ?, urgency = ?, status = ?, \
          assignees = ?, escalation_level = ?, escalation_pass = ?, escalation_policy = ?, next_escalation_at = ?, \
@@ -174,6 +174,15 @@ impl Store {
     pub async fn incident(&self, id: IncidentId) -> Result<Incident, StoreError> {
         let mut conn = self.pool.acquire().await?;
         fetch(&mut conn, id).await
+    }
+
+    /// Every cached incident of `account`, oldest first.
+    pub async fn incidents_of(&self, account: &str) -> Result<Vec<Incident>, StoreError> {
+        let rows = sqlx::query(select_incidents!("WHERE account = ? ORDER BY created_at, id"))
+            .bind(account)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::incident).collect()
     }
 
     /// An incident's timeline, oldest first.

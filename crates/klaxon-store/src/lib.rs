@@ -1,9 +1,12 @@
 //! Klaxon's offline cache: one SQLite file (WAL, synchronous=FULL) with embedded migrations.
 
+mod accounts;
 mod error;
 mod incidents;
 mod open;
+mod outbox;
 mod pages;
+mod remote;
 mod rows;
 mod shadow;
 mod team;
@@ -12,8 +15,8 @@ mod watch;
 pub use error::StoreError;
 pub use incidents::{IngestChange, Ingested, ListScope};
 pub use open::{SCHEMA_VERSION, Store};
+pub use remote::SyncChanges;
 pub use shadow::ShadowEntry;
 pub use watch::ChangeWatcher;
 
-/// The account id of the embedded local intake.
-pub const LOCAL_ACCOUNT: &str = "local";
+pub use klaxon_core::LOCAL_ACCOUNT;

@@ -1,16 +1,16 @@
 //! The team's people and escalation policies, cached per account (shown offline, used by later syncs).
 
 use crate::{Store, StoreError, rows::json};
-use klaxon_core::{Person, Team};
+use klaxon_core::{EscalationPolicy, Person, Team};
 use serde_json::json;
 use sqlx::Row;
+use sqlx::SqliteConnection;
 
 impl Store {
     /// Replaces the cached people and escalation policies of `account` with the team's.
     pub async fn save_team(&self, account: &str, team: &Team) -> Result<(), StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("DELETE FROM people WHERE account = ?").bind(account).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM escalation_policies WHERE account = ?").bind(account).execute(&mut *tx).await?;
         for p in &team.people {
             sqlx::query("INSERT INTO people (account, id, name, email, phone, chat) VALUES (?, ?, ?, ?, ?, ?)")
                 .bind(account)
@@ -22,26 +22,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for policy in &team.policies {
-            let levels: Vec<_> = policy
-                .levels
-                .iter()
-                .map(|l| {
-                    json!({
-                        "delay_secs": l.delay.as_secs(),
-                        "targets": l.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            sqlx::query("INSERT INTO escalation_policies (account, id, name, repeat, levels) VALUES (?, ?, ?, ?, ?)")
-                .bind(account)
-                .bind(&policy.id)
-                .bind(&policy.name)
-                .bind(i64::from(policy.repeat))
-                .bind(json(&levels)?)
-                .execute(&mut *tx)
-                .await?;
-        }
+        save_policies(&mut tx, account, &team.policies).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -64,4 +45,34 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Replaces the cached escalation policies of `account`.
+pub(crate) async fn save_policies(
+    conn: &mut SqliteConnection,
+    account: &str,
+    policies: &[EscalationPolicy],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM escalation_policies WHERE account = ?").bind(account).execute(&mut *conn).await?;
+    for policy in policies {
+        let levels: Vec<_> = policy
+            .levels
+            .iter()
+            .map(|l| {
+                json!({
+                    "delay_secs": l.delay.as_secs(),
+                    "targets": l.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        sqlx::query("INSERT INTO escalation_policies (account, id, name, repeat, levels) VALUES (?, ?, ?, ?, ?)")
+            .bind(account)
+            .bind(&policy.id)
+            .bind(&policy.name)
+            .bind(i64::from(policy.repeat))
+            .bind(json(&levels)?)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -1,0 +1,199 @@
+//! What a platform sync writes: my incidents merged into the cache (never over an action still
+//! in the outbox), and the account's shifts, on-call and escalation policies.
+
+use crate::incidents::{append_log, insert, write};
+use crate::rows::{self, ms, select_incidents};
+use crate::team::save_policies;
+use crate::{Store, StoreError};
+use chrono::{DateTime, Utc};
+use klaxon_core::remote::merge_remote;
+use klaxon_core::{EscalationPolicy, Incident, OnCallEntry, RemoteIncident, Shift};
+use sqlx::Row;
+use std::collections::{HashMap, HashSet};
+
+/// What one sync changed in the cache.
+#[derive(Debug, Clone, Default)]
+pub struct SyncChanges {
+    /// Incidents created or changed (the pager looks at these).
+    pub changed: Vec<Incident>,
+    /// How many cached incidents were dropped (no longer mine, or resolved beyond the horizon).
+    pub removed: u64,
+}
+
+impl SyncChanges {
+    /// Whether the sync changed anything.
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.removed == 0
+    }
+}
+
+impl Store {
+    /// Merges a complete answer of the platform (my open incidents plus those resolved since
+    /// `resolved_since`) into the cache of `account`, in one transaction. Incidents with actions
+    /// still in the outbox keep their optimistic state; cached incidents the answer no longer
+    /// lists are dropped.
+    pub async fn apply_sync(
+        &self,
+        account: &str,
+        me: Option<&str>,
+        remote: &[RemoteIncident],
+        resolved_since: DateTime<Utc>,
+    ) -> Result<SyncChanges, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let cached_rows = sqlx::query(select_incidents!("WHERE account = ?")).bind(account).fetch_all(&mut *tx).await?;
+        let mut cached: HashMap<String, Incident> = HashMap::with_capacity(cached_rows.len());
+        for row in &cached_rows {
+            let i = rows::incident(row)?;
+            cached.insert(i.provider_ref.clone(), i);
+        }
+        let busy: HashSet<i64> = sqlx::query(
+            "SELECT DISTINCT incident_id FROM outbox WHERE account = ? AND state IN ('pending', 'sending')",
+        )
+        .bind(account)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()?;
+
+        let mut changes = SyncChanges::default();
+        let mut seen = HashSet::with_capacity(remote.len());
+        for r in remote {
+            if r.resolved_at.is_some_and(|at| at < resolved_since) {
+                continue; // beyond the cache horizon
+            }
+            seen.insert(r.provider_ref.as_str());
+            let before = cached.get(&r.provider_ref);
+            if before.is_some_and(|c| busy.contains(&c.id.0)) {
+                continue;
+            }
+            let merged = merge_remote(account, before, r, me);
+            if !merged.changed {
+                continue;
+            }
+            let incident = match before {
+                None => insert(&mut tx, &merged.incident).await?,
+                Some(_) => {
+                    write(&mut tx, &merged.incident).await?;
+                    merged.incident
+                }
+            };
+            append_log(&mut tx, incident.id, &merged.log).await?;
+            changes.changed.push(incident);
+        }
+        for (provider_ref, c) in &cached {
+            let gone = !seen.contains(provider_ref.as_str()) || c.resolved_at.is_some_and(|t| t < resolved_since);
+            if gone && !busy.contains(&c.id.0) {
+                sqlx::query("DELETE FROM incidents WHERE id = ?").bind(c.id.0).execute(&mut *tx).await?;
+                changes.removed += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(changes)
+    }
+
+    /// Replaces the cached shifts of `account` with `shifts` (the platform's answer for the cache horizon).
+    pub async fn save_shifts(&self, account: &str, shifts: &[Shift]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM shifts WHERE account = ?").bind(account).execute(&mut *tx).await?;
+        for s in shifts {
+            sqlx::query(
+                "INSERT INTO shifts (account, schedule_id, schedule_name, person_id, person_name, start_at, end_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(account)
+            .bind(&s.schedule_id)
+            .bind(&s.schedule_name)
+            .bind(&s.person_id)
+            .bind(&s.person_name)
+            .bind(ms(s.start))
+            .bind(ms(s.end))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cached shifts of every account overlapping `[since, until)`, by start.
+    pub async fn shifts(&self, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<(String, Shift)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT account, schedule_id, schedule_name, person_id, person_name, start_at, end_at FROM shifts \
+             WHERE start_at < ? AND end_at > ? ORDER BY start_at, account, schedule_id",
+        )
+        .bind(ms(until))
+        .bind(ms(since))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("account")?,
+                    Shift {
+                        schedule_id: r.try_get("schedule_id")?,
+                        schedule_name: r.try_get("schedule_name")?,
+                        person_id: r.try_get("person_id")?,
+                        person_name: r.try_get("person_name")?,
+                        start: rows::time(r.try_get("start_at")?)?,
+                        end: rows::time(r.try_get("end_at")?)?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Replaces who `account` says is on call now, and its escalation policies.
+    pub async fn save_on_call(
+        &self,
+        account: &str,
+        on_call: &[OnCallEntry],
+        policies: &[EscalationPolicy],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM on_call WHERE account = ?").bind(account).execute(&mut *tx).await?;
+        for e in on_call {
+            sqlx::query(
+                "INSERT INTO on_call (account, policy, level, person_id, person_name, rotation, until_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(account)
+            .bind(&e.policy)
+            .bind(i64::from(e.level))
+            .bind(&e.person_id)
+            .bind(&e.person_name)
+            .bind(&e.rotation)
+            .bind(e.until.map(ms))
+            .execute(&mut *tx)
+            .await?;
+        }
+        save_policies(&mut tx, account, policies).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Who each account says is on call (as last synced).
+    pub async fn on_call(&self) -> Result<Vec<(String, OnCallEntry)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT account, policy, level, person_id, person_name, rotation, until_at FROM on_call \
+             ORDER BY account, policy, level, person_name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let level: i64 = r.try_get("level")?;
+                Ok((
+                    r.try_get("account")?,
+                    OnCallEntry {
+                        policy: r.try_get("policy")?,
+                        level: u32::try_from(level).unwrap_or(1),
+                        person_id: r.try_get("person_id")?,
+                        person_name: r.try_get("person_name")?,
+                        rotation: r.try_get("rotation")?,
+                        until: rows::opt_time(r.try_get("until_at")?)?,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
