@@ -47,6 +47,38 @@ pub enum Command {
         #[arg(required = true)]
         ids: Vec<i64>,
     },
+    /// Add a note to an incident's timeline (platform incidents).
+    Note {
+        id: i64,
+        /// The note's text.
+        text: String,
+    },
+    /// Silence an acknowledged incident's notifications for a while (platform incidents).
+    Snooze {
+        id: i64,
+        /// Minutes (1 to 1440).
+        #[arg(long, default_value_t = 60)]
+        minutes: u32,
+    },
+    /// Give an incident to other people (platform user ids).
+    Reassign {
+        id: i64,
+        #[arg(long = "to", required = true, value_name = "USER_ID")]
+        to: Vec<String>,
+    },
+    /// Paging platform accounts (PagerDuty, Grafana OnCall, GoAlert); lists them without a subcommand.
+    Accounts {
+        #[command(subcommand)]
+        command: Option<AccountsCommand>,
+    },
+    /// Actions waiting to reach (or refused by) a paging platform; lists them without a subcommand.
+    Outbox {
+        #[command(subcommand)]
+        command: Option<OutboxCommand>,
+        /// Also list actions already sent.
+        #[arg(long)]
+        all: bool,
+    },
     /// Send a test page through every delivery path on this machine and report which fired.
     TestPage,
     /// Send an alert to the running intake (to try Klaxon out).
@@ -116,4 +148,54 @@ pub enum IntakeCommand {
     Token,
     /// Print the intake's base URL.
     Url,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// List accounts with their sync state.
+    List,
+    /// Add an account; the token is read from standard input and kept in the OS keyring only.
+    Add(AddAccountArgs),
+    /// Remove an account, its cached incidents and outbox, and its token.
+    Remove { name: String },
+    /// Check an account's token and address by asking the platform who the token belongs to.
+    Test { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AddAccountArgs {
+    #[arg(value_enum)]
+    pub kind: KindArg,
+    /// A short name for it (letters, digits, '-', '_', '.'); shown as the incidents' badge.
+    #[arg(long)]
+    pub name: String,
+    /// The platform's address (required for Grafana OnCall and GoAlert).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Read the API token (GoAlert with --username: the password) from standard input.
+    #[arg(long, required = true)]
+    pub token_stdin: bool,
+    /// GoAlert: log in as this user (the password comes from standard input) to get a session token.
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Seconds between polls (raised to the platform's floor; default 15).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub poll_secs: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    #[value(name = "pagerduty")]
+    PagerDuty,
+    GrafanaOncall,
+    #[value(name = "goalert")]
+    GoAlert,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Queue a failed action again.
+    Retry { id: i64 },
+    /// Drop a failed or pending action (the platform's state wins at the next sync).
+    Discard { id: i64 },
 }

@@ -28,11 +28,15 @@ pub fn incident_table(list: &[Incident], now: DateTime<Utc>) {
         println!("No open incidents.");
         return;
     }
-    println!("{:>5}  {:<4}  {:<12}  {:>3}  {:>4}  {:<12}  TITLE", "ID", "SEV", "STATUS", "LVL", "AGE", "SERVICE");
+    println!(
+        "{:>5}  {:<10}  {:<4}  {:<12}  {:>3}  {:>4}  {:<12}  TITLE",
+        "ID", "ACCOUNT", "SEV", "STATUS", "LVL", "AGE", "SERVICE"
+    );
     for i in list {
         println!(
-            "{:>5}  {:<4}  {:<12}  {:>3}  {:>4}  {:<12}  {}",
+            "{:>5}  {:<10}  {:<4}  {:<12}  {:>3}  {:>4}  {:<12}  {}",
             i.id.0,
+            i.account,
             i.severity.as_str(),
             i.status.as_str(),
             i.escalation_level,

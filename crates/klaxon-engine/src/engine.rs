@@ -1,10 +1,16 @@
 //! The owning engine: intake, escalation timers and pager for one data dir.
 
+use crate::accounts::NewAccount;
+use crate::actions::UserAction;
 use crate::pager::Pager;
+use crate::remote::Remote;
+use crate::runners::Runners;
 use crate::sink::Sink;
 use crate::{DataDirLock, EngineError, EngineEvent, Klaxon, PageDelivery};
 use chrono::Utc;
+use klaxon_core::{Account, OutboxEntry};
 use klaxon_core::{CoreError, Incident, IncidentId};
+use klaxon_providers::HttpOptions;
 use klaxon_providers::intake::{self, IntakeConfig, IntakeHandle};
 use klaxon_secrets::SecretStore;
 use std::net::SocketAddr;
@@ -24,12 +30,20 @@ pub struct EngineOptions {
     /// How long one delivery path may take before it counts as failed (a hung notification
     /// server must not hold up the pager).
     pub delivery_timeout: Duration,
+    /// Timeouts for talking to paging platforms.
+    pub http: HttpOptions,
 }
 
 impl EngineOptions {
     /// Defaults: a 1 s tick and a 10 s delivery timeout.
     pub fn new(deliveries: Vec<Arc<dyn PageDelivery>>, secrets: Arc<dyn SecretStore>) -> Self {
-        Self { deliveries, secrets, tick: Duration::from_secs(1), delivery_timeout: Duration::from_secs(10) }
+        Self {
+            deliveries,
+            secrets,
+            tick: Duration::from_secs(1),
+            delivery_timeout: Duration::from_secs(10),
+            http: HttpOptions::default(),
+        }
     }
 }
 
@@ -46,6 +60,7 @@ pub struct Engine {
     pager: Arc<Pager>,
     events: broadcast::Sender<EngineEvent>,
     intake_addr: Option<SocketAddr>,
+    runners: Arc<Runners>,
     stop: watch::Sender<bool>,
     /// Taken by the first `shutdown`.
     running: tokio::sync::Mutex<Option<(Option<IntakeHandle>, JoinHandle<()>)>>,
@@ -79,13 +94,23 @@ impl Engine {
         } else {
             None
         };
+        let remote = Arc::new(Remote { klaxon: klaxon.clone(), pager: pager.clone(), events: events.clone() });
+        let runners = Arc::new(Runners::new(remote, options.secrets.clone(), options.http));
+        runners.reconcile().await?;
         let (stop, stopped) = watch::channel(false);
         let watcher = klaxon.store().change_watcher().await?;
-        let timers =
-            tokio::spawn(run_timers(klaxon.clone(), pager.clone(), events.clone(), watcher, stopped, options.tick));
+        let timers = tokio::spawn(run_timers(
+            klaxon.clone(),
+            pager.clone(),
+            runners.clone(),
+            events.clone(),
+            watcher,
+            stopped,
+            options.tick,
+        ));
         let intake_addr = intake.as_ref().map(IntakeHandle::local_addr);
         let running = tokio::sync::Mutex::new(Some((intake, timers)));
-        Ok(Self { klaxon, pager, events, intake_addr, stop, running, _lock: lock })
+        Ok(Self { klaxon, pager, events, intake_addr, runners, stop, running, _lock: lock })
     }
 
     /// Events for the shell.
@@ -103,11 +128,28 @@ impl Engine {
         self.intake_addr
     }
 
+    /// Carries out `action` as me: local incidents at once; platform incidents in the cache and
+    /// the outbox at once (durable before this returns), then sent by the account's sender.
+    pub async fn act(
+        &self,
+        id: IncidentId,
+        action: UserAction,
+    ) -> Result<(Incident, Option<OutboxEntry>), EngineError> {
+        let escalating = action == UserAction::Escalate;
+        let (incident, queued) = self.klaxon.act(id, action).await?;
+        if let Some(q) = &queued {
+            self.runners.wake_outbox(Some(&q.account));
+        }
+        self.after_action().await;
+        if escalating {
+            self.pager.page_if_due(&incident).await?;
+        }
+        Ok((incident, queued))
+    }
+
     /// Acknowledges as me (and stops its ringing).
     pub async fn acknowledge(&self, id: IncidentId) -> Result<Incident, EngineError> {
-        let incident = self.klaxon.acknowledge(id).await?;
-        self.after_action().await;
-        Ok(incident)
+        Ok(self.act(id, UserAction::Acknowledge).await?.0)
     }
 
     async fn after_action(&self) {
@@ -134,12 +176,17 @@ impl Engine {
 
     /// Acknowledges every triggered incident assigned to me; returns how many.
     pub async fn acknowledge_all_mine(&self) -> Result<usize, EngineError> {
-        let me = self.klaxon.team().me.clone();
         let mut count = 0;
         for incident in self.klaxon.incidents(false).await? {
+            let me = self.klaxon.me_for(&incident.account).await?;
             if incident.status == klaxon_core::IncidentStatus::Triggered && incident.assignees.contains(&me) {
-                match self.klaxon.acknowledge(incident.id).await {
-                    Ok(_) => count += 1,
+                match self.klaxon.act(incident.id, UserAction::Acknowledge).await {
+                    Ok((_, queued)) => {
+                        count += 1;
+                        if let Some(q) = queued {
+                            self.runners.wake_outbox(Some(&q.account));
+                        }
+                    }
                     Err(EngineError::InvalidState { .. }) => {} // acknowledged meanwhile
                     Err(e) => return Err(e),
                 }
@@ -151,17 +198,42 @@ impl Engine {
 
     /// Resolves as me (and stops its ringing).
     pub async fn resolve(&self, id: IncidentId) -> Result<Incident, EngineError> {
-        let incident = self.klaxon.resolve(id).await?;
-        self.after_action().await;
-        Ok(incident)
+        Ok(self.act(id, UserAction::Resolve).await?.0)
     }
 
     /// Escalates to the next level: stops ringing here unless that is me again, then pages it.
     pub async fn escalate(&self, id: IncidentId) -> Result<Incident, EngineError> {
-        let incident = self.klaxon.escalate(id).await?;
-        self.after_action().await;
-        self.pager.page_if_due(&incident).await?;
-        Ok(incident)
+        Ok(self.act(id, UserAction::Escalate).await?.0)
+    }
+
+    /// Adds a platform account (token checked, then kept in the keyring) and starts syncing it.
+    pub async fn add_account(&self, new: NewAccount) -> Result<Account, EngineError> {
+        let account = self.klaxon.add_account(new, self.runners.secrets(), self.runners.http()).await?;
+        self.runners.start(&account).await?;
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        Ok(account)
+    }
+
+    /// Stops syncing an account and removes it with its cache, outbox and token.
+    pub async fn remove_account(&self, name: &str) -> Result<(), EngineError> {
+        self.runners.stop(name).await;
+        self.klaxon.remove_account(name, self.runners.secrets()).await?;
+        self.pager.refresh_ringing().await?;
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        Ok(())
+    }
+
+    /// Asks an account's sync to poll now; false if it is not running.
+    pub fn sync_now(&self, name: &str) -> bool {
+        self.runners.sync_now(name)
+    }
+
+    /// Queues a failed action again and wakes its sender.
+    pub async fn retry_outbox(&self, id: i64) -> Result<OutboxEntry, EngineError> {
+        let entry = self.klaxon.store().retry_outbox(id, Utc::now()).await?;
+        self.runners.wake_outbox(Some(&entry.account));
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        Ok(entry)
     }
 
     /// Stops the intake and timers and closes the store; the data dir is released when the
@@ -169,6 +241,7 @@ impl Engine {
     pub async fn shutdown(&self) -> Result<(), EngineError> {
         let Some((intake, timers)) = self.running.lock().await.take() else { return Ok(()) };
         let _ = self.stop.send(true);
+        self.runners.stop_all().await;
         let intake = match intake {
             Some(i) => i.shutdown().await.map_err(EngineError::from),
             None => Ok(()),
@@ -183,6 +256,7 @@ impl Engine {
 async fn run_timers(
     klaxon: Arc<Klaxon>,
     pager: Arc<Pager>,
+    runners: Arc<Runners>,
     events: broadcast::Sender<EngineEvent>,
     mut watcher: klaxon_store::ChangeWatcher,
     mut stopped: watch::Receiver<bool>,
@@ -207,6 +281,12 @@ async fn run_timers(
         match watcher.changed().await {
             Ok(true) => {
                 let _ = events.send(EngineEvent::IncidentsChanged);
+                // Another process (e.g. `klaxon ack`, `klaxon accounts add`) may have queued
+                // actions or changed accounts.
+                if let Err(e) = runners.reconcile().await {
+                    tracing::error!(error = %e, "account check failed");
+                }
+                runners.wake_outbox(None);
                 if let Err(e) = pager.scan().await {
                     tracing::error!(error = %e, "page scan failed");
                 }

@@ -35,10 +35,16 @@ pub enum EngineError {
     /// The action does not apply (e.g. acknowledging a resolved incident).
     #[error("incident {id}: {message}")]
     InvalidState { id: IncidentId, message: String },
+    /// The incident's platform cannot do this; nothing was changed or queued.
+    #[error("cannot {kind}: {reason}")]
+    Unsupported { kind: klaxon_core::ActionKind, reason: String },
+    /// An account problem (bad name, unreachable platform, refused token), with what to do.
+    #[error("{0}")]
+    Account(String),
     #[error(transparent)]
     Store(StoreError),
     #[error(transparent)]
-    Intake(#[from] ProviderError),
+    Provider(#[from] ProviderError),
     #[error(transparent)]
     Secrets(#[from] SecretsError),
     /// The intake has no token yet (nothing has started it).

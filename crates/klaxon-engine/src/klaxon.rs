@@ -88,22 +88,34 @@ impl Klaxon {
         Ok(incident)
     }
 
-    /// Acknowledges as me.
-    pub async fn acknowledge(&self, id: IncidentId) -> Result<Incident, EngineError> {
+    /// Acknowledges a local incident as me.
+    pub(crate) async fn acknowledge_local(&self, id: IncidentId) -> Result<Incident, EngineError> {
         let me = self.file.team.me.clone();
         self.change(id, |i| i.acknowledge(Utc::now(), &me)).await
     }
 
-    /// Resolves as me.
-    pub async fn resolve(&self, id: IncidentId) -> Result<Incident, EngineError> {
+    /// Resolves a local incident as me.
+    pub(crate) async fn resolve_local(&self, id: IncidentId) -> Result<Incident, EngineError> {
         let me = self.file.team.me.clone();
         self.change(id, |i| i.resolve(Utc::now(), &me)).await
     }
 
-    /// Escalates to the next level, as me.
-    pub async fn escalate(&self, id: IncidentId) -> Result<Incident, EngineError> {
+    /// Escalates a local incident to the next level of the team's policy, as me.
+    pub(crate) async fn escalate_local(&self, id: IncidentId) -> Result<Incident, EngineError> {
         let team = &self.file.team;
         self.change(id, |i| team.escalate(i, Utc::now(), Some(&team.me))).await
+    }
+
+    /// My user id on the incident's account (the team file's `me` for local incidents).
+    pub async fn me_for(&self, account: &str) -> Result<String, EngineError> {
+        if account == klaxon_core::LOCAL_ACCOUNT {
+            return Ok(self.file.team.me.clone());
+        }
+        match self.store.account(account).await {
+            Ok(a) => Ok(a.user_id.unwrap_or_default()),
+            Err(klaxon_store::StoreError::NoAccount(_)) => Ok(String::new()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Names of whoever the incident escalates to next (empty at the last level).

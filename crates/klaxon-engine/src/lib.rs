@@ -5,6 +5,8 @@
 //! local intake, the escalation timers and the pager; it reports through [`EngineEvent`]s and
 //! [`PageDelivery`] paths that the shells provide.
 
+mod accounts;
+mod actions;
 mod config;
 pub mod desktop;
 mod engine;
@@ -12,11 +14,17 @@ mod error;
 mod events;
 mod klaxon;
 mod lock;
+mod outbox;
 mod pager;
 mod paths;
+mod remote;
+mod runners;
 mod sink;
 pub mod sound;
+mod sync;
 
+pub use accounts::{Credentials, DEFAULT_POLL_SECS, NewAccount};
+pub use actions::UserAction;
 pub use config::{example_team_file, load_team_file};
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;
@@ -25,6 +33,8 @@ pub use klaxon::{DASHBOARD_LIMIT, INTAKE_TOKEN_KEY, Klaxon};
 pub use lock::DataDirLock;
 pub use pager::{on_every_path, send_test_page, test_incident};
 pub use paths::{ENV_CONFIG, ENV_DATA_DIR, Paths};
+pub use sync::{HISTORY_DAYS, SHIFTS_AHEAD_DAYS};
 
 pub use klaxon_core as core;
+pub use klaxon_providers::HttpOptions;
 pub use klaxon_secrets as secrets;

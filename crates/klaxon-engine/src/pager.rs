@@ -65,7 +65,8 @@ impl Pager {
     /// ringing until answered.
     pub async fn page_if_due(&self, incident: &Incident) -> Result<(), EngineError> {
         let settings = &self.klaxon.team().pager;
-        let Some((key, kind)) = decide(incident, self.me(), settings, local_time()) else {
+        let me = self.klaxon.me_for(&incident.account).await?;
+        let Some((key, kind)) = decide(incident, &me, settings, local_time()) else {
             return self.shadow_if_followed(incident).await;
         };
         if !self.state().in_flight.insert(key) {
@@ -231,7 +232,11 @@ impl Pager {
                 Err(klaxon_store::StoreError::NotFound(_)) => None,
                 Err(e) => return Err(e.into()),
             };
-            if !incident.is_some_and(|i| still_ringing(key, &i, self.me())) {
+            let ringing = match &incident {
+                Some(i) => still_ringing(key, i, &self.klaxon.me_for(&i.account).await?),
+                None => false,
+            };
+            if !ringing {
                 answered.push(key.incident);
             }
         }

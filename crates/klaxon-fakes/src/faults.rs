@@ -18,6 +18,9 @@ pub enum Fault {
     /// Handle the request (its effects happen), then reset the connection instead of answering:
     /// the client cannot tell whether it was applied.
     ResetAfterHandling,
+    /// Handle the request (its effects happen), then wait this long before answering: a client
+    /// killed meanwhile never learns that it was applied.
+    HoldAfterHandling(Duration),
     /// Answer 200 with a JSON body of the wrong shape.
     Malformed,
     /// Handle the request and answer with the first half of its JSON body.

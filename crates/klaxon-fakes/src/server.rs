@@ -203,6 +203,11 @@ async fn handle(
             tokio::time::sleep(d).await;
             run(parts, body).await
         }
+        Some(Fault::HoldAfterHandling(d)) => {
+            let r = run(parts, body).await;
+            tokio::time::sleep(d).await;
+            r
+        }
         Some(Fault::Malformed) => json(StatusCode::OK, r#"{"surprise":[1,2,3],"incidents":"not a list","data":7}"#),
         Some(Fault::Truncated) => {
             let full = run(parts, body).await;

@@ -2,8 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use klaxon_core::{
-    Account, AccountKind, Action, Details, IncidentStatus, OutboxState, RemoteIncident, RemoteUser, Severity, Shift,
-    Urgency,
+    Account, AccountKind, Action, Details, IncidentStatus, OutboxState, RemoteIncident, Severity, Shift, Urgency,
 };
 use klaxon_store::{Store, StoreError};
 

@@ -1,14 +1,30 @@
 use crate::output;
 use klaxon_engine::core::IncidentId;
-use klaxon_engine::{EngineError, Klaxon};
+use klaxon_engine::{EngineError, Klaxon, UserAction};
 use serde_json::json;
 use std::process::ExitCode;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Action {
     Ack,
     Resolve,
     Escalate,
+    Note(String),
+    Snooze(u32),
+    Reassign(Vec<String>),
+}
+
+impl Action {
+    fn user_action(&self) -> UserAction {
+        match self {
+            Action::Ack => UserAction::Acknowledge,
+            Action::Resolve => UserAction::Resolve,
+            Action::Escalate => UserAction::Escalate,
+            Action::Note(t) => UserAction::Note(t.clone()),
+            Action::Snooze(m) => UserAction::Snooze(*m),
+            Action::Reassign(to) => UserAction::Reassign(to.clone()),
+        }
+    }
 }
 
 /// Applies the action to each id; reports each; exit 1 if any failed.
@@ -17,18 +33,17 @@ pub async fn run(klaxon: &Klaxon, action: Action, ids: &[i64], json: bool) -> Re
     let mut failed = false;
     for &id in ids {
         let id = IncidentId(id);
-        let outcome = match action {
-            Action::Ack => klaxon.acknowledge(id).await,
-            Action::Resolve => klaxon.resolve(id).await,
-            Action::Escalate => klaxon.escalate(id).await,
-        };
-        match outcome {
-            Ok(i) => {
+        match klaxon.act(id, action.user_action()).await {
+            Ok((i, queued)) => {
                 if !json {
                     let level = matches!(action, Action::Escalate).then(|| format!(" (level {})", i.escalation_level));
-                    println!("#{} {}{}", i.id, i.status, level.unwrap_or_default());
+                    let queued = queued.as_ref().map(|q| format!(" (queued for {} as outbox {})", q.account, q.id));
+                    println!("#{} {}{}{}", i.id, i.status, level.unwrap_or_default(), queued.unwrap_or_default());
                 }
-                results.push(json!({"id": id, "ok": true, "status": i.status, "escalation_level": i.escalation_level}));
+                let outbox = queued.map(|q| q.id);
+                results.push(json!({
+                    "id": id, "ok": true, "status": i.status, "escalation_level": i.escalation_level, "outbox": outbox,
+                }));
             }
             Err(e) => {
                 failed = true;

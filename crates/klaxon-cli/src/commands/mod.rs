@@ -1,10 +1,12 @@
 //! One module per command group; each unpacks arguments and calls the engine.
 
+mod accounts;
 mod actions;
 mod config;
 mod fire;
 mod incidents;
 mod intake;
+mod outbox;
 mod shadow;
 mod test_page;
 mod watch;
@@ -28,6 +30,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 Command::Ack { ids } => actions::run(&klaxon, actions::Action::Ack, &ids, json).await,
                 Command::Resolve { ids } => actions::run(&klaxon, actions::Action::Resolve, &ids, json).await,
                 Command::Escalate { ids } => actions::run(&klaxon, actions::Action::Escalate, &ids, json).await,
+                Command::Note { id, text } => actions::run(&klaxon, actions::Action::Note(text), &[id], json).await,
+                Command::Snooze { id, minutes } => {
+                    actions::run(&klaxon, actions::Action::Snooze(minutes), &[id], json).await
+                }
+                Command::Reassign { id, to } => actions::run(&klaxon, actions::Action::Reassign(to), &[id], json).await,
+                Command::Accounts { command } => accounts::run(&klaxon, command, json).await,
+                Command::Outbox { command, all } => outbox::run(&klaxon, command, all, json).await,
                 Command::Fire(args) => fire::run(&klaxon, args, json).await,
                 Command::Intake { command: IntakeCommand::Token } => intake::token(&klaxon).await,
                 Command::Shadow { command: ShadowCommand::Log { days } } => shadow::log(&klaxon, days, json).await,
