@@ -53,3 +53,13 @@ impl Provider for GoAlert {
         Err(TODO)
     }
 }
+
+/// Logs in with a username and password (placeholder until the adapter lands).
+pub async fn login(
+    _base_url: &str,
+    _username: &str,
+    _password: &klaxon_core::Secret,
+    _http: crate::HttpOptions,
+) -> Result<klaxon_core::Secret, ProviderError> {
+    Err(TODO)
+}
