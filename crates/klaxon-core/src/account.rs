@@ -56,8 +56,9 @@ impl AccountKind {
         match self {
             // PagerDuty allows 960 REST requests a minute per user token; a sync costs a handful.
             AccountKind::PagerDuty => 10,
-            // Grafana OnCall's public API allows a few hundred requests a minute per token.
-            AccountKind::GrafanaOncall => 10,
+            // Grafana OnCall's public API allows 300 requests per 5 minutes per token; a sync
+            // costs about four.
+            AccountKind::GrafanaOncall => 20,
             AccountKind::GoAlert | AccountKind::Local => 5,
         }
     }

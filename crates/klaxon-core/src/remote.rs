@@ -71,7 +71,7 @@ pub struct Merged {
 /// Merges the platform's view of an incident into the cached one (`None`: first seen).
 ///
 /// `trigger_seq` goes up when the incident is triggered again after an acknowledgement or
-/// resolution, moves to another escalation level while triggered, or becomes assigned to `me`
+/// resolution, moves up an escalation level while triggered, or becomes assigned to `me`
 /// while triggered, so the pager pages each of those once.
 pub fn merge_remote(account: &str, cached: Option<&Incident>, remote: &RemoteIncident, me: Option<&str>) -> Merged {
     let mine = |assignees: &[String]| me.is_some_and(|me| assignees.iter().any(|a| a == me));
@@ -112,7 +112,9 @@ pub fn merge_remote(account: &str, cached: Option<&Incident>, remote: &RemoteInc
     let now = remote.updated_at;
     if remote.status == IncidentStatus::Triggered {
         let retriggered = cached.status != IncidentStatus::Triggered;
-        let moved = cached.escalation_level != incident.escalation_level;
+        // Only a move up is an escalation: some platforms (Grafana OnCall) always report level 1,
+        // which must not undo, or re-page for, an escalation they carried out.
+        let moved = incident.escalation_level > cached.escalation_level;
         let became_mine = mine(&remote.assignees) && !mine(&cached.assignees);
         if retriggered || moved || became_mine {
             incident.trigger_seq += 1;
@@ -207,6 +209,14 @@ mod tests {
         acked.status = IncidentStatus::Acknowledged;
         let again = merge_remote("pd", Some(&acked), &remote(IncidentStatus::Triggered, 1, &["OTHER"]), Some("ME"));
         assert_eq!((again.incident.trigger_seq, again.log[0].kind), (2, LogKind::Triggered));
+    }
+
+    #[test]
+    fn a_lower_level_from_the_platform_is_not_an_escalation() {
+        let c = cache(merge_remote("g", None, &remote(IncidentStatus::Triggered, 2, &["ME"]), Some("ME")), 1);
+        let m = merge_remote("g", Some(&c), &remote(IncidentStatus::Triggered, 1, &["ME"]), Some("ME"));
+        assert_eq!((m.incident.trigger_seq, m.incident.escalation_level), (1, 1));
+        assert!(m.log.is_empty());
     }
 
     #[test]
