@@ -1,0 +1,54 @@
+//! Acknowledge, close and escalate, each safe to repeat, and the check of whether one already took
+//! effect.
+//!
+//! GoAlert moves an alert's status only forward (unacknowledged → acknowledged → closed) and
+//! `updateAlerts` returns only the alerts it changed, so a repeated acknowledgement is harmless.
+//! `escalateAlerts` moves one step per call (and re-triggers the alert), so Klaxon sends it only
+//! while the alert is below the level the action asked for.
+
+use super::GoAlert;
+use super::map;
+use super::queries::{ESCALATE_ALERTS, UPDATE_ALERTS};
+use super::wire::{AlertStatus, EscalateAlertsData, UpdateAlertsData};
+use crate::ProviderError;
+use serde_json::json;
+
+impl GoAlert {
+    /// Moves the alert to `to` (acknowledged or closed) unless it is there or beyond.
+    pub(super) async fn set_status(&self, id: i64, to: AlertStatus) -> Result<(), ProviderError> {
+        if to == AlertStatus::Unacknowledged {
+            return Err(ProviderError::InvalidState("GoAlert cannot un-acknowledge an alert".into()));
+        }
+        let input = json!({ "input": { "alertIDs": [id], "newStatus": to.as_str() } });
+        let changed: UpdateAlertsData = self.gql.run(UPDATE_ALERTS, input).await?;
+        if changed.update_alerts.unwrap_or_default().iter().any(|a| a.alert_id == id) {
+            return Ok(());
+        }
+        // Nothing changed: GoAlert says the same for an alert already there and for no alert at all.
+        self.alert(id).await.map(|_| ())
+    }
+
+    /// Escalates the alert by one step if it is open and below `to_level` (1-based).
+    pub(super) async fn escalate(&self, id: i64, to_level: u32) -> Result<(), ProviderError> {
+        let alert = self.alert(id).await?;
+        if alert.status == AlertStatus::Closed {
+            return Err(ProviderError::InvalidState(format!("alert {id} is already closed")));
+        }
+        if map::level(&alert) >= to_level {
+            return Ok(());
+        }
+        let changed: EscalateAlertsData = self.gql.run(ESCALATE_ALERTS, json!({ "input": [id] })).await?;
+        if changed.escalate_alerts.unwrap_or_default().iter().any(|a| a.alert_id == id) {
+            Ok(())
+        } else {
+            Err(ProviderError::InvalidState(format!("GoAlert did not escalate alert {id}")))
+        }
+    }
+
+    /// Whether an escalation to `to_level` took effect: the alert is at or past that level, or
+    /// closed. An acknowledged alert below it was not escalated (escalating re-triggers in GoAlert).
+    pub(super) async fn escalated(&self, id: i64, to_level: u32) -> Result<bool, ProviderError> {
+        let alert = self.alert(id).await?;
+        Ok(alert.status == AlertStatus::Closed || map::level(&alert) >= to_level)
+    }
+}
