@@ -30,3 +30,4 @@ fi
 if [ ! -d "$here/ui/node_modules" ] || [ "$here/ui/package-lock.json" -nt "$here/ui/node_modules/.package-lock.json" ]; then
   (cd "$here/ui" && npm ci --no-audit --no-fund)
 fi
+if [ "$mode" = test ] && { [ ! -d "$here/tests/prism/node_modules" ] || [ "$here/tests/prism/package-lock.json" -nt "$here/tests/prism/node_modules/.package-lock.json" ]; }; then SCARF_ANALYTICS=false npm ci --prefix "$here/tests/prism" --no-audit --no-fund; fi

@@ -8,7 +8,7 @@ use crate::runners::Runners;
 use crate::sink::Sink;
 use crate::{DataDirLock, EngineError, EngineEvent, Klaxon, PageDelivery};
 use chrono::Utc;
-use klaxon_core::{Account, OutboxEntry};
+use klaxon_core::{Account, OutboxEntry, RemoteUser};
 use klaxon_core::{CoreError, Incident, IncidentId};
 use klaxon_providers::HttpOptions;
 use klaxon_providers::intake::{self, IntakeConfig, IntakeHandle};
@@ -226,6 +226,33 @@ impl Engine {
     /// Asks an account's sync to poll now; false if it is not running.
     pub fn sync_now(&self, name: &str) -> bool {
         self.runners.sync_now(name)
+    }
+
+    /// Asks the platform who an account's token belongs to (token from the keyring) and records it.
+    pub async fn test_account(&self, name: &str) -> Result<RemoteUser, EngineError> {
+        self.klaxon.test_account(name, self.runners.secrets(), self.runners.http()).await
+    }
+
+    /// Polls an account now; restarts its sync if it had stopped (e.g. its token was missing).
+    pub async fn sync_account(&self, name: &str) -> Result<(), EngineError> {
+        if self.runners.sync_now(name) {
+            return Ok(());
+        }
+        let account = self.klaxon.store().account(name).await?;
+        self.runners.start(&account).await
+    }
+
+    /// Unfinished and failed actions (with `all`, also the done ones), oldest first.
+    pub async fn outbox(&self, all: bool) -> Result<Vec<OutboxEntry>, EngineError> {
+        Ok(self.klaxon.store().outbox(all).await?)
+    }
+
+    /// Drops a failed or pending action and re-reads its platform, whose state then wins.
+    pub async fn discard_outbox(&self, id: i64) -> Result<OutboxEntry, EngineError> {
+        let entry = self.klaxon.store().discard_outbox(id).await?;
+        self.runners.sync_now(&entry.account);
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        Ok(entry)
     }
 
     /// Queues a failed action again and wakes its sender.

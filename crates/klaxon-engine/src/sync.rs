@@ -7,6 +7,7 @@ use crate::remote::{Remote, backoff};
 use chrono::{Duration as Days, Utc};
 use klaxon_core::{Account, RemoteUser};
 use klaxon_providers::Provider;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
@@ -15,8 +16,9 @@ use tokio::sync::{Notify, watch};
 pub const HISTORY_DAYS: i64 = 7;
 /// How far ahead shifts are cached.
 pub const SHIFTS_AHEAD_DAYS: i64 = 14;
-/// Schedules, on-call and policies are refreshed every this many polls (and on start).
-const SCHEDULE_EVERY: u32 = 40;
+/// Every this many polls (and on start) a poll is full: resolved incidents, schedules, on-call
+/// and policies too. The others ask for my open incidents only (one request while nothing changes).
+const FULL_EVERY: u32 = 40;
 
 /// Who I am on the account's platform, as the adapter needs it for queries and writes.
 pub(crate) fn me(account: &Account) -> Option<RemoteUser> {
@@ -47,7 +49,7 @@ pub(crate) async fn run(
             }
         };
         let poll = Duration::from_secs(u64::from(account.poll_secs.max(account.kind.min_poll_secs())));
-        let wait = match sync_once(&remote, &account, provider.as_ref(), polls % SCHEDULE_EVERY == 0).await {
+        let wait = match sync_once(&remote, &account, provider.as_ref(), polls % FULL_EVERY == 0).await {
             Ok(()) => {
                 polls = polls.wrapping_add(1);
                 failures = None;
@@ -79,7 +81,8 @@ pub(crate) async fn run(
     }
 }
 
-/// One poll: my incidents (always), and schedules/on-call/policies when `full`.
+/// One poll: my open incidents; also the resolved ones when `full` or when an open one vanished
+/// from the platform's list (resolved, or given to someone else); schedules/on-call/policies when `full`.
 pub(crate) async fn sync_once(
     remote: &Remote,
     account: &Account,
@@ -97,8 +100,17 @@ pub(crate) async fn sync_once(
     };
     let now = Utc::now();
     let since = now - Days::days(HISTORY_DAYS);
-    let incidents = provider.my_incidents(&me, since).await?;
-    let changes = store.apply_sync(&account.name, Some(&me.id), &incidents, since).await?;
+    let mut incidents = provider.my_incidents(&me, full.then_some(since)).await?;
+    let mut complete = full;
+    if !full {
+        let listed: HashSet<&str> = incidents.iter().map(|i| i.provider_ref.as_str()).collect();
+        let vanished = store.open_refs(&account.name).await?.iter().any(|r| !listed.contains(r.as_str()));
+        if vanished {
+            incidents = provider.my_incidents(&me, Some(since)).await?;
+            complete = true;
+        }
+    }
+    let changes = store.apply_sync(&account.name, Some(&me.id), &incidents, since, complete).await?;
     if !changes.is_empty() {
         remote.changed();
         for incident in &changes.changed {

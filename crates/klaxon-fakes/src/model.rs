@@ -154,6 +154,22 @@ impl Shared {
             .collect()
     }
 
+    /// Replaces the shifts of schedule `S_PRIMARY` with `hours`-long shifts alternating between
+    /// me and `U_OTHER`, from `days_back` before `now` to `days_ahead` after it.
+    pub fn rolling_shifts(&self, now: DateTime<Utc>, days_back: i64, days_ahead: i64, hours: i64) {
+        let step = Duration::hours(hours.max(1));
+        let (mut start, end) = (now - Duration::days(days_back), now + Duration::days(days_ahead));
+        let mut shifts = Vec::new();
+        while start < end {
+            let who = if shifts.len() % 2 == 0 { "U_ME" } else { "U_OTHER" };
+            shifts.push((who.to_owned(), start, start + step));
+            start += step;
+        }
+        if let Some(s) = self.lock().schedules.iter_mut().find(|s| s.id == "S_PRIMARY") {
+            s.shifts = shifts;
+        }
+    }
+
     /// One incident.
     pub fn incident(&self, id: &str) -> Option<FakeIncident> {
         self.lock().incidents.get(id).cloned()

@@ -114,7 +114,7 @@ async fn my_incidents_are_open_alerts_that_paged_me_and_recently_closed_ones() {
         i.resolved_at = Some(now - Duration::days(2));
     });
 
-    let mut got = goalert.my_incidents(&me, now - Duration::hours(1)).await.unwrap();
+    let mut got = goalert.my_incidents(&me, Some(now - Duration::hours(1))).await.unwrap();
     got.sort_by(|a, b| a.provider_ref.cmp(&b.provider_ref));
     let refs: Vec<&str> = got.iter().map(|i| i.provider_ref.as_str()).collect();
     assert_eq!(refs, [open.as_str(), recent_ref.as_str()]);
@@ -147,7 +147,7 @@ async fn my_incidents_are_open_alerts_that_paged_me_and_recently_closed_ones() {
 async fn my_incidents_follow_every_page_past_250_alerts() {
     let (fake, goalert, me, now) = setup().await;
     let ids = fake.state.trigger_many(260, now);
-    let got = goalert.my_incidents(&me, now).await.unwrap();
+    let got = goalert.my_incidents(&me, Some(now)).await.unwrap();
     let mut refs: Vec<u64> = got.iter().map(|i| i.provider_ref.parse().unwrap()).collect();
     refs.sort_unstable();
     refs.dedup();
@@ -229,7 +229,7 @@ async fn escalating_twice_to_the_same_level_escalates_once() {
         fake.server.requests().into_iter().find(|r| r.json()["operationName"] == "KlaxonEscalateAlerts").unwrap();
     assert_eq!(escalation.json()["variables"]["input"], serde_json::json!([alert.parse::<i64>().unwrap()]));
 
-    let mine = goalert.my_incidents(&me, now).await.unwrap();
+    let mine = goalert.my_incidents(&me, Some(now)).await.unwrap();
     let seen = mine.iter().find(|x| x.provider_ref == alert).expect("still listed: it notified me");
     assert_eq!((seen.escalation_level, seen.assignees.clone()), (2, vec!["U_OTHER".to_owned()]));
 
@@ -364,7 +364,7 @@ async fn escalation_policies_name_people_and_schedules() {
 async fn rate_limits_carry_the_reset() {
     let (fake, goalert, me, now) = setup().await;
     fake.server.faults().push(Fault::RateLimited { reset_secs: 7 });
-    let e = goalert.my_incidents(&me, now).await.unwrap_err();
+    let e = goalert.my_incidents(&me, Some(now)).await.unwrap_err();
     assert!(matches!(e, ProviderError::RateLimited { .. }) && e.is_transient(), "{e:?}");
     assert_eq!(e.retry_after(), Some(StdDuration::from_secs(7)));
 }
@@ -374,7 +374,7 @@ async fn server_failures_are_transient() {
     let (fake, goalert, me, now) = setup().await;
     for status in [500, 502, 503] {
         fake.server.faults().push(Fault::Status(status, "upstream trouble".into()));
-        let e = goalert.my_incidents(&me, now).await.unwrap_err();
+        let e = goalert.my_incidents(&me, Some(now)).await.unwrap_err();
         assert!(matches!(e, ProviderError::Server { status: s, .. } if s == status), "{e:?}");
         assert!(e.is_transient());
     }
@@ -406,7 +406,7 @@ async fn malformed_and_truncated_answers_are_malformed() {
     assert!(matches!(&e, ProviderError::Malformed(m) if m.contains("data")), "{e:?}");
     fake.state.trigger("Disk full", &["U_ME"], now);
     fake.server.faults().push(Fault::Truncated);
-    let e = goalert.my_incidents(&me, now).await.unwrap_err();
+    let e = goalert.my_incidents(&me, Some(now)).await.unwrap_err();
     assert!(matches!(e, ProviderError::Malformed(_)) && e.is_transient(), "{e:?}");
     // A GraphQL answer with neither data nor errors.
     fake.server.faults().push(Fault::Status(200, r#"{"data":null}"#.into()));
@@ -487,7 +487,7 @@ async fn secrets_never_reach_errors() {
     fake.server.faults().push(Fault::Unauthorized);
     errors.push(goalert.current_user().await.unwrap_err());
     fake.server.faults().push(Fault::Status(500, "boom".into()));
-    errors.push(goalert.my_incidents(&me, now).await.unwrap_err());
+    errors.push(goalert.my_incidents(&me, Some(now)).await.unwrap_err());
     fake.server.faults().push(Fault::Reset);
     errors.push(goalert.on_call().await.unwrap_err());
     fake.push_graphql_error("unauthorized");

@@ -95,7 +95,7 @@ async fn my_incidents_keeps_what_my_chain_or_i_touched_and_maps_it() {
     go.perform(&me(), &silenced, &Action::Snooze { minutes: 30 }).await.unwrap();
     go.perform(&me(), &fixed, &Action::Resolve).await.unwrap();
 
-    let got = go.my_incidents(&me(), now - Span::hours(24)).await.unwrap();
+    let got = go.my_incidents(&me(), Some(now - Span::hours(24))).await.unwrap();
     let mut refs: Vec<&str> = got.iter().map(|i| i.provider_ref.as_str()).collect();
     refs.sort_unstable();
     let mut want = vec![mine.as_str(), low.as_str(), acked_by_me.as_str(), silenced.as_str(), fixed.as_str()];
@@ -141,7 +141,7 @@ async fn my_incidents_keeps_what_my_chain_or_i_touched_and_maps_it() {
 async fn my_incidents_follows_every_page_past_250_groups() {
     let fake = fake().await;
     let ids = fake.state.trigger_many(260, Utc::now());
-    let got = adapter(&fake).my_incidents(&me(), Utc::now() - Span::days(7)).await.unwrap();
+    let got = adapter(&fake).my_incidents(&me(), Some(Utc::now() - Span::days(7))).await.unwrap();
     assert_eq!(got.len(), 260);
     let mut refs: Vec<String> = got.into_iter().map(|i| i.provider_ref).collect();
     refs.sort();
@@ -158,8 +158,8 @@ async fn routing_is_read_once_a_minute_not_on_every_sync() {
     let fake = fake().await;
     fake.state.trigger("Disk full", &["U_ME"], Utc::now());
     let go = adapter(&fake);
-    go.my_incidents(&me(), Utc::now() - Span::days(1)).await.unwrap();
-    go.my_incidents(&me(), Utc::now() - Span::days(1)).await.unwrap();
+    go.my_incidents(&me(), Some(Utc::now() - Span::days(1))).await.unwrap();
+    go.my_incidents(&me(), Some(Utc::now() - Span::days(1))).await.unwrap();
     assert_eq!(queries(&fake, "/oncall/api/v1/routes/").len(), 1);
     assert_eq!(queries(&fake, "/oncall/api/v1/alert_groups/").len(), 8);
 }
@@ -169,10 +169,10 @@ async fn a_group_on_a_route_not_yet_seen_reads_the_routing_again() {
     let fake = fake().await;
     fake.state.trigger("Disk full", &["U_ME"], Utc::now());
     let go = adapter(&fake);
-    assert_eq!(go.my_incidents(&me(), Utc::now() - Span::days(1)).await.unwrap().len(), 1);
+    assert_eq!(go.my_incidents(&me(), Some(Utc::now() - Span::days(1))).await.unwrap().len(), 1);
     let id = fake.state.trigger("Payments down", &["U_ME"], Utc::now());
     fake.state.update(&id, |i| i.service = "payments".into());
-    let got = go.my_incidents(&me(), Utc::now() - Span::days(1)).await.unwrap();
+    let got = go.my_incidents(&me(), Some(Utc::now() - Span::days(1))).await.unwrap();
     let new = got.iter().find(|i| i.provider_ref == id).expect("the group on the new route is mine");
     assert_eq!(new.service.as_deref(), Some("payments"));
     assert_eq!(queries(&fake, "/oncall/api/v1/routes/").len(), 2);
@@ -421,7 +421,7 @@ async fn server_errors_are_transient() {
     let go = adapter(&fake);
     for status in [500, 502, 503] {
         fake.server.faults().push(Fault::Status(status, "<html>upstream trouble</html>".into()));
-        let e = secret_free(go.my_incidents(&me(), Utc::now()).await.unwrap_err(), TOKEN);
+        let e = secret_free(go.my_incidents(&me(), Some(Utc::now())).await.unwrap_err(), TOKEN);
         assert!(matches!(&e, ProviderError::Server { status: s, .. } if *s == status), "{e:?}");
         assert!(e.is_transient());
     }
@@ -452,13 +452,13 @@ async fn malformed_answers_name_what_did_not_fit() {
     fake.server.faults().push(Fault::Malformed);
     let e = secret_free(go.current_user().await.unwrap_err(), TOKEN);
     assert!(matches!(&e, ProviderError::Malformed(m) if m.contains("`id`")), "{e:?}");
-    go.my_incidents(&me(), Utc::now()).await.unwrap();
+    go.my_incidents(&me(), Some(Utc::now())).await.unwrap();
     // Routing is cached now, so the next request lists firing alert groups.
     let page = r#"{"count":1,"next":null,"previous":null,"results":[
         {"id":"I1","state":"firing","created_at":"2026-01-01T00:00:00Z"},
         {"id":"I2","state":"firing","created_at":"yesterday"}]}"#;
     fake.server.faults().push(Fault::Status(200, page.into()));
-    let e = secret_free(go.my_incidents(&me(), Utc::now()).await.unwrap_err(), TOKEN);
+    let e = secret_free(go.my_incidents(&me(), Some(Utc::now())).await.unwrap_err(), TOKEN);
     assert!(matches!(&e, ProviderError::Malformed(m) if m.starts_with("at results[1].created_at")), "{e:?}");
     assert!(e.is_transient());
 }

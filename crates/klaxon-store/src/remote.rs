@@ -28,16 +28,18 @@ impl SyncChanges {
 }
 
 impl Store {
-    /// Merges a complete answer of the platform (my open incidents plus those resolved since
-    /// `resolved_since`) into the cache of `account`, in one transaction. Incidents with actions
-    /// still in the outbox keep their optimistic state; cached incidents the answer no longer
-    /// lists are dropped.
+    /// Merges the platform's answer into the cache of `account`, in one transaction. Incidents
+    /// with actions still in the outbox keep their optimistic state. Resolved incidents the cache
+    /// never held are not added (some platforms cannot tell whose they were). When the answer is
+    /// `complete` (my open incidents plus those resolved since `resolved_since`), cached incidents
+    /// it no longer lists are dropped, unless an action on them is unfinished or failed.
     pub async fn apply_sync(
         &self,
         account: &str,
         me: Option<&str>,
         remote: &[RemoteIncident],
         resolved_since: DateTime<Utc>,
+        complete: bool,
     ) -> Result<SyncChanges, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let cached_rows = sqlx::query(select_incidents!("WHERE account = ?")).bind(account).fetch_all(&mut *tx).await?;
@@ -46,15 +48,24 @@ impl Store {
             let i = rows::incident(row)?;
             cached.insert(i.provider_ref.clone(), i);
         }
-        let busy: HashSet<i64> = sqlx::query(
-            "SELECT DISTINCT incident_id FROM outbox WHERE account = ? AND state IN ('pending', 'sending')",
+        // Unfinished actions keep the optimistic state; failed ones keep the incident (and so the
+        // failure) in the cache until the user retries or discards them.
+        let mut busy = HashSet::new();
+        let mut failed = HashSet::new();
+        let states = sqlx::query(
+            "SELECT DISTINCT incident_id, state = 'failed' FROM outbox WHERE account = ? AND state != 'done'",
         )
         .bind(account)
         .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>(0))
-        .collect::<Result<_, _>>()?;
+        .await?;
+        for row in &states {
+            let id: i64 = row.try_get(0)?;
+            if row.try_get::<bool, _>(1)? {
+                failed.insert(id)
+            } else {
+                busy.insert(id)
+            };
+        }
 
         let mut changes = SyncChanges::default();
         let mut seen = HashSet::with_capacity(remote.len());
@@ -64,7 +75,7 @@ impl Store {
             }
             seen.insert(r.provider_ref.as_str());
             let before = cached.get(&r.provider_ref);
-            if before.is_some_and(|c| busy.contains(&c.id.0)) {
+            if before.is_some_and(|c| busy.contains(&c.id.0)) || (before.is_none() && !r.status.is_open()) {
                 continue;
             }
             let merged = merge_remote(account, before, r, me);
@@ -81,15 +92,23 @@ impl Store {
             append_log(&mut tx, incident.id, &merged.log).await?;
             changes.changed.push(incident);
         }
-        for (provider_ref, c) in &cached {
+        for (provider_ref, c) in cached.iter().filter(|_| complete) {
             let gone = !seen.contains(provider_ref.as_str()) || c.resolved_at.is_some_and(|t| t < resolved_since);
-            if gone && !busy.contains(&c.id.0) {
+            if gone && !busy.contains(&c.id.0) && !failed.contains(&c.id.0) {
                 sqlx::query("DELETE FROM incidents WHERE id = ?").bind(c.id.0).execute(&mut *tx).await?;
                 changes.removed += 1;
             }
         }
         tx.commit().await?;
         Ok(changes)
+    }
+
+    /// The platform ids of the open cached incidents of `account`.
+    pub async fn open_refs(&self, account: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT provider_ref FROM incidents WHERE account = ? AND status != 'resolved'")
+            .bind(account)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Replaces the cached shifts of `account` with `shifts` (the platform's answer for the cache horizon).

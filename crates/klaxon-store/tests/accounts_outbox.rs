@@ -72,7 +72,7 @@ async fn accounts_are_added_listed_recorded_and_removed_with_their_cache() {
     store.record_sync("pd", t(30), None).await.unwrap();
     assert_eq!(store.account("pd").await.unwrap().last_error, None);
 
-    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100)).await.unwrap();
+    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true).await.unwrap();
     let id = store.incidents_of("pd").await.unwrap()[0].id;
     store.take_action(id, &Action::Acknowledge, "U_ME", t(40)).await.unwrap();
     let shift = Shift {
@@ -103,6 +103,7 @@ async fn sync_merges_pages_once_per_trigger_and_drops_what_is_no_longer_mine() {
             Some("U_ME"),
             &[remote("P1", IncidentStatus::Triggered, 1), remote("P2", IncidentStatus::Acknowledged, 1)],
             t(-100),
+            true,
         )
         .await
         .unwrap();
@@ -113,13 +114,16 @@ async fn sync_merges_pages_once_per_trigger_and_drops_what_is_no_longer_mine() {
             Some("U_ME"),
             &[remote("P1", IncidentStatus::Triggered, 1), remote("P2", IncidentStatus::Acknowledged, 1)],
             t(-100),
+            true,
         )
         .await
         .unwrap();
     assert!(again.is_empty(), "an unchanged answer changes nothing: {again:?}");
 
-    let moved =
-        store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 2)], t(-100)).await.unwrap();
+    let moved = store
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 2)], t(-100), true)
+        .await
+        .unwrap();
     assert_eq!(moved.changed.len(), 1);
     assert_eq!((moved.changed[0].escalation_level, moved.changed[0].trigger_seq), (2, 2));
     assert_eq!(moved.removed, 1, "P2 is no longer in my list");
@@ -128,15 +132,24 @@ async fn sync_merges_pages_once_per_trigger_and_drops_what_is_no_longer_mine() {
     let log = store.incident_log(cached[0].id).await.unwrap();
     assert!(log.iter().any(|l| l.message == "Escalated to level 2"), "{log:?}");
 
+    // An answer of open incidents only drops nothing; a resolved stranger is not taken in.
+    let light = store
+        .apply_sync("pd", Some("U_ME"), &[remote("P9", IncidentStatus::Resolved, 1)], t(-100), false)
+        .await
+        .unwrap();
+    assert!(light.is_empty(), "{light:?}");
+    assert_eq!(store.incidents_of("pd").await.unwrap().len(), 1);
+
     // Resolved beyond the horizon: dropped.
-    let old = store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Resolved, 2)], t(100)).await.unwrap();
+    let old =
+        store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Resolved, 2)], t(100), true).await.unwrap();
     assert_eq!(old.removed, 1);
 }
 
 #[tokio::test]
 async fn an_action_is_applied_and_queued_together_and_sync_does_not_undo_it() {
     let (_dir, store) = with_account().await;
-    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100)).await.unwrap();
+    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true).await.unwrap();
     let id = store.incidents_of("pd").await.unwrap()[0].id;
 
     let (incident, queued) = store.take_action(id, &Action::Acknowledge, "U_ME", t(5)).await.unwrap();
@@ -145,8 +158,10 @@ async fn an_action_is_applied_and_queued_together_and_sync_does_not_undo_it() {
     assert_eq!(store.incident(id).await.unwrap().status, IncidentStatus::Acknowledged, "durable at once");
 
     // The platform has not seen the ack yet: its stale "triggered" must not re-trigger the cache.
-    let stale =
-        store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100)).await.unwrap();
+    let stale = store
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true)
+        .await
+        .unwrap();
     assert!(stale.is_empty());
     assert_eq!(store.incident(id).await.unwrap().status, IncidentStatus::Acknowledged);
 
@@ -158,8 +173,10 @@ async fn an_action_is_applied_and_queued_together_and_sync_does_not_undo_it() {
     // Once sent, the platform's state is taken again.
     assert!(store.outbox_sending(queued.id, t(7)).await.unwrap());
     store.outbox_done(queued.id, t(8)).await.unwrap();
-    let after =
-        store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Resolved, 1)], t(-100)).await.unwrap();
+    let after = store
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Resolved, 1)], t(-100), true)
+        .await
+        .unwrap();
     assert_eq!(after.changed[0].status, IncidentStatus::Resolved);
 }
 
@@ -172,6 +189,7 @@ async fn outbox_sends_in_order_per_incident_and_keeps_failures() {
             Some("U_ME"),
             &[remote("P1", IncidentStatus::Triggered, 1), remote("P2", IncidentStatus::Triggered, 1)],
             t(-100),
+            true,
         )
         .await
         .unwrap();
@@ -210,7 +228,7 @@ async fn outbox_survives_reopening_the_file() {
     let path = dir.path().join("klaxon.db");
     let store = Store::open(&path).await.unwrap();
     store.add_account(&account("pd")).await.unwrap();
-    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100)).await.unwrap();
+    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true).await.unwrap();
     let id = store.incidents_of("pd").await.unwrap()[0].id;
     let (_, queued) = store.take_action(id, &Action::Escalate { to_level: 2 }, "U_ME", t(1)).await.unwrap();
     store.outbox_sending(queued.id, t(2)).await.unwrap();

@@ -115,17 +115,22 @@ impl Provider for GoAlert {
     async fn my_incidents(
         &self,
         _me: &RemoteUser,
-        resolved_since: DateTime<Utc>,
+        resolved_since: Option<DateTime<Utc>>,
     ) -> Result<Vec<RemoteIncident>, ProviderError> {
         let mine = json!({ "favoritesOnly": true, "includeNotified": true, "first": PAGE });
         let mut open = mine.clone();
         open["filterByStatus"] = json!(["StatusUnacknowledged", "StatusAcknowledged"]);
-        let mut closed = mine;
-        closed["filterByStatus"] = json!(["StatusClosed"]);
-        closed["notClosedBefore"] = json!(resolved_since.to_rfc3339());
         let open = self.alerts(open).await?;
-        let closed = self.alerts(closed).await?;
-        let closed = closed.into_iter().filter(|a| a.metrics.as_ref().is_none_or(|m| m.closed_at >= resolved_since));
+        let closed = match resolved_since {
+            Some(since) => {
+                let mut closed = mine;
+                closed["filterByStatus"] = json!(["StatusClosed"]);
+                closed["notClosedBefore"] = json!(since.to_rfc3339());
+                let closed = self.alerts(closed).await?;
+                closed.into_iter().filter(|a| a.metrics.as_ref().is_none_or(|m| m.closed_at >= since)).collect()
+            }
+            None => Vec::new(),
+        };
         let mut out: Vec<RemoteIncident> = Vec::new();
         // An alert closed between the two searches is in both; the later (closed) answer wins.
         for alert in open.into_iter().chain(closed) {

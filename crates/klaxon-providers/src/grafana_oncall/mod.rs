@@ -97,7 +97,7 @@ impl Provider for GrafanaOncall {
     async fn my_incidents(
         &self,
         me: &RemoteUser,
-        resolved_since: DateTime<Utc>,
+        resolved_since: Option<DateTime<Utc>>,
     ) -> Result<Vec<RemoteIncident>, ProviderError> {
         let (mut routing, fresh) = self.routing(ROUTING_MAX_AGE).await?;
         let mut groups = Vec::new();
@@ -105,11 +105,13 @@ impl Provider for GrafanaOncall {
         for state in ["new", "acknowledged", "silenced"] {
             groups.extend(self.groups(&[("state", state)]).await?);
         }
-        let from = (resolved_since - RESOLVED_LOOKBACK).format("%Y-%m-%dT%H:%M:%S").to_string();
-        let to = (Utc::now() + Duration::days(1)).format("%Y-%m-%dT%H:%M:%S").to_string();
-        let started_at = format!("{from}_{to}");
-        let resolved = self.groups(&[("state", "resolved"), ("started_at", &started_at)]).await?;
-        groups.extend(resolved.into_iter().filter(|g| g.resolved_at.is_some_and(|at| at >= resolved_since)));
+        if let Some(resolved_since) = resolved_since {
+            let from = (resolved_since - RESOLVED_LOOKBACK).format("%Y-%m-%dT%H:%M:%S").to_string();
+            let to = (Utc::now() + Duration::days(1)).format("%Y-%m-%dT%H:%M:%S").to_string();
+            let started_at = format!("{from}_{to}");
+            let resolved = self.groups(&[("state", "resolved"), ("started_at", &started_at)]).await?;
+            groups.extend(resolved.into_iter().filter(|g| g.resolved_at.is_some_and(|at| at >= resolved_since)));
+        }
         // A route we have not seen is new (or its chain changed): read the routing again once.
         let unknown = groups.iter().any(|g| g.route_id.as_ref().is_some_and(|r| !routing.routes.contains_key(r)));
         if unknown && !fresh {

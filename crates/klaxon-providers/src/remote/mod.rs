@@ -38,12 +38,13 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// The user the token belongs to, with contact methods.
     async fn current_user(&self) -> Result<RemoteUser, ProviderError>;
 
-    /// Incidents assigned to `me` that are open (triggered or acknowledged), plus those resolved
-    /// since `resolved_since`; every page of them.
+    /// Incidents assigned to `me` that are open (triggered or acknowledged), plus (when
+    /// `resolved_since` is given) those resolved since then; every page of them. Without it, only
+    /// open ones: the cheap poll the sync makes while nothing changes.
     async fn my_incidents(
         &self,
         me: &RemoteUser,
-        resolved_since: DateTime<Utc>,
+        resolved_since: Option<DateTime<Utc>>,
     ) -> Result<Vec<RemoteIncident>, ProviderError>;
 
     /// The platform's timeline of one incident, oldest first.
