@@ -1,11 +1,12 @@
 //! Generates ui/src/lib/bindings.ts from the Rust types the UI sees. CI fails if it is stale
 //! (`git diff --exit-code ui/src/lib/bindings.ts` after the tests).
 
-use crate::commands::TestPagePath;
+use crate::commands::{ActionOutcome, ActionSupport, KindCapabilities, TestPagePath};
 use crate::{IpcError, IpcErrorCode};
 use klaxon_engine::core::{
-    Details, Incident, IncidentDetail, IncidentId, IncidentPage, IncidentStatus, LogEntry, LogKind, OnCallEntry,
-    OnCallStatus, Person, Severity, Urgency, pager::RingState,
+    Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
+    IncidentPage, IncidentStatus, LogEntry, LogKind, OnCallEntry, OnCallStatus, OutboxEntry, OutboxState, Person,
+    RemoteUser, Severity, Urgency, pager::RingState,
 };
 use ts_rs::{Config, TS};
 
@@ -16,6 +17,13 @@ fn decl<T: TS>(cfg: &Config) -> String {
 pub fn render() -> String {
     let cfg = Config::new();
     let mut decls = vec![
+        decl::<Account>(&cfg),
+        decl::<AccountKind>(&cfg),
+        decl::<Action>(&cfg),
+        decl::<ActionKind>(&cfg),
+        decl::<ActionOutcome>(&cfg),
+        decl::<ActionSupport>(&cfg),
+        decl::<ContactMethod>(&cfg),
         decl::<Details>(&cfg),
         decl::<Incident>(&cfg),
         decl::<IncidentDetail>(&cfg),
@@ -24,11 +32,15 @@ pub fn render() -> String {
         decl::<IncidentStatus>(&cfg),
         decl::<IpcError>(&cfg),
         decl::<IpcErrorCode>(&cfg),
+        decl::<KindCapabilities>(&cfg),
         decl::<LogEntry>(&cfg),
         decl::<LogKind>(&cfg),
         decl::<OnCallEntry>(&cfg),
         decl::<OnCallStatus>(&cfg),
+        decl::<OutboxEntry>(&cfg),
+        decl::<OutboxState>(&cfg),
         decl::<Person>(&cfg),
+        decl::<RemoteUser>(&cfg),
         decl::<RingState>(&cfg),
         decl::<TestPagePath>(&cfg),
         decl::<Severity>(&cfg),

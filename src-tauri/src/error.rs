@@ -1,6 +1,7 @@
 //! Errors as the UI sees them: a typed code to switch on and a message to show.
 
 use klaxon_engine::EngineError;
+use klaxon_store::StoreError;
 use serde::Serialize;
 
 /// What kind of failure, for the UI to act on.
@@ -13,6 +14,20 @@ pub enum IpcErrorCode {
     Storage,
     Config,
     Internal,
+    /// The incident's platform cannot do this action; nothing was changed or queued.
+    Unsupported,
+    /// The platform refused the token (or its rights): enter another one.
+    Unauthorized,
+    /// The platform could not be reached or failed (network, timeout, 5xx): try again later.
+    Unreachable,
+    /// The platform asked us to slow down: try again later.
+    RateLimited,
+    /// The platform answered with something that is not its API (often a wrong base URL).
+    Platform,
+    /// The OS keyring is missing, locked or refused access.
+    Keyring,
+    /// An account problem (bad or taken name, missing base URL, no token), with what to do.
+    Account,
 }
 
 /// The error every command returns.
@@ -23,15 +38,91 @@ pub struct IpcError {
     pub message: String,
 }
 
+/// The code for a platform failure, from the provider's short code (the engine does not
+/// re-export the provider error type, and its code is the stable part).
+fn provider_code(code: &str) -> IpcErrorCode {
+    match code {
+        "unauthorized" | "forbidden" => IpcErrorCode::Unauthorized,
+        "network" | "timeout" | "server" => IpcErrorCode::Unreachable,
+        "rate_limited" => IpcErrorCode::RateLimited,
+        "malformed" => IpcErrorCode::Platform,
+        "unsupported" => IpcErrorCode::Unsupported,
+        "not_found" => IpcErrorCode::NotFound,
+        "invalid_state" => IpcErrorCode::InvalidState,
+        // A base URL that is not a URL, a token no HTTP header can carry.
+        "config" => IpcErrorCode::InvalidInput,
+        "intake" => IpcErrorCode::Config,
+        _ => IpcErrorCode::Internal,
+    }
+}
+
+fn store_code(e: &StoreError) -> IpcErrorCode {
+    match e {
+        StoreError::NotFound(_) | StoreError::NoAccount(_) => IpcErrorCode::NotFound,
+        // The store says "found" when the entry is missing, else which request its state refused.
+        StoreError::NoOutboxEntry(_, "found") => IpcErrorCode::NotFound,
+        StoreError::NoOutboxEntry(..) | StoreError::Rejected(_) => IpcErrorCode::InvalidState,
+        StoreError::AccountExists(_) => IpcErrorCode::Account,
+        _ => IpcErrorCode::Storage,
+    }
+}
+
 impl From<EngineError> for IpcError {
     fn from(e: EngineError) -> Self {
         let code = match &e {
             EngineError::NotFound(_) => IpcErrorCode::NotFound,
             EngineError::InvalidState { .. } => IpcErrorCode::InvalidState,
             EngineError::Config { .. } | EngineError::NoTeamFile { .. } | EngineError::NoHome => IpcErrorCode::Config,
-            EngineError::Store(_) | EngineError::Io { .. } => IpcErrorCode::Storage,
+            EngineError::Store(s) => store_code(s),
+            EngineError::Io { .. } => IpcErrorCode::Storage,
+            EngineError::Unsupported { .. } => IpcErrorCode::Unsupported,
+            EngineError::Account(_) => IpcErrorCode::Account,
+            EngineError::Provider(p) => provider_code(p.code()),
+            EngineError::Secrets(_) => IpcErrorCode::Keyring,
             _ => IpcErrorCode::Internal,
         };
         Self { code, message: e.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use klaxon_engine::core::{ActionKind, IncidentId};
+
+    fn code(e: EngineError) -> IpcErrorCode {
+        IpcError::from(e).code
+    }
+
+    #[test]
+    fn engine_errors_map_to_codes_the_ui_acts_on() {
+        assert_eq!(
+            code(EngineError::Unsupported { kind: ActionKind::Snooze, reason: "no".into() }),
+            IpcErrorCode::Unsupported
+        );
+        assert_eq!(code(EngineError::Account("taken".into())), IpcErrorCode::Account);
+        assert_eq!(
+            code(EngineError::Secrets(klaxon_engine::secrets::SecretsError::Locked("x".into()))),
+            IpcErrorCode::Keyring
+        );
+        assert_eq!(code(EngineError::Store(StoreError::NoAccount("x".into()))), IpcErrorCode::NotFound);
+        assert_eq!(code(EngineError::Store(StoreError::NoOutboxEntry(1, "found"))), IpcErrorCode::NotFound);
+        assert_eq!(code(EngineError::Store(StoreError::NoOutboxEntry(1, "retried"))), IpcErrorCode::InvalidState);
+        assert_eq!(code(EngineError::Store(StoreError::AccountExists("x".into()))), IpcErrorCode::Account);
+        assert_eq!(code(EngineError::NotFound(IncidentId(1))), IpcErrorCode::NotFound);
+        assert_eq!(code(EngineError::Internal("x".into())), IpcErrorCode::Internal);
+    }
+
+    #[test]
+    fn provider_codes_map_to_what_the_user_can_do() {
+        assert_eq!(provider_code("unauthorized"), IpcErrorCode::Unauthorized);
+        assert_eq!(provider_code("forbidden"), IpcErrorCode::Unauthorized);
+        assert_eq!(provider_code("network"), IpcErrorCode::Unreachable);
+        assert_eq!(provider_code("timeout"), IpcErrorCode::Unreachable);
+        assert_eq!(provider_code("server"), IpcErrorCode::Unreachable);
+        assert_eq!(provider_code("rate_limited"), IpcErrorCode::RateLimited);
+        assert_eq!(provider_code("malformed"), IpcErrorCode::Platform);
+        assert_eq!(provider_code("config"), IpcErrorCode::InvalidInput);
+        assert_eq!(provider_code("something new"), IpcErrorCode::Internal);
     }
 }

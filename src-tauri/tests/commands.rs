@@ -1,106 +1,10 @@
 //! The app's commands on tauri's mock runtime, against a real engine (SQLite file, loopback intake).
 
-use klaxon_app_lib::{AppConfig, AppState, ShellOptions, run_app, start_engine};
-use klaxon_engine::secrets::MemoryStore;
-use klaxon_engine::{DeliveryError, Page, PageDelivery, Paths};
+mod common;
+
+use common::{Harness, wait_until};
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tauri::Manager;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-
-#[derive(Default)]
-struct Recorder(Mutex<Vec<Page>>);
-
-impl PageDelivery for Recorder {
-    fn name(&self) -> &'static str {
-        "recorder"
-    }
-    fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
-        self.0.lock().unwrap().push(page.clone());
-        Ok(())
-    }
-}
-
-struct Harness {
-    app: tauri::App<MockRuntime>,
-    webview: tauri::WebviewWindow<MockRuntime>,
-    pages: Arc<Recorder>,
-    secrets: Arc<MemoryStore>,
-    _dir: tempfile::TempDir,
-}
-
-impl Harness {
-    fn new() -> Self {
-        Self::with_team("")
-    }
-
-    /// `extra` is appended to a team file with alex (me) and sam.
-    fn with_team(extra: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let config_file = dir.path().join("klaxon.toml");
-        std::fs::write(
-            &config_file,
-            format!(
-                "me = \"alex\"\n[[people]]\nid = \"alex\"\nname = \"Alex\"\n[[people]]\nid = \"sam\"\nname = \"Sam\"\n\
-                 {extra}\n[intake]\nlisten = \"127.0.0.1:0\"\n"
-            ),
-        )
-        .unwrap();
-        let pages = Arc::new(Recorder::default());
-        let secrets = Arc::new(MemoryStore::default());
-        let config = AppConfig {
-            paths: Paths { data_dir: dir.path().join("data"), config_file },
-            deliveries: vec![pages.clone() as Arc<dyn PageDelivery>],
-            secrets: secrets.clone(),
-            tick: Duration::from_millis(100),
-        };
-        let engine = tauri::async_runtime::block_on(start_engine(config)).unwrap();
-        let mut app =
-            run_app(mock_builder(), engine, ShellOptions { started: Instant::now(), tray: false, show_window: true })
-                .build(tauri::generate_context!())
-                .unwrap();
-        // Setup runs with the event loop; one iteration on the mock runtime runs it.
-        #[allow(deprecated)]
-        app.run_iteration(|_, _| {});
-        let webview = klaxon_app_lib::window::ensure_main(app.handle()).expect("the main window from tauri.conf.json");
-        Self { app, webview, pages, secrets, _dir: dir }
-    }
-
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.webview, request).map(|b| b.deserialize::<Value>().unwrap())
-    }
-
-    fn fire(&self, title: &str) {
-        let state = self.app.state::<AppState>();
-        let addr = state.engine.intake_addr().unwrap();
-        let token = klaxon_engine::secrets::SecretStore::get(self.secrets.as_ref(), klaxon_engine::INTAKE_TOKEN_KEY)
-            .unwrap()
-            .unwrap();
-        let body = json!({"title": title, "severity": "sev1"});
-        tauri::async_runtime::block_on(async {
-            let resp = reqwest::Client::new()
-                .post(format!("http://{addr}/v1/alerts"))
-                .bearer_auth(token.expose())
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(resp.status(), 200);
-        });
-    }
-}
 
 #[test]
 fn commands_list_show_and_act_on_incidents() {
@@ -168,14 +72,6 @@ fn tray_acknowledge_all_goes_through_the_engine() {
             break;
         }
         assert!(Instant::now() < deadline, "tray ack-all did not acknowledge: {list}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -1,12 +1,18 @@
 //! Thin commands, one file per domain.
 
+mod accounts;
 mod app;
 mod incidents;
+mod outbox;
 mod paging;
 mod schedule;
 #[cfg(desktop)]
 mod settings;
 
+#[cfg(test)]
+pub use accounts::{ActionSupport, KindCapabilities};
+#[cfg(test)]
+pub use incidents::ActionOutcome;
 #[cfg(test)]
 pub use paging::TestPagePath;
 
@@ -18,6 +24,18 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         incidents::acknowledge_incident,
         incidents::escalate_incident,
         incidents::resolve_incident,
+        incidents::note_incident,
+        incidents::snooze_incident,
+        incidents::reassign_incident,
+        accounts::capabilities,
+        accounts::list_accounts,
+        accounts::add_account,
+        accounts::remove_account,
+        accounts::test_account,
+        accounts::sync_account,
+        outbox::list_outbox,
+        outbox::retry_outbox,
+        outbox::discard_outbox,
         schedule::on_call_status,
         paging::ring_state,
         paging::mute_ringing,

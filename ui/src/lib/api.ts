@@ -3,13 +3,19 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  Account,
+  AccountKind,
+  ActionOutcome,
   Incident,
   IncidentDetail,
   IncidentId,
   IncidentPage,
   IpcError,
   IpcErrorCode,
+  KindCapabilities,
   OnCallStatus,
+  OutboxEntry,
+  RemoteUser,
   RingState,
   TestPagePath,
 } from './bindings';
@@ -46,6 +52,76 @@ export function escalateIncident(id: IncidentId): Promise<Incident> {
 
 export function resolveIncident(id: IncidentId): Promise<Incident> {
   return invoke<Incident>('resolve_incident', { id });
+}
+
+/** Adds a note to the timeline; platform incidents also queue it for their platform. */
+export function noteIncident(id: IncidentId, text: string): Promise<ActionOutcome> {
+  return invoke<ActionOutcome>('note_incident', { id, text });
+}
+
+/** Silences an acknowledged incident's notifications for `minutes` (Rust accepts 1–1440). */
+export function snoozeIncident(id: IncidentId, minutes: number): Promise<ActionOutcome> {
+  return invoke<ActionOutcome>('snooze_incident', { id, minutes });
+}
+
+/** Gives the incident to these platform user ids. */
+export function reassignIncident(id: IncidentId, to: string[]): Promise<ActionOutcome> {
+  return invoke<ActionOutcome>('reassign_incident', { id, to });
+}
+
+/** What each kind of account can do, and what its add form needs. */
+export function capabilities(): Promise<KindCapabilities[]> {
+  return invoke<KindCapabilities[]>('capabilities');
+}
+
+/** Platform accounts with how their sync is going. */
+export function listAccounts(): Promise<Account[]> {
+  return invoke<Account[]>('list_accounts');
+}
+
+/** What the add-account form sends. `token` is the API token, or the password with `username`. */
+export type NewAccount = {
+  kind: AccountKind;
+  name: string;
+  baseUrl: string | null;
+  token: string;
+  username: string | null;
+  pollSecs: number | null;
+};
+
+/** Adds an account once its platform accepted the credentials (which Rust never sends back). */
+export function addAccount(account: NewAccount): Promise<Account> {
+  return invoke<Account>('add_account', account);
+}
+
+/** Removes an account with its cached incidents, queued actions and token. */
+export function removeAccount(name: string): Promise<null> {
+  return invoke<null>('remove_account', { name });
+}
+
+/** Who the account's token belongs to on its platform. */
+export function testAccount(name: string): Promise<RemoteUser> {
+  return invoke<RemoteUser>('test_account', { name });
+}
+
+/** Polls the account's platform now. */
+export function syncAccount(name: string): Promise<null> {
+  return invoke<null>('sync_account', { name });
+}
+
+/** Queued, sending and failed actions (with `all`, also done ones), oldest first. */
+export function listOutbox(all: boolean): Promise<OutboxEntry[]> {
+  return invoke<OutboxEntry[]>('list_outbox', { all });
+}
+
+/** Queues a failed action again. */
+export function retryOutbox(id: number): Promise<OutboxEntry> {
+  return invoke<OutboxEntry>('retry_outbox', { id });
+}
+
+/** Drops a failed or pending action; the platform's state wins at the next sync. */
+export function discardOutbox(id: number): Promise<OutboxEntry> {
+  return invoke<OutboxEntry>('discard_outbox', { id });
 }
 
 export function onCallStatus(): Promise<OnCallStatus> {
@@ -97,21 +173,33 @@ export function onDeliveryFailed(handler: (failure: DeliveryFailure) => void): P
   return listen<DeliveryFailure>(DELIVERY_FAILED_EVENT, (event) => handler(event.payload));
 }
 
-const CODES: readonly IpcErrorCode[] = [
-  'not_found',
-  'invalid_state',
-  'invalid_input',
-  'storage',
-  'config',
-  'internal',
-];
+// A record, so that type-checking fails when Rust adds a code this list lacks.
+const CODES: Record<IpcErrorCode, true> = {
+  not_found: true,
+  invalid_state: true,
+  invalid_input: true,
+  storage: true,
+  config: true,
+  internal: true,
+  unsupported: true,
+  unauthorized: true,
+  unreachable: true,
+  rate_limited: true,
+  platform: true,
+  keyring: true,
+  account: true,
+};
+
+function isCode(code: unknown): code is IpcErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(CODES, code);
+}
 
 /** Normalise whatever a rejected invoke produced into an `IpcError`. */
 export function toIpcError(err: unknown): IpcError {
   if (err && typeof err === 'object') {
     const e = err as { code?: unknown; message?: unknown };
     if (typeof e.message === 'string') {
-      const code = CODES.includes(e.code as IpcErrorCode) ? (e.code as IpcErrorCode) : 'internal';
+      const code = isCode(e.code) ? e.code : 'internal';
       return { code, message: e.message };
     }
   }

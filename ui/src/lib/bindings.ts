@@ -1,4 +1,35 @@
 // Generated from Rust by ts-rs (cargo test -p klaxon-app export_bindings). Do not edit.
+export type Account = { 
+/**
+ * The user's name for it; also its id (incidents carry it).
+ */
+name: string, kind: AccountKind, base_url: string | null, 
+/**
+ * The platform's id of me (assignments to it page me).
+ */
+user_id: string | null, user_name: string | null, 
+/**
+ * The platform's email of me (PagerDuty's `From` header on writes).
+ */
+user_email: string | null, poll_secs: number, created_at: string, last_synced_at: string | null, 
+/**
+ * Why the last sync failed, if it did (cleared by the next success).
+ */
+last_error: string | null, };
+export type AccountKind = "local" | "pagerduty" | "grafana-oncall" | "goalert";
+export type Action = { "type": "acknowledge" } | { "type": "resolve" } | { "type": "escalate", to_level: number, } | { "type": "reassign", to: Array<string>, } | { "type": "snooze", minutes: number, } | { "type": "note", text: string, };
+export type ActionKind = "acknowledge" | "resolve" | "escalate" | "reassign" | "snooze" | "note";
+export type ActionOutcome = { incident: Incident, queued: OutboxEntry | null, };
+export type ActionSupport = { action: ActionKind, 
+/**
+ * Why the platform cannot do it; `null` when it can.
+ */
+unsupported: string | null, };
+export type ContactMethod = { 
+/**
+ * `email`, `phone`, `sms`, `push`, `slack`, … as the platform names it.
+ */
+kind: string, label: string | null, address: string, };
 export type Details = { text: string | null, labels: { [key in string]: string }, };
 export type Incident = { id: IncidentId, 
 /**
@@ -42,7 +73,16 @@ export type IncidentPage = { incidents: Array<Incident>,
 total: number, };
 export type IncidentStatus = "triggered" | "acknowledged" | "resolved";
 export type IpcError = { code: IpcErrorCode, message: string, };
-export type IpcErrorCode = "not_found" | "invalid_state" | "invalid_input" | "storage" | "config" | "internal";
+export type IpcErrorCode = "not_found" | "invalid_state" | "invalid_input" | "storage" | "config" | "internal" | "unsupported" | "unauthorized" | "unreachable" | "rate_limited" | "platform" | "keyring" | "account";
+export type KindCapabilities = { kind: AccountKind, 
+/**
+ * Where the platform's API is when the user gives no base URL (none: a base URL is required).
+ */
+default_base_url: string | null, 
+/**
+ * Signs in with a username and password instead of an API token.
+ */
+login: boolean, min_poll_secs: number, actions: Array<ActionSupport>, };
 export type LogEntry = { at: string, kind: LogKind, message: string, 
 /**
  * Who did it (a person id, `klaxon`, or the sender), when known.
@@ -63,11 +103,30 @@ export type OnCallStatus = { me: Person,
  * True when I am at level 1 of any policy right now.
  */
 me_on_call: boolean, entries: Array<OnCallEntry>, };
+export type OutboxEntry = { id: number, account: string, incident: IncidentId, 
+/**
+ * The platform's id of the incident.
+ */
+provider_ref: string, incident_title: string, action: Action, state: OutboxState, attempts: number, 
+/**
+ * A request may have reached the platform: check whether it took effect before sending again.
+ */
+maybe_sent: boolean, 
+/**
+ * The platform's reason for the last failure.
+ */
+last_error: string | null, 
+/**
+ * When a pending action is tried next (after a transient failure).
+ */
+next_attempt_at: string | null, created_at: string, updated_at: string, };
+export type OutboxState = "pending" | "sending" | "done" | "failed";
 export type Person = { id: string, name: string, email: string | null, phone: string | null, 
 /**
  * Chat handle, e.g. `@alex`.
  */
 chat: string | null, };
+export type RemoteUser = { id: string, name: string, email: string | null, contact_methods: Array<ContactMethod>, };
 export type RingState = { 
 /**
  * The loud page ringing now (the oldest unanswered), if any.

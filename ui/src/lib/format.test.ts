@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatTime, humanize, severityLabel } from './format';
+import { describeAction, formatAge, formatTime, humanize, kindLabel, outboxStateLabel, severityLabel } from './format';
 
 const NOW = Date.parse('2024-05-01T03:00:00Z');
 const ago = (secs: number) => new Date(NOW - secs * 1000).toISOString();
@@ -57,5 +57,28 @@ describe('labels', () => {
   it('uppercases severities and humanizes kinds', () => {
     expect(severityLabel('sev1')).toBe('SEV1');
     expect(humanize('alert_repeated')).toBe('alert repeated');
+  });
+});
+
+describe('account and outbox wording', () => {
+  it('labels account kinds', () => {
+    expect(kindLabel('pagerduty')).toBe('PagerDuty');
+    expect(kindLabel('grafana-oncall')).toBe('Grafana OnCall');
+    expect(kindLabel('goalert')).toBe('GoAlert');
+  });
+
+  it('describes queued actions in a few words', () => {
+    expect(describeAction({ type: 'acknowledge' })).toBe('acknowledge');
+    expect(describeAction({ type: 'escalate', to_level: 3 })).toBe('escalate to level 3');
+    expect(describeAction({ type: 'snooze', minutes: 30 })).toBe('snooze 30 min');
+    expect(describeAction({ type: 'reassign', to: ['A', 'B'] })).toBe('reassign to A, B');
+    expect(describeAction({ type: 'note', text: 'short' })).toBe('note: short');
+    const long = describeAction({ type: 'note', text: 'x'.repeat(100) });
+    expect(long).toBe(`note: ${'x'.repeat(59)}…`);
+  });
+
+  it('says "queued" for pending actions', () => {
+    expect(outboxStateLabel('pending')).toBe('queued');
+    expect(outboxStateLabel('failed')).toBe('failed');
   });
 });

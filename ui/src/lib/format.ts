@@ -1,4 +1,5 @@
 // Display-only formatting helpers. No decisions are made here.
+import type { AccountKind, Action, OutboxState } from './bindings';
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -44,4 +45,44 @@ export function severityLabel(severity: string): string {
 /** "alert_repeated" -> "alert repeated". */
 export function humanize(token: string): string {
   return token.replace(/_/g, ' ');
+}
+
+const KIND_LABELS: Record<AccountKind, string> = {
+  local: 'Local intake',
+  pagerduty: 'PagerDuty',
+  'grafana-oncall': 'Grafana OnCall',
+  goalert: 'GoAlert',
+};
+
+/** "grafana-oncall" -> "Grafana OnCall". */
+export function kindLabel(kind: AccountKind): string {
+  return KIND_LABELS[kind];
+}
+
+/** A queued action in a few words: "note: looking into it", "snooze 30 min", "reassign to U1, U2". */
+export function describeAction(action: Action): string {
+  switch (action.type) {
+    case 'escalate':
+      return `escalate to level ${action.to_level}`;
+    case 'reassign':
+      return `reassign to ${action.to.join(', ')}`;
+    case 'snooze':
+      return `snooze ${action.minutes} min`;
+    case 'note':
+      return `note: ${action.text.length > 60 ? `${action.text.slice(0, 59)}…` : action.text}`;
+    default:
+      return action.type;
+  }
+}
+
+const OUTBOX_STATE_LABELS: Record<OutboxState, string> = {
+  pending: 'queued',
+  sending: 'sending',
+  done: 'sent',
+  failed: 'failed',
+};
+
+/** Where a queued action is, in the user's words ("pending" reads as "queued"). */
+export function outboxStateLabel(state: OutboxState): string {
+  return OUTBOX_STATE_LABELS[state];
 }

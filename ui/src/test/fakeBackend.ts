@@ -2,15 +2,23 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { InvokeArgs } from '@tauri-apps/api/core';
 import type {
+  Account,
+  AccountKind,
+  Action,
+  ActionOutcome,
   Incident,
   IncidentDetail,
   IncidentPage,
   IpcError,
+  KindCapabilities,
   LogEntry,
   OnCallStatus,
+  OutboxEntry,
+  RemoteUser,
   RingState,
   TestPagePath,
 } from '../lib/bindings';
+import type { NewAccount } from '../lib/api';
 
 export function makeIncident(id: number, overrides: Partial<Incident> = {}): Incident {
   return {
@@ -64,6 +72,80 @@ export const defaultTestPaths: TestPagePath[] = [
   { path: 'page-screen', ok: true, error: null },
 ];
 
+export function makeAccount(name: string, overrides: Partial<Account> = {}): Account {
+  return {
+    name,
+    kind: 'pagerduty',
+    base_url: 'https://api.pagerduty.com',
+    user_id: 'PALICE',
+    user_name: 'Alice',
+    user_email: 'alice@example.com',
+    poll_secs: 15,
+    created_at: '2024-05-01T02:00:00Z',
+    last_synced_at: '2024-05-01T03:00:00Z',
+    last_error: null,
+    ...overrides,
+  };
+}
+
+export function makeOutboxEntry(id: number, incident: Incident, overrides: Partial<OutboxEntry> = {}): OutboxEntry {
+  return {
+    id,
+    account: incident.account,
+    incident: incident.id,
+    provider_ref: incident.provider_ref,
+    incident_title: incident.title,
+    action: { type: 'acknowledge' },
+    state: 'pending',
+    attempts: 0,
+    maybe_sent: false,
+    last_error: null,
+    next_attempt_at: null,
+    created_at: '2024-05-01T03:01:00Z',
+    updated_at: '2024-05-01T03:01:00Z',
+    ...overrides,
+  };
+}
+
+const ALL_ACTIONS = ['acknowledge', 'escalate', 'resolve', 'note', 'snooze', 'reassign'] as const;
+
+function kind(
+  k: AccountKind,
+  defaultBaseUrl: string | null,
+  unsupported: Partial<Record<(typeof ALL_ACTIONS)[number], string>>,
+): KindCapabilities {
+  return {
+    kind: k,
+    default_base_url: defaultBaseUrl,
+    login: k === 'goalert',
+    min_poll_secs: 10,
+    actions: ALL_ACTIONS.map((action) => ({ action, unsupported: unsupported[action] ?? null })),
+  };
+}
+
+/** What Rust's `capabilities` answers (the reasons shortened). */
+export const defaultKinds: KindCapabilities[] = [
+  kind('local', null, {
+    note: 'local incidents support acknowledge, resolve and escalate only',
+    snooze: 'local incidents support acknowledge, resolve and escalate only',
+    reassign: 'local incidents support acknowledge, resolve and escalate only',
+  }),
+  kind('pagerduty', 'https://api.pagerduty.com', {}),
+  kind('grafana-oncall', null, { reassign: "Grafana OnCall's API cannot reassign an alert group" }),
+  kind('goalert', null, {
+    note: 'GoAlert alerts take no notes through its API',
+    snooze: 'GoAlert has no snooze for alerts',
+    reassign: 'GoAlert alerts cannot be reassigned',
+  }),
+];
+
+export const defaultRemoteUser: RemoteUser = {
+  id: 'PALICE',
+  name: 'Alice',
+  email: 'alice@example.com',
+  contact_methods: [{ kind: 'phone', label: 'Mobile', address: '+1 555 0100' }],
+};
+
 export type Call = { cmd: string; args: InvokeArgs | undefined };
 
 export interface FakeBackend {
@@ -76,6 +158,14 @@ export interface FakeBackend {
   testPaths: TestPagePath[];
   /** Start at login. */
   autostart: boolean;
+  /** Platform accounts (`list_accounts`); `add_account` appends. */
+  accounts: Account[];
+  /** What `capabilities` answers. */
+  kinds: KindCapabilities[];
+  /** Unfinished and failed actions; platform actions append, `discard_outbox` removes. */
+  outbox: OutboxEntry[];
+  /** What `test_account` answers. */
+  remoteUser: RemoteUser;
   calls: Call[];
   /** Make the next call of `cmd` reject with this error. */
   failNext: Map<string, IpcError>;
@@ -94,6 +184,10 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     ring: makeRing(null),
     testPaths: structuredClone(defaultTestPaths),
     autostart: false,
+    accounts: [],
+    kinds: structuredClone(defaultKinds),
+    outbox: [],
+    remoteUser: structuredClone(defaultRemoteUser),
     calls: [],
     failNext: new Map(),
     limit: 200,
@@ -108,6 +202,28 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
   };
   const log = (inc: Incident, kind: LogEntry['kind'], message: string) =>
     fake.logs.get(inc.id)?.push({ at: T, kind, message, actor: 'alice' });
+  const fail = (code: IpcError['code'], message: string): never => {
+    throw { code, message } satisfies IpcError;
+  };
+  const account = (args: InvokeArgs | undefined): Account => {
+    const name = (args as { name: string }).name;
+    return fake.accounts.find((a) => a.name === name) ?? fail('not_found', `no account named \`${name}\``);
+  };
+  const entry = (args: InvokeArgs | undefined): OutboxEntry => {
+    const id = (args as { id: number }).id;
+    return fake.outbox.find((e) => e.id === id) ?? fail('not_found', `no outbox entry ${id} that can be found`);
+  };
+  // Like Rust: refused for the account's kind, else applied and (for platforms) queued.
+  const act = (inc: Incident, action: Action, message: string): ActionOutcome => {
+    const kind = inc.account === 'local' ? 'local' : fake.accounts.find((a) => a.name === inc.account)?.kind;
+    const why = fake.kinds.find((k) => k.kind === kind)?.actions.find((a) => a.action === action.type)?.unsupported;
+    if (why) fail('unsupported', `cannot ${action.type}: ${why}`);
+    log(inc, 'note', message);
+    if (inc.account === 'local') return { incident: inc, queued: null };
+    const queued = makeOutboxEntry(Math.max(0, ...fake.outbox.map((e) => e.id)) + 1, inc, { action });
+    fake.outbox.push(queued);
+    return { incident: inc, queued };
+  };
 
   // Values cross IPC as JSON: hand out copies, never the fake's own objects.
   mockIPC(
@@ -152,6 +268,58 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         inc.resolved_at = T;
         log(inc, 'resolved', 'Resolved');
         return inc;
+      }
+      case 'note_incident': {
+        const text = (args as { text: string }).text;
+        return act(find(args), { type: 'note', text }, text);
+      }
+      case 'snooze_incident': {
+        const minutes = (args as { minutes: number }).minutes;
+        return act(find(args), { type: 'snooze', minutes }, `Snoozed for ${minutes} min`);
+      }
+      case 'reassign_incident': {
+        const to = (args as { to: string[] }).to;
+        const inc = find(args);
+        const outcome = act(inc, { type: 'reassign', to }, `Reassigned to ${to.join(', ')}`);
+        inc.assignees = to;
+        return outcome;
+      }
+      case 'capabilities':
+        return fake.kinds;
+      case 'list_accounts':
+        return fake.accounts;
+      case 'add_account': {
+        const a = args as NewAccount;
+        const caps = fake.kinds.find((k) => k.kind === a.kind);
+        if (fake.accounts.some((x) => x.name === a.name)) fail('account', `an account named \`${a.name}\` exists already`);
+        const baseUrl = a.baseUrl ?? caps?.default_base_url ?? fail('account', `${a.kind} accounts need --base-url`);
+        const added = makeAccount(a.name, { kind: a.kind, base_url: baseUrl, last_synced_at: null });
+        fake.accounts.push(added);
+        return added;
+      }
+      case 'remove_account': {
+        const gone = account(args);
+        fake.accounts = fake.accounts.filter((a) => a !== gone);
+        return null;
+      }
+      case 'test_account':
+        account(args);
+        return fake.remoteUser;
+      case 'sync_account':
+        account(args);
+        return null;
+      case 'list_outbox':
+        return fake.outbox;
+      case 'retry_outbox': {
+        const e = entry(args);
+        if (e.state !== 'failed') fail('invalid_state', `no outbox entry ${e.id} that can be retried (only failed ones can)`);
+        e.state = 'pending';
+        return e;
+      }
+      case 'discard_outbox': {
+        const e = entry(args);
+        fake.outbox = fake.outbox.filter((x) => x !== e);
+        return e;
       }
       case 'on_call_status':
         return fake.status;

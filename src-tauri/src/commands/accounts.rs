@@ -1,0 +1,98 @@
+use crate::{AppState, IpcError};
+use klaxon_engine::core::{Account, AccountKind, ActionKind, RemoteUser, Secret};
+use klaxon_engine::{Credentials, NewAccount};
+use serde::Serialize;
+use tauri::State;
+
+/// Every action, in the order the incident detail offers them.
+const ACTIONS: [ActionKind; 6] = [
+    ActionKind::Acknowledge,
+    ActionKind::Escalate,
+    ActionKind::Resolve,
+    ActionKind::Note,
+    ActionKind::Snooze,
+    ActionKind::Reassign,
+];
+
+/// Whether a platform can do one action, and if not, why (the UI shows it on the greyed button).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct ActionSupport {
+    pub action: ActionKind,
+    /// Why the platform cannot do it; `null` when it can.
+    pub unsupported: Option<String>,
+}
+
+/// What the UI needs to know about one kind of account.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct KindCapabilities {
+    pub kind: AccountKind,
+    /// Where the platform's API is when the user gives no base URL (none: a base URL is required).
+    pub default_base_url: Option<String>,
+    /// Signs in with a username and password instead of an API token.
+    pub login: bool,
+    pub min_poll_secs: u32,
+    pub actions: Vec<ActionSupport>,
+}
+
+/// What each kind of account can do (the embedded `local` one first, then the platforms).
+#[tauri::command]
+pub fn capabilities() -> Vec<KindCapabilities> {
+    std::iter::once(AccountKind::Local)
+        .chain(AccountKind::REMOTE)
+        .map(|kind| KindCapabilities {
+            kind,
+            default_base_url: kind.default_base_url().map(str::to_owned),
+            // The engine exchanges a GoAlert login for a session token; the others take API tokens.
+            login: kind == AccountKind::GoAlert,
+            min_poll_secs: kind.min_poll_secs(),
+            actions: ACTIONS
+                .iter()
+                .map(|&action| ActionSupport { action, unsupported: kind.supports(action).err().map(str::to_owned) })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Platform accounts, with how their sync is going.
+#[tauri::command]
+pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<Account>, IpcError> {
+    Ok(state.engine.klaxon().accounts().await?)
+}
+
+/// Adds a platform account once the platform accepted the credentials, and starts syncing it.
+/// `token` is the API token, or with `username` the password; it is wrapped in a [`Secret`] as it
+/// is deserialized, goes to the keyring only, and is never returned, logged or put in an error.
+#[tauri::command]
+pub async fn add_account(
+    state: State<'_, AppState>,
+    kind: AccountKind,
+    name: String,
+    base_url: Option<String>,
+    token: Secret,
+    username: Option<String>,
+    poll_secs: Option<u32>,
+) -> Result<Account, IpcError> {
+    let credentials = match username.filter(|u| !u.trim().is_empty()) {
+        Some(username) => Credentials::Login { username, password: token },
+        None => Credentials::Token(token),
+    };
+    Ok(state.engine.add_account(NewAccount { name, kind, base_url, credentials, poll_secs }).await?)
+}
+
+/// Stops syncing an account and removes it with its cached incidents, outbox and token.
+#[tauri::command]
+pub async fn remove_account(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+    Ok(state.engine.remove_account(&name).await?)
+}
+
+/// Who the account's token belongs to on its platform (proves the token and address work).
+#[tauri::command]
+pub async fn test_account(state: State<'_, AppState>, name: String) -> Result<RemoteUser, IpcError> {
+    Ok(state.engine.test_account(&name).await?)
+}
+
+/// Polls the account's platform now (restarting its sync if it had stopped).
+#[tauri::command]
+pub async fn sync_account(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+    Ok(state.engine.sync_account(&name).await?)
+}
