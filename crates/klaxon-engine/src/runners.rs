@@ -92,11 +92,10 @@ impl Runners {
         }
         for account in accounts {
             let broken = self.broken.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(&account.name);
-            if !broken && !running.contains(&account.name) {
-                if let Err(e) = self.start(&account).await {
+            if !broken && !running.contains(&account.name)
+                && let Err(e) = self.start(&account).await {
                     tracing::warn!(account = %account.name, error = %e, "account not synced");
                 }
-            }
         }
         Ok(())
     }

@@ -49,7 +49,7 @@ pub(crate) async fn run(
             }
         };
         let poll = Duration::from_secs(u64::from(account.poll_secs.max(account.kind.min_poll_secs())));
-        let wait = match sync_once(&remote, &account, provider.as_ref(), polls % FULL_EVERY == 0).await {
+        let wait = match sync_once(&remote, &account, provider.as_ref(), polls.is_multiple_of(FULL_EVERY)).await {
             Ok(()) => {
                 polls = polls.wrapping_add(1);
                 failures = None;

@@ -40,11 +40,10 @@ impl PagerDuty {
     async fn levels(&self, policies: &BTreeSet<String>) -> Result<map::Levels, ProviderError> {
         {
             let cached = self.levels.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some((at, ids, levels)) = cached.as_ref() {
-                if ids == policies && at.elapsed() < LEVELS_MAX_AGE {
+            if let Some((at, ids, levels)) = cached.as_ref()
+                && ids == policies && at.elapsed() < LEVELS_MAX_AGE {
                     return Ok(levels.clone());
                 }
-            }
         }
         let levels = self.fetch_levels(policies).await?;
         *self.levels.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
