@@ -103,6 +103,7 @@ impl Klaxon {
     /// Removes an account, its cached incidents and outbox, and its token.
     pub async fn remove_account(&self, name: &str, secrets: &dyn SecretStore) -> Result<(), EngineError> {
         self.store().remove_account(name).await?;
+        self.forget_me();
         secrets.delete(&klaxon_core::account::secret_key(name))?;
         Ok(())
     }
@@ -134,6 +135,7 @@ impl Klaxon {
         let account = self.store().account(name).await?;
         let user = self.provider(&account, secrets, http)?.current_user().await?;
         self.store().set_account_user(name, &user).await?;
+        self.forget_me();
         Ok(user)
     }
 }

@@ -223,6 +223,12 @@ impl Engine {
         Ok(())
     }
 
+    /// Polls an account once and waits for it (`full`: also resolved incidents, schedules and
+    /// policies); the account's own task keeps polling on its schedule.
+    pub async fn poll_once(&self, name: &str, full: bool) -> Result<(), EngineError> {
+        self.runners.poll_once(name, full).await
+    }
+
     /// Asks an account's sync to poll now; false if it is not running.
     pub fn sync_now(&self, name: &str) -> bool {
         self.runners.sync_now(name)

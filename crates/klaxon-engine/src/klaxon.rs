@@ -23,6 +23,8 @@ pub struct Klaxon {
     paths: Paths,
     file: TeamFile,
     store: Store,
+    /// My user id per platform account (looked up once; the pager asks for every incident).
+    me: std::sync::RwLock<std::collections::HashMap<String, String>>,
 }
 
 impl Klaxon {
@@ -33,7 +35,7 @@ impl Klaxon {
         std::fs::create_dir_all(&paths.data_dir)
             .map_err(|source| EngineError::Io { path: paths.data_dir.clone(), source })?;
         let store = Store::open(&paths.database()).await?;
-        Ok(Self { paths, file, store })
+        Ok(Self { paths, file, store, me: Default::default() })
     }
 
     /// Where things live.
@@ -111,11 +113,26 @@ impl Klaxon {
         if account == klaxon_core::LOCAL_ACCOUNT {
             return Ok(self.file.team.me.clone());
         }
+        if let Some(me) = self.me.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(account) {
+            return Ok(me.clone());
+        }
         match self.store.account(account).await {
-            Ok(a) => Ok(a.user_id.unwrap_or_default()),
+            Ok(a) => {
+                let me = a.user_id.unwrap_or_default();
+                if !me.is_empty() {
+                    let mut cache = self.me.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    cache.insert(account.to_owned(), me.clone());
+                }
+                Ok(me)
+            }
             Err(klaxon_store::StoreError::NoAccount(_)) => Ok(String::new()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Forgets cached user ids (an account was added, removed or re-tested).
+    pub(crate) fn forget_me(&self) {
+        self.me.write().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
     /// Names of whoever the incident escalates to next (empty at the last level).

@@ -20,6 +20,11 @@ struct State {
     muted_until: Option<DateTime<Utc>>,
     /// What the delivery paths were last told should ring.
     announced: RingState,
+    /// While [`Pager::page_all`] runs: first pages delivered but not yet recorded (recorded
+    /// together, in one transaction, instead of one fsync each).
+    batch: Option<Vec<(PageKey, LogEntry)>>,
+    /// While a batch runs: which of its incidents' triggers were paged before it (read at once).
+    batch_paged: HashSet<PageKey>,
 }
 
 pub(crate) struct Pager {
@@ -61,6 +66,41 @@ impl Pager {
         self.refresh_ringing().await
     }
 
+    /// [`Pager::page_if_due`] for many incidents at once (a platform sync), recording the pages
+    /// in one transaction at the end. A crash before that re-pages them after restart: a page
+    /// may come twice, never not at all.
+    pub async fn page_all(&self, incidents: &[Incident]) -> Result<(), EngineError> {
+        let keys: Vec<PageKey> =
+            incidents.iter().map(|i| PageKey { incident: i.id, trigger_seq: i.trigger_seq }).collect();
+        let paged = self.klaxon.store().paged_keys(&keys).await?;
+        let outer = {
+            let mut state = self.state();
+            let outer = state.batch.is_none();
+            if outer {
+                state.batch = Some(Vec::new());
+                state.batch_paged = paged;
+            }
+            outer
+        };
+        let mut result = Ok(());
+        for incident in incidents {
+            if let Err(e) = self.page_if_due(incident).await {
+                tracing::error!(incident = %incident.id, error = %e, "paging failed");
+                result = Err(e);
+            }
+        }
+        if outer {
+            let batch = {
+                let mut state = self.state();
+                state.batch_paged.clear();
+                state.batch.take().unwrap_or_default()
+            };
+            self.klaxon.store().record_pages(&batch).await?;
+            self.announce().await;
+        }
+        result
+    }
+
     /// Pages this incident's current trigger if it is for me and not paged yet; keeps a loud one
     /// ringing until answered.
     pub async fn page_if_due(&self, incident: &Incident) -> Result<(), EngineError> {
@@ -73,14 +113,27 @@ impl Pager {
             return Ok(());
         }
         let result = self.page_once(key, kind, incident).await;
-        self.state().in_flight.remove(&key);
+        let batching = {
+            let mut state = self.state();
+            state.in_flight.remove(&key);
+            state.batch.is_some()
+        };
         result?;
-        self.announce().await;
+        if !batching {
+            self.announce().await; // a batch announces once, at its end
+        }
         Ok(())
     }
 
     async fn page_once(&self, key: PageKey, kind: PageKind, incident: &Incident) -> Result<(), EngineError> {
-        let paged = self.klaxon.store().was_paged(key).await?;
+        let known = {
+            let state = self.state();
+            state.batch.is_some().then(|| state.batch_paged.contains(&key))
+        };
+        let paged = match known {
+            Some(paged) => paged,
+            None => self.klaxon.store().was_paged(key).await?,
+        };
         match kind {
             PageKind::Loud => {
                 self.state().queue.add(key, Utc::now());
@@ -167,7 +220,19 @@ impl Pager {
         let log = LogEntry::new(Utc::now(), LogKind::Notified, message, Some("klaxon"));
         if realert == 0 {
             let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
-            self.klaxon.store().record_page(key, &log).await?;
+            let unbatched = {
+                let mut state = self.state();
+                match state.batch.as_mut() {
+                    Some(batch) => {
+                        batch.push((key, log));
+                        None
+                    }
+                    None => Some(log),
+                }
+            };
+            if let Some(log) = unbatched {
+                self.klaxon.store().record_page(key, &log).await?;
+            }
         } else {
             self.klaxon.store().append_log(incident.id, std::slice::from_ref(&log)).await?;
         }

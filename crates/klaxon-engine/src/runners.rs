@@ -12,6 +12,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 struct Running {
+    provider: Arc<dyn klaxon_providers::Provider>,
     stop: watch::Sender<bool>,
     wake_outbox: Arc<Notify>,
     sync_now: Arc<Notify>,
@@ -72,13 +73,13 @@ impl Runners {
             tokio::spawn(outbox::run(
                 self.remote.clone(),
                 account.name.clone(),
-                provider,
+                provider.clone(),
                 wake_outbox.clone(),
                 sync_now.clone(),
                 stopped,
             )),
         ];
-        self.running().insert(account.name.clone(), Running { stop, wake_outbox, sync_now, tasks });
+        self.running().insert(account.name.clone(), Running { provider, stop, wake_outbox, sync_now, tasks });
         Ok(())
     }
 
@@ -92,10 +93,12 @@ impl Runners {
         }
         for account in accounts {
             let broken = self.broken.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(&account.name);
-            if !broken && !running.contains(&account.name)
-                && let Err(e) = self.start(&account).await {
-                    tracing::warn!(account = %account.name, error = %e, "account not synced");
-                }
+            if !broken
+                && !running.contains(&account.name)
+                && let Err(e) = self.start(&account).await
+            {
+                tracing::warn!(account = %account.name, error = %e, "account not synced");
+            }
         }
         Ok(())
     }
@@ -124,6 +127,15 @@ impl Runners {
                 r.wake_outbox.notify_one();
             }
         }
+    }
+
+    /// Polls `account` once, here and now (`full`: resolved incidents, schedules and policies too).
+    pub async fn poll_once(&self, account: &str, full: bool) -> Result<(), EngineError> {
+        let provider = self.running().get(account).map(|r| r.provider.clone());
+        let provider =
+            provider.ok_or_else(|| EngineError::Account(format!("account `{account}` is not being synced")))?;
+        let account = self.remote.klaxon.store().account(account).await?;
+        sync::sync_once(&self.remote, &account, provider.as_ref(), full).await
     }
 
     /// Asks the sync of `account` to poll now.

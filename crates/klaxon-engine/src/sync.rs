@@ -113,9 +113,7 @@ pub(crate) async fn sync_once(
     let changes = store.apply_sync(&account.name, Some(&me.id), &incidents, since, complete).await?;
     if !changes.is_empty() {
         remote.changed();
-        for incident in &changes.changed {
-            remote.pager.page_if_due(incident).await?;
-        }
+        remote.pager.page_all(&changes.changed).await?;
         remote.pager.refresh_ringing().await?;
     }
     if full {

@@ -226,10 +226,15 @@ impl Query {
 
 /// One page of `items` under `key`, with PagerDuty's classic pagination fields.
 fn page(key: &str, items: Vec<Value>, q: &Query) -> Reply {
+    page_with(key, items, q, |v| v)
+}
+
+/// A page of `items`, rendering only the ones on it (a big list stays cheap to page through).
+fn page_with<T>(key: &str, items: Vec<T>, q: &Query, render: impl Fn(T) -> Value) -> Reply {
     let limit = q.number("limit", 25)?.clamp(1, 100);
     let offset = q.number("offset", 0)?;
     let total = items.len();
-    let slice: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
+    let slice: Vec<Value> = items.into_iter().skip(offset).take(limit).map(render).collect();
     let more = offset + slice.len() < total;
     let mut body = json!({ key: slice, "limit": limit, "offset": offset, "more": more, "total": Value::Null });
     if q.one("total") == Some("true") {

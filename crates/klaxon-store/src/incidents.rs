@@ -68,27 +68,44 @@ pub(crate) async fn write(conn: &mut SqliteConnection, i: &Incident) -> Result<(
     Ok(())
 }
 
-/// Inserts a new incident; returns it with its id (and, for local ones, provider ref) filled in.
+/// Inserts a new incident in one statement; returns it with its id (and, for local ones,
+/// provider ref) filled in.
 pub(crate) async fn insert(conn: &mut SqliteConnection, i: &Incident) -> Result<Incident, StoreError> {
     let provider_ref = if i.provider_ref.is_empty() { None } else { Some(i.provider_ref.clone()) };
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO incidents (account, provider_ref, title, severity, urgency, status, created_at, updated_at, \
-         dedup_key) VALUES (?, COALESCE(?, 'new:' || hex(randomblob(8))), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO incidents (account, provider_ref, web_url, title, service, severity, urgency, status, \
+         assignees, escalation_level, escalation_pass, escalation_policy, next_escalation_at, created_at, \
+         acknowledged_at, resolved_at, updated_at, dedup_key, details, trigger_seq, alert_count) \
+         VALUES (?, COALESCE(?, 'new:' || hex(randomblob(8))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         RETURNING id",
     )
     .bind(&i.account)
     .bind(&provider_ref)
+    .bind(&i.web_url)
     .bind(&i.title)
+    .bind(&i.service)
     .bind(i.severity.as_str())
     .bind(i.urgency.as_str())
     .bind(i.status.as_str())
+    .bind(json(&i.assignees)?)
+    .bind(i64::from(i.escalation_level))
+    .bind(i64::from(i.escalation_pass))
+    .bind(&i.escalation_policy)
+    .bind(i.next_escalation_at.map(ms))
     .bind(ms(i.created_at))
+    .bind(i.acknowledged_at.map(ms))
+    .bind(i.resolved_at.map(ms))
     .bind(ms(i.updated_at))
     .bind(&i.dedup_key)
+    .bind(json(&i.details)?)
+    .bind(i64::from(i.trigger_seq))
+    .bind(i64::from(i.alert_count))
     .fetch_one(&mut *conn)
     .await?;
     let mut stored = i.clone();
     stored.id = IncidentId(id);
     if provider_ref.is_none() {
+        // Local incidents are known by their small id everywhere.
         stored.provider_ref = id.to_string();
         sqlx::query("UPDATE incidents SET provider_ref = ? WHERE id = ?")
             .bind(&stored.provider_ref)
@@ -96,7 +113,6 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, i: &Incident) -> Result<
             .execute(&mut *conn)
             .await?;
     }
-    write(conn, &stored).await?;
     Ok(stored)
 }
 

@@ -43,6 +43,32 @@ impl Store {
         self.insert_once_with_log(insert, key, log).await
     }
 
+    /// Records many pages (each with its timeline entry) in one transaction; pages already
+    /// recorded are left alone.
+    pub async fn record_pages(&self, pages: &[(PageKey, LogEntry)]) -> Result<(), StoreError> {
+        if pages.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for (key, log) in pages {
+            let inserted = sqlx::query(
+                "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at) VALUES (?, ?, ?)",
+            )
+            .bind(key.incident.0)
+            .bind(i64::from(key.trigger_seq))
+            .bind(ms(log.at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if inserted {
+                append_log(&mut tx, key.incident, std::slice::from_ref(log)).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// In one transaction: runs `insert` (an `INSERT OR IGNORE` keyed by the trigger) and, only if
     /// it inserted a row, appends `log` to the incident. Returns whether it inserted.
     pub(crate) async fn insert_once_with_log(
@@ -58,6 +84,25 @@ impl Store {
         }
         tx.commit().await?;
         Ok(inserted)
+    }
+
+    /// Which of `keys` were paged already (one query).
+    pub async fn paged_keys(&self, keys: &[PageKey]) -> Result<std::collections::HashSet<PageKey>, StoreError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.incident.0).collect();
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT incident_id, trigger_seq FROM notified_pages WHERE incident_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(rows::json(&ids)?)
+        .fetch_all(&self.pool)
+        .await?;
+        let wanted: std::collections::HashSet<PageKey> = keys.iter().copied().collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, seq)| {
+                let key = PageKey { incident: klaxon_core::IncidentId(id), trigger_seq: u32::try_from(seq).ok()? };
+                wanted.contains(&key).then_some(key)
+            })
+            .collect())
     }
 
     /// Whether `key` was paged already.

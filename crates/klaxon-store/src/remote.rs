@@ -42,7 +42,17 @@ impl Store {
         complete: bool,
     ) -> Result<SyncChanges, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let cached_rows = sqlx::query(select_incidents!("WHERE account = ?")).bind(account).fetch_all(&mut *tx).await?;
+        // A complete answer is compared with everything cached; a partial one only with what it lists.
+        let cached_rows = if complete {
+            sqlx::query(select_incidents!("WHERE account = ?")).bind(account).fetch_all(&mut *tx).await?
+        } else {
+            let refs: Vec<&str> = remote.iter().map(|r| r.provider_ref.as_str()).collect();
+            sqlx::query(select_incidents!("WHERE account = ? AND provider_ref IN (SELECT value FROM json_each(?))"))
+                .bind(account)
+                .bind(crate::rows::json(&refs)?)
+                .fetch_all(&mut *tx)
+                .await?
+        };
         let mut cached: HashMap<String, Incident> = HashMap::with_capacity(cached_rows.len());
         for row in &cached_rows {
             let i = rows::incident(row)?;

@@ -1,14 +1,16 @@
 //! A fake paging platform in its own process (for benchmarks and trying Klaxon out without an
 //! account): `klaxon-fake pagerduty|grafana-oncall|goalert [--incidents N] [--shift-days D]`.
-//! Prints its URL and token on stdout, serves on 127.0.0.1 until stdin closes, then prints how many
-//! requests it answered.
+//! Prints its URL and token on stdout and serves on 127.0.0.1 until stdin closes. Lines on stdin:
+//! `count` prints `requests N` (how many requests it has answered); `trigger TITLE` adds a
+//! triggered incident assigned to me and prints `triggered ID`; `resolve-all-but N` resolves all
+//! but the newest N open incidents and prints `resolved COUNT`.
 
 use chrono::Utc;
 use klaxon_fakes::goalert::GoAlertFake;
 use klaxon_fakes::grafana_oncall::GrafanaOncallFake;
 use klaxon_fakes::pagerduty::PagerDutyFake;
 use klaxon_fakes::{FakeServer, Shared};
-use std::io::Read;
+use std::io::BufRead;
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
@@ -58,8 +60,42 @@ async fn main() -> ExitCode {
     println!("url {url}");
     println!("token {token}");
     // Served until whoever started us closes our stdin.
-    let _ = tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await;
-    println!("requests {}", server.server().request_count());
+    let (lines, mut commands) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    while let Some(line) = commands.recv().await {
+        match line.trim().split_once(' ').unwrap_or((line.trim(), "")) {
+            ("count", _) => println!("requests {}", server.server().request_count()),
+            ("resolve-all-but", n) => {
+                let keep = n.trim().parse::<usize>().unwrap_or(0);
+                let mut p = state.lock();
+                let open: Vec<String> = p
+                    .incidents
+                    .values()
+                    .filter(|i| i.status != klaxon_fakes::FakeStatus::Resolved)
+                    .map(|i| i.id.clone())
+                    .collect();
+                let count = open.len().saturating_sub(keep);
+                let now = Utc::now();
+                for id in &open[..count] {
+                    if let Some(i) = p.incidents.get_mut(id) {
+                        i.status = klaxon_fakes::FakeStatus::Resolved;
+                        i.resolved_at = Some(now);
+                        i.updated_at = now;
+                    }
+                }
+                println!("resolved {count}");
+            }
+            ("trigger", title) => println!("triggered {}", state.trigger(title, &["U_ME"], Utc::now())),
+            _ => eprintln!("klaxon-fake: unknown command {line:?}"),
+        }
+    }
     ExitCode::SUCCESS
 }
 

@@ -2,7 +2,7 @@
 //! log entries.
 
 use super::shapes::{incident_json, incident_ref, level_users, note_json, status_label, user_ref};
-use super::{Fake, Query, authorize, done, invalid, json_body, not_found, page, requester, respond, ts};
+use super::{Fake, Query, authorize, done, invalid, json_body, not_found, page, page_with, requester, respond, ts};
 use crate::FakeStatus;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -31,7 +31,7 @@ pub(super) async fn list_incidents(State(fake): State<Fake>, RawQuery(raw): RawQ
             Some((since, until))
         };
         let p = fake.state.lock();
-        let items: Vec<Value> = p
+        let items: Vec<_> = p
             .incidents
             .values()
             .filter(|i| statuses.is_empty() || statuses.contains(&status_label(i.status)))
@@ -40,9 +40,8 @@ pub(super) async fn list_incidents(State(fake): State<Fake>, RawQuery(raw): RawQ
                     || (i.status != FakeStatus::Resolved && i.assignees.iter().any(|a| users.contains(&a.as_str())))
             })
             .filter(|i| range.is_none_or(|(since, until)| since <= i.created_at && i.created_at < until))
-            .map(|i| incident_json(&p, i, now))
             .collect();
-        page("incidents", items, &q)
+        page_with("incidents", items, &q, |i| incident_json(&p, i, now))
     })())
 }
 

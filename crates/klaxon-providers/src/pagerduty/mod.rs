@@ -41,9 +41,11 @@ impl PagerDuty {
         {
             let cached = self.levels.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some((at, ids, levels)) = cached.as_ref()
-                && ids == policies && at.elapsed() < LEVELS_MAX_AGE {
-                    return Ok(levels.clone());
-                }
+                && ids == policies
+                && at.elapsed() < LEVELS_MAX_AGE
+            {
+                return Ok(levels.clone());
+            }
         }
         let levels = self.fetch_levels(policies).await?;
         *self.levels.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
