@@ -10,7 +10,6 @@ use klaxon_engine::core::{AccountKind, IncidentId, IncidentStatus, OutboxState, 
 use klaxon_engine::{Credentials, Engine, NewAccount, PageDelivery, UserAction};
 use klaxon_fakes::pagerduty::PagerDutyFake;
 use klaxon_fakes::{FakeStatus, Fault, Shared};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,17 +52,6 @@ async fn outbox_settled(engine: &Engine) {
 
 fn writes_of(state: &Shared, incident: &str) -> Vec<String> {
     state.writes().into_iter().filter(|w| w.incident == incident).map(|w| w.action).collect()
-}
-
-/// Comes back on the same port (the old listener may take a moment to let go).
-async fn restart(addr: SocketAddr, state: Shared) -> PagerDutyFake {
-    for _ in 0..100 {
-        if let Ok(fake) = PagerDutyFake::start_on(addr, state.clone()).await {
-            return fake;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("cannot listen on {addr} again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,7 +107,7 @@ async fn actions_taken_offline_reach_the_platform_in_order_when_it_returns() {
     assert_eq!(queued.len(), 4, "nothing dropped while offline: {queued:?}");
     assert!(queued.iter().all(|e| e.state != OutboxState::Failed), "offline is not a refusal: {queued:?}");
 
-    let fake = restart(addr, state).await;
+    let fake = PagerDutyFake::start_on(addr, state).await.unwrap();
     outbox_settled(&engine).await;
     assert_eq!(writes_of(&fake.state, &a), ["acknowledge", "note", "resolve"], "in order, once each");
     assert_eq!(writes_of(&fake.state, &b), ["acknowledge"]);

@@ -53,9 +53,20 @@ impl FakeServer {
         Self::start_on("127.0.0.1:0".parse().map_err(std::io::Error::other)?, router).await
     }
 
-    /// Serves `router` on `addr` (e.g. to come back on the same port after [`FakeServer::stop`]).
+    /// Serves `router` on `addr` (e.g. to come back on the same port after [`FakeServer::stop`]
+    /// or a drop; the old listener may take a moment to let go, so binding is retried for 5 s).
     pub async fn start_on(addr: SocketAddr, router: Router) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(addr).await?;
+        let mut tries = 0;
+        let listener = loop {
+            match TcpListener::bind(addr).await {
+                Ok(l) => break l,
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && tries < 100 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let addr = listener.local_addr()?;
         let faults = Arc::new(Faults::default());
         let log = Arc::new(Mutex::new(Vec::new()));

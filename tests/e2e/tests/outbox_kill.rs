@@ -9,10 +9,9 @@ use klaxon_e2e::dbus::Session;
 use klaxon_e2e::process::Guard;
 use klaxon_e2e::{binary, free_port, team_file, wait_until};
 use klaxon_fakes::pagerduty::PagerDutyFake;
-use klaxon_fakes::{Fault, FakeStatus, Shared};
+use klaxon_fakes::{FakeStatus, Fault, Shared};
 use serde_json::Value;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -76,16 +75,6 @@ fn applied(state: &Shared) -> usize {
     state.writes().len()
 }
 
-async fn restart(addr: SocketAddr, state: Shared) -> PagerDutyFake {
-    for _ in 0..100 {
-        if let Ok(fake) = PagerDutyFake::start_on(addr, state.clone()).await {
-            return fake;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("cannot listen on {addr} again");
-}
-
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -138,7 +127,7 @@ async fn sigkill_during_replay_loses_nothing_and_doubles_nothing() {
 
     // Back online, but every answer is slow: the platform applies each action, then holds its
     // answer; the engine is killed inside that window, again and again.
-    let fake = restart(addr, state.clone()).await;
+    let fake = PagerDutyFake::start_on(addr, state.clone()).await.unwrap();
     fake.server.faults().push_n(Fault::HoldAfterHandling(Duration::from_millis(700)), 10_000);
     for round in 1..=6 {
         let before = applied(&state);
@@ -153,8 +142,7 @@ async fn sigkill_during_replay_loses_nothing_and_doubles_nothing() {
     watch.terminate(Duration::from_secs(5));
 
     for id in &remote_ids {
-        let actions: Vec<String> =
-            state.writes().into_iter().filter(|w| &w.incident == id).map(|w| w.action).collect();
+        let actions: Vec<String> = state.writes().into_iter().filter(|w| &w.incident == id).map(|w| w.action).collect();
         assert_eq!(actions, ["note", "acknowledge"], "incident {id}: once each, in order");
         let incident = state.incident(id).unwrap();
         assert_eq!(incident.status, FakeStatus::Acknowledged);
@@ -173,6 +161,7 @@ async fn sigkill_during_replay_loses_nothing_and_doubles_nothing() {
         let bytes = std::fs::read(file).unwrap();
         assert!(!bytes.windows(token.len()).any(|w| w == token), "the token leaked into {}", file.display());
     }
-    let logged: usize = files.iter().filter(|f| f.starts_with(&env.logs)).map(|f| std::fs::metadata(f).unwrap().len() as usize).sum();
+    let logged: usize =
+        files.iter().filter(|f| f.starts_with(&env.logs)).map(|f| std::fs::metadata(f).unwrap().len() as usize).sum();
     assert!(logged > 0, "debug logs were written (so the grep means something)");
 }
