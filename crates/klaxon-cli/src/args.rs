@@ -66,6 +66,14 @@ pub enum Command {
         #[arg(long = "to", required = true, value_name = "USER_ID")]
         to: Vec<String>,
     },
+    /// Who is on call now: the team file's policies and every platform account's (as last synced).
+    Oncall,
+    /// Upcoming on-call shifts from the platform accounts' schedules (as last synced).
+    Shifts {
+        /// How many days ahead.
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=14))]
+        days: i64,
+    },
     /// Paging platform accounts (PagerDuty, Grafana OnCall, GoAlert); lists them without a subcommand.
     Accounts {
         #[command(subcommand)]

@@ -152,9 +152,28 @@ impl Klaxon {
         Ok(self.store.shadow_log(Utc::now() - chrono::Duration::days(days)).await?)
     }
 
-    /// Who is on call now.
+    /// Who is on call now, per the team file.
     pub fn on_call(&self) -> OnCallStatus {
         self.file.team.on_call_status(Utc::now())
+    }
+
+    /// Who is on call now, per the team file and every platform account (as last synced; their
+    /// policies are prefixed with the account's name). I am on call if I am at level 1 of any.
+    pub async fn on_call_everywhere(&self) -> Result<OnCallStatus, EngineError> {
+        let mut status = self.on_call();
+        for (account, mut entry) in self.store.on_call().await? {
+            let me = self.me_for(&account).await?;
+            status.me_on_call |= entry.level == 1 && !me.is_empty() && entry.person_id == me;
+            entry.policy = format!("{account}: {}", entry.policy);
+            status.entries.push(entry);
+        }
+        Ok(status)
+    }
+
+    /// Cached shifts of every platform account overlapping the next `days` days (from now), by start.
+    pub async fn shifts(&self, days: i64) -> Result<Vec<(String, klaxon_core::Shift)>, EngineError> {
+        let now = Utc::now();
+        Ok(self.store.shifts(now, now + chrono::Duration::days(days)).await?)
     }
 
     /// The intake's base URL as senders on this machine reach it.

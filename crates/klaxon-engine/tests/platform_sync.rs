@@ -65,8 +65,19 @@ async fn a_platform_page_rings_and_one_ack_reaches_the_platform_once() {
     wait_for(10, "the page", || async { recorder.count() == 1 }).await;
     assert_eq!(recorder.pages.lock().unwrap()[0].incident.id, id);
     assert_eq!(engine.ring_state().current.map(|i| i.id), Some(id), "a high-urgency page rings");
+    wait_for(10, "the first sync to finish", || async {
+        engine.klaxon().accounts().await.unwrap()[0].last_synced_at.is_some()
+    })
+    .await;
     let accounts = engine.klaxon().accounts().await.unwrap();
     assert_eq!((accounts[0].user_id.as_deref(), accounts[0].last_error.as_deref()), (Some("U_ME"), None));
+
+    // The platform's schedule and on-call are cached and merged with the team file's.
+    let on_call = engine.klaxon().on_call_everywhere().await.unwrap();
+    let platform: Vec<_> = on_call.entries.iter().filter(|e| e.policy.starts_with("pd: ")).collect();
+    assert!(!platform.is_empty(), "{on_call:?}");
+    let shifts = engine.klaxon().shifts(14).await.unwrap();
+    assert!(shifts.iter().any(|(account, s)| account == "pd" && s.person_id == "U_ME"), "{shifts:?}");
 
     let incident = engine.acknowledge(id).await.unwrap();
     assert_eq!(incident.status, IncidentStatus::Acknowledged, "applied to the cache at once");

@@ -7,6 +7,7 @@ mod fire;
 mod incidents;
 mod intake;
 mod outbox;
+mod schedule;
 mod shadow;
 mod test_page;
 mod watch;
@@ -35,6 +36,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                     actions::run(&klaxon, actions::Action::Snooze(minutes), &[id], json).await
                 }
                 Command::Reassign { id, to } => actions::run(&klaxon, actions::Action::Reassign(to), &[id], json).await,
+                Command::Oncall => schedule::on_call(&klaxon, json).await,
+                Command::Shifts { days } => schedule::shifts(&klaxon, days, json).await,
                 Command::Accounts { command } => accounts::run(&klaxon, command, json).await,
                 Command::Outbox { command, all } => outbox::run(&klaxon, command, all, json).await,
                 Command::Fire(args) => fire::run(&klaxon, args, json).await,
