@@ -4,7 +4,7 @@ use crate::rows::{self, json, ms, select_incidents};
 use crate::{LOCAL_ACCOUNT, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use klaxon_core::{Alert, AlertOutcome, CoreError, Incident, IncidentId, LogEntry, Team, apply_alert};
-use sqlx::SqliteConnection;
+use sqlx::{Row, SqliteConnection};
 
 /// How an ingested alert changed the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,33 +38,45 @@ pub(crate) async fn fetch(conn: &mut SqliteConnection, id: IncidentId) -> Result
     rows::incident(&row.ok_or(StoreError::NotFound(id))?)
 }
 
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// The columns an incident's state lives in, in the order [`bind_state`] binds them.
+macro_rules! state_columns {
+    () => {
+        "web_url, title, service, severity, urgency, status, assignees, escalation_level, escalation_pass, \
+         escalation_policy, next_escalation_at, acknowledged_at, resolved_at, updated_at, details, trigger_seq, \
+         alert_count"
+    };
+}
+
+/// Binds the incident's state, in the order of [`state_columns`] (shared by insert and update).
+fn bind_state<'q>(q: SqliteQuery<'q>, i: &'q Incident) -> Result<SqliteQuery<'q>, StoreError> {
+    Ok(q.bind(&i.web_url)
+        .bind(&i.title)
+        .bind(&i.service)
+        .bind(i.severity.as_str())
+        .bind(i.urgency.as_str())
+        .bind(i.status.as_str())
+        .bind(json(&i.assignees)?)
+        .bind(i64::from(i.escalation_level))
+        .bind(i64::from(i.escalation_pass))
+        .bind(&i.escalation_policy)
+        .bind(i.next_escalation_at.map(ms))
+        .bind(i.acknowledged_at.map(ms))
+        .bind(i.resolved_at.map(ms))
+        .bind(ms(i.updated_at))
+        .bind(json(&i.details)?)
+        .bind(i64::from(i.trigger_seq))
+        .bind(i64::from(i.alert_count)))
+}
+
 pub(crate) async fn write(conn: &mut SqliteConnection, i: &Incident) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE incidents SET web_url = ?, title = ?, service = ?, severity = ?, urgency = ?, status = ?, \
-         assignees = ?, escalation_level = ?, escalation_pass = ?, escalation_policy = ?, next_escalation_at = ?, \
-         acknowledged_at = ?, resolved_at = ?, updated_at = ?, details = ?, trigger_seq = ?, alert_count = ? \
-         WHERE id = ?",
-    )
-    .bind(&i.web_url)
-    .bind(&i.title)
-    .bind(&i.service)
-    .bind(i.severity.as_str())
-    .bind(i.urgency.as_str())
-    .bind(i.status.as_str())
-    .bind(json(&i.assignees)?)
-    .bind(i64::from(i.escalation_level))
-    .bind(i64::from(i.escalation_pass))
-    .bind(&i.escalation_policy)
-    .bind(i.next_escalation_at.map(ms))
-    .bind(i.acknowledged_at.map(ms))
-    .bind(i.resolved_at.map(ms))
-    .bind(ms(i.updated_at))
-    .bind(json(&i.details)?)
-    .bind(i64::from(i.trigger_seq))
-    .bind(i64::from(i.alert_count))
-    .bind(i.id.0)
-    .execute(&mut *conn)
-    .await?;
+    let q = sqlx::query(concat!(
+        "UPDATE incidents SET (",
+        state_columns!(),
+        ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?"
+    ));
+    bind_state(q, i)?.bind(i.id.0).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -72,36 +84,17 @@ pub(crate) async fn write(conn: &mut SqliteConnection, i: &Incident) -> Result<(
 /// provider ref) filled in.
 pub(crate) async fn insert(conn: &mut SqliteConnection, i: &Incident) -> Result<Incident, StoreError> {
     let provider_ref = if i.provider_ref.is_empty() { None } else { Some(i.provider_ref.clone()) };
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO incidents (account, provider_ref, web_url, title, service, severity, urgency, status, \
-         assignees, escalation_level, escalation_pass, escalation_policy, next_escalation_at, created_at, \
-         acknowledged_at, resolved_at, updated_at, dedup_key, details, trigger_seq, alert_count) \
-         VALUES (?, COALESCE(?, 'new:' || hex(randomblob(8))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         RETURNING id",
-    )
+    let q = sqlx::query(concat!(
+        "INSERT INTO incidents (account, provider_ref, created_at, dedup_key, ",
+        state_columns!(),
+        ") VALUES (?, COALESCE(?, 'new:' || hex(randomblob(8))), ?, ?, ",
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    ))
     .bind(&i.account)
     .bind(&provider_ref)
-    .bind(&i.web_url)
-    .bind(&i.title)
-    .bind(&i.service)
-    .bind(i.severity.as_str())
-    .bind(i.urgency.as_str())
-    .bind(i.status.as_str())
-    .bind(json(&i.assignees)?)
-    .bind(i64::from(i.escalation_level))
-    .bind(i64::from(i.escalation_pass))
-    .bind(&i.escalation_policy)
-    .bind(i.next_escalation_at.map(ms))
     .bind(ms(i.created_at))
-    .bind(i.acknowledged_at.map(ms))
-    .bind(i.resolved_at.map(ms))
-    .bind(ms(i.updated_at))
-    .bind(&i.dedup_key)
-    .bind(json(&i.details)?)
-    .bind(i64::from(i.trigger_seq))
-    .bind(i64::from(i.alert_count))
-    .fetch_one(&mut *conn)
-    .await?;
+    .bind(&i.dedup_key);
+    let id: i64 = bind_state(q, i)?.fetch_one(&mut *conn).await?.try_get("id")?;
     let mut stored = i.clone();
     stored.id = IncidentId(id);
     if provider_ref.is_none() {
