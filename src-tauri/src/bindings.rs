@@ -1,8 +1,8 @@
 //! Generates ui/src/lib/bindings.ts from the Rust types the UI sees. CI fails if it is stale
 //! (`git diff --exit-code ui/src/lib/bindings.ts` after the tests).
 
-use crate::commands::{ActionOutcome, ActionSupport, KindCapabilities, TestPagePath};
-use crate::{IpcError, IpcErrorCode};
+use crate::commands::{ActionSupport, KindCapabilities};
+use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath};
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
     IncidentPage, IncidentStatus, LogEntry, LogKind, OnCallEntry, OnCallStatus, OutboxEntry, OutboxState, Person,

@@ -1,4 +1,5 @@
-//! The platform's page delivery paths. They are created before the app exists (the engine starts
+//! The page delivery paths where the engine runs in the app's process (macOS, Windows, mobile;
+//! on Linux the pager process delivers). They are created before the app exists (the engine starts
 //! first); the returned binder hands them the app once it does.
 
 use crate::page_screen::PageScreen;
@@ -11,20 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 /// Binds the delivery paths to the running app.
 pub type Binder = Box<dyn FnOnce(&AppHandle) + Send>;
 
-/// Linux: notify-rust straight to the notification server (urgency critical, sound hint), since
-/// the notification plugin sets no urgency there.
-#[cfg(target_os = "linux")]
-pub fn platform(actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
-    let notification = Arc::new(klaxon_engine::desktop::DesktopNotification::with_actions(actions));
-    let screen = Arc::new(PageScreen::default());
-    let bind = screen.clone();
-    let paths: Vec<Arc<dyn PageDelivery>> =
-        vec![notification, Arc::new(klaxon_engine::sound::Ringtone::default()), screen];
-    (paths, Box::new(move |app| drop(bind.app.set(app.clone()))))
-}
-
 /// Elsewhere: tauri-plugin-notification.
-#[cfg(not(target_os = "linux"))]
 pub fn platform(_actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
     let plugin = Arc::new(PluginNotification { app: std::sync::OnceLock::new() });
     let screen = Arc::new(PageScreen::default());
@@ -38,12 +26,10 @@ pub fn platform(_actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn P
 }
 
 /// Pages through tauri-plugin-notification (macOS, Windows, mobile).
-#[cfg(not(target_os = "linux"))]
 struct PluginNotification {
     app: std::sync::OnceLock<AppHandle>,
 }
 
-#[cfg(not(target_os = "linux"))]
 impl PageDelivery for PluginNotification {
     fn name(&self) -> &'static str {
         "os-notification"

@@ -1,4 +1,4 @@
-//! Desktop-only wiring: one app per data dir (a second launch focuses the first), and optional
+//! Desktop wiring where the engine runs in the app's process (macOS, Windows): one app per data dir (a second launch focuses the first), and optional
 //! start at login (hidden in the tray).
 
 use klaxon_engine::{EngineError, Paths};
@@ -20,7 +20,7 @@ fn instance_id(paths: &Paths) -> String {
 pub fn single_instance<R: Runtime>(paths: &Paths) -> tauri::plugin::TauriPlugin<R> {
     tauri_plugin_single_instance::Builder::new()
         .dbus_id(instance_id(paths))
-        .callback(|app, _argv, _cwd| crate::tray::show_main(app))
+        .callback(|app, _argv, _cwd| crate::window::show_main(app))
         .build()
 }
 

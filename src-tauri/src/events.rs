@@ -1,9 +1,10 @@
-//! Engine events → Tauri events for the webview (and the tray).
+//! The engine's events (from this process or the pager's control socket) → Tauri events for the
+//! webview, and what the window itself does about them (page screen, tray, show, quit).
 
-use klaxon_engine::EngineEvent;
+use klaxon_engine::control::WireEvent;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
-use tokio::sync::broadcast;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Emitted when incidents changed; the UI refetches.
 pub const INCIDENTS_CHANGED: &str = "klaxon://incidents-changed";
@@ -11,38 +12,69 @@ pub const INCIDENTS_CHANGED: &str = "klaxon://incidents-changed";
 pub const PAGE: &str = "klaxon://page";
 /// Emitted when a delivery path failed.
 pub const DELIVERY_FAILED: &str = "klaxon://delivery-failed";
-
-/// Emitted with the new [`klaxon_engine::RingState`] when what rings changes.
+/// The ring state changed (payload: `RingState`).
 pub const RINGING: &str = "klaxon://ringing";
 
 #[derive(Clone, Serialize)]
 struct DeliveryFailed {
-    path: &'static str,
+    path: String,
     incident: i64,
     error: String,
 }
 
-/// Forwards engine events until the engine stops.
-pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: broadcast::Receiver<EngineEvent>) {
+/// How the window follows ringing: in-process, the page-screen delivery path raises it; as the
+/// pager's client, the window raises itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Follow {
+    /// Raise the window while a page rings (client of the pager).
+    pub page_screen: bool,
+    /// Update this process's tray icon (in-process engine with a Tauri tray).
+    pub tray: bool,
+}
+
+pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: UnboundedReceiver<WireEvent>, follow: Follow) {
     tauri::async_runtime::spawn(async move {
-        loop {
-            let result = match events.recv().await {
-                Ok(EngineEvent::IncidentsChanged) => app.emit(INCIDENTS_CHANGED, ()),
-                Ok(EngineEvent::Paged(page)) => app.emit(PAGE, &page.incident),
-                Ok(EngineEvent::Ringing(ring)) => {
+        while let Some(event) = events.recv().await {
+            let result = match event {
+                WireEvent::IncidentsChanged => app.emit(INCIDENTS_CHANGED, ()),
+                WireEvent::Paged { incident } => app.emit(PAGE, &incident),
+                WireEvent::Ringing { ring } => {
                     #[cfg(desktop)]
-                    crate::tray::ringing(&app, &ring);
+                    if follow.tray {
+                        crate::tray::ringing(&app, &ring);
+                    }
+                    if follow.page_screen
+                        && let Err(e) = crate::page_screen::follow(&app, &ring)
+                    {
+                        tracing::error!(error = %e, "cannot raise the page screen");
+                    }
                     app.emit(RINGING, &ring)
                 }
-                Ok(EngineEvent::DeliveryFailed { path, incident, error }) => {
-                    app.emit(DELIVERY_FAILED, DeliveryFailed { path, incident: incident.0, error })
+                WireEvent::DeliveryFailed { path, incident, error } => {
+                    app.emit(DELIVERY_FAILED, DeliveryFailed { path, incident, error })
                 }
-                Err(broadcast::error::RecvError::Lagged(_)) => app.emit(INCIDENTS_CHANGED, ()),
-                Err(broadcast::error::RecvError::Closed) => break,
+                WireEvent::ShowWindow => {
+                    crate::window::show_main(&app);
+                    Ok(())
+                }
+                WireEvent::Quit => {
+                    app.exit(0);
+                    return;
+                }
             };
             if let Err(e) = result {
                 tracing::warn!(error = %e, "could not emit an event to the webview");
             }
+        }
+        // The pager went away without quitting (it crashed or was killed): nothing would page
+        // any more, so start Klaxon again (a new pager, and a window attached to it).
+        #[cfg(target_os = "linux")]
+        if follow.page_screen {
+            tracing::error!("Klaxon's pager stopped; starting it again");
+            if let Err(e) = crate::pager::relaunch_app() {
+                tracing::error!(error = %e, "cannot start Klaxon again");
+            }
+            app.exit(1);
         }
     });
 }

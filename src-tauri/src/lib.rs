@@ -1,13 +1,16 @@
-//! Klaxon's desktop app: a thin Tauri shell. Commands unpack arguments and call the engine;
-//! engine events become Tauri events, notifications and tray changes.
+//! Klaxon's desktop app: a thin Tauri shell. Commands unpack arguments and send requests to the
+//! engine — in this process, or (Linux) in the pager process over its control socket; engine
+//! events become Tauri events, notifications, the page screen and tray changes.
 
 mod commands;
+#[cfg(not(target_os = "linux"))]
 mod delivery;
-#[cfg(desktop)]
+#[cfg(all(desktop, not(target_os = "linux")))]
 mod desktop;
-mod error;
 mod events;
 mod page_screen;
+#[cfg(target_os = "linux")]
+mod pager;
 mod state;
 #[cfg(desktop)]
 pub mod tray;
@@ -16,17 +19,21 @@ pub mod window;
 #[cfg(test)]
 mod bindings;
 
-pub use error::{IpcError, IpcErrorCode};
-pub use state::AppState;
+pub use events::Follow;
+pub use klaxon_engine::control::{IpcError, IpcErrorCode};
+pub use page_screen::PageScreen;
+pub use state::{AppState, Backend};
 
+use klaxon_engine::control::WireEvent;
 use klaxon_engine::secrets::SecretStore;
 use klaxon_engine::{Engine, EngineOptions, Klaxon, PageDelivery, Paths};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tauri::{Manager, Runtime};
+use tokio::sync::mpsc::UnboundedReceiver;
 
-/// What the app's engine runs on: where its data is and how pages are delivered.
+/// What an in-process engine runs on: where its data is and how pages are delivered.
 pub struct AppConfig {
     pub paths: Paths,
     pub deliveries: Vec<Arc<dyn PageDelivery>>,
@@ -41,37 +48,47 @@ impl std::fmt::Debug for AppConfig {
     }
 }
 
-/// Opens the team file and store and starts the engine (before any window exists, so that a
-/// config error or a second instance ends with a clear message, not a panic).
+/// Opens the team file and store and starts an in-process engine (before any window exists, so
+/// that a config error or a second instance ends with a clear message, not a panic).
 pub async fn start_engine(config: AppConfig) -> Result<Engine, klaxon_engine::EngineError> {
     let klaxon = Klaxon::open(config.paths, true).await?;
     let options = EngineOptions { tick: config.tick, ..EngineOptions::new(config.deliveries, config.secrets) };
     Engine::start(klaxon, options).await
 }
 
-/// How the shell is put together around the engine.
+/// How the shell is put together around the backend.
 #[derive(Debug, Clone, Copy)]
 pub struct ShellOptions {
     /// When the process started (for the cold-start time reported by `ui_ready`).
     pub started: Instant,
-    /// Build the tray icon (needs a real desktop; off on tauri's mock runtime).
+    /// Build the Tauri tray icon (in-process engine on a real desktop).
     pub tray: bool,
     /// Show the window at start (off when started at login: hidden in the tray).
     pub show_window: bool,
+    /// What the window does itself about ringing.
+    pub follow: Follow,
 }
 
-/// Registers Klaxon's commands, state and event plumbing on `builder` around a started engine.
-pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, engine: Engine, shell: ShellOptions) -> tauri::Builder<R> {
-    let engine = std::sync::Mutex::new(Some(engine));
+/// Registers Klaxon's commands, state and event plumbing on `builder` around a backend.
+pub fn run_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    backend: Backend,
+    events: UnboundedReceiver<WireEvent>,
+    shell: ShellOptions,
+) -> tauri::Builder<R> {
+    let parts = std::sync::Mutex::new(Some((backend, events)));
     builder.invoke_handler(commands::handler()).setup(move |app| {
-        let engine = engine.lock().ok().and_then(|mut e| e.take()).ok_or("setup ran twice")?;
-        if let Some(addr) = engine.intake_addr() {
+        let (backend, events) = parts.lock().ok().and_then(|mut p| p.take()).ok_or("setup ran twice")?;
+        if let Some(addr) = backend.engine().and_then(|e| e.intake_addr()) {
             tracing::info!(%addr, "Klaxon running; local intake listening");
         }
-        events::forward(app.handle().clone(), engine.subscribe());
-        app.manage(AppState::new(engine, shell.started));
+        events::forward(app.handle().clone(), events, shell.follow);
+        app.manage(AppState::new(backend, shell.started));
         if shell.show_window {
             window::show_main(app.handle());
+        }
+        if shell.follow.page_screen {
+            follow_current_ring(app.handle().clone());
         }
         #[cfg(desktop)]
         if shell.tray {
@@ -81,34 +98,57 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, engine: Engine, shell: Sh
     })
 }
 
-/// Carries out the buttons pressed on page notifications, through the same engine calls as the
-/// commands.
+/// A window that attaches while a page rings shows it at once (later changes arrive as events).
+fn follow_current_ring<R: Runtime>(app: tauri::AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        match state.call::<klaxon_engine::RingState>(klaxon_engine::control::Request::RingState).await {
+            Ok(ring) if ring.current.is_some() => {
+                if let Err(e) = page_screen::follow(&app, &ring) {
+                    tracing::error!(error = %e, "cannot raise the page screen");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "cannot read what rings"),
+        }
+    });
+}
+
+/// Carries out the buttons pressed on page notifications (in-process engine), through the same
+/// requests as the commands.
+#[cfg(not(target_os = "linux"))]
 fn notification_actions<R: Runtime>(
     app: tauri::AppHandle<R>,
-    mut actions: tokio::sync::mpsc::UnboundedReceiver<klaxon_engine::desktop::NotificationAction>,
+    mut actions: UnboundedReceiver<klaxon_engine::desktop::NotificationAction>,
 ) {
+    use klaxon_engine::UserAction;
+    use klaxon_engine::control::{ActionOutcome, Request};
     use klaxon_engine::desktop::NotificationAction;
     tauri::async_runtime::spawn(async move {
         while let Some(action) = actions.recv().await {
             let Some(state) = app.try_state::<AppState>() else { continue };
-            let result = match action {
-                NotificationAction::Acknowledge(id) => state.engine.acknowledge(id).await,
-                NotificationAction::Escalate(id) => state.engine.escalate(id).await,
+            let request = match action {
+                NotificationAction::Acknowledge(id) => Request::Act { id: id.0, action: UserAction::Acknowledge },
+                NotificationAction::Escalate(id) => Request::Act { id: id.0, action: UserAction::Escalate },
             };
-            if let Err(e) = result {
+            if let Err(e) = state.call::<ActionOutcome>(request).await {
                 tracing::warn!(error = %e, ?action, "notification action failed");
             }
         }
     });
 }
 
-/// The app's entry point.
-pub fn run() -> ExitCode {
-    let started = Instant::now();
+fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KLAXON_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
-    let context = tauri::generate_context!();
+}
+
+/// The app's entry point. On Linux the window is a client of the pager process (started if it is
+/// not running); elsewhere the engine runs in this process.
+pub fn run() -> ExitCode {
+    let started = Instant::now();
+    init_logging();
     let paths = match Paths::resolve(None, None) {
         Ok(p) => p,
         Err(e) => {
@@ -116,6 +156,16 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    #[cfg(target_os = "linux")]
+    return pager::run_window(paths, started);
+    #[cfg(not(target_os = "linux"))]
+    return run_in_process(paths, started);
+}
+
+/// The engine, tray and window in this process.
+#[cfg(not(target_os = "linux"))]
+fn run_in_process(paths: Paths, started: Instant) -> ExitCode {
+    let context = tauri::generate_context!();
     let (actions_tx, actions) = tokio::sync::mpsc::unbounded_channel();
     let (deliveries, bind_deliveries) = delivery::platform(actions_tx);
     let config = AppConfig {
@@ -125,7 +175,7 @@ pub fn run() -> ExitCode {
         tick: Duration::from_secs(1),
     };
     let engine = match tauri::async_runtime::block_on(start_engine(config)) {
-        Ok(engine) => engine,
+        Ok(engine) => Arc::new(engine),
         #[cfg(desktop)]
         Err(locked @ klaxon_engine::EngineError::Locked { .. }) => return desktop::hand_over(&paths, context, locked),
         Err(e) => {
@@ -140,18 +190,18 @@ pub fn run() -> ExitCode {
     let builder = tauri::Builder::default().plugin(tauri_plugin_notification::init());
     #[cfg(desktop)]
     let builder = builder.plugin(desktop::single_instance(&paths)).plugin(desktop::autostart());
-    match run_app(builder, engine, ShellOptions { started, tray: true, show_window }).build(context) {
+    let (backend, events) = Backend::local(engine.clone());
+    let follow = Follow { page_screen: false, tray: true };
+    match run_app(builder, backend, events, ShellOptions { started, tray: true, show_window, follow }).build(context) {
         Ok(app) => {
             bind_deliveries(app.handle());
             notification_actions(app.handle().clone(), actions);
-            app.run(|handle, event| match event {
+            app.run(move |_, event| match event {
                 // Closing the window destroys it; Klaxon keeps paging from the tray. Only Quit
                 // (an explicit exit code) ends the app.
                 tauri::RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
                 tauri::RunEvent::Exit => {
-                    if let Some(state) = handle.try_state::<AppState>()
-                        && let Err(e) = tauri::async_runtime::block_on(state.engine.shutdown())
-                    {
+                    if let Err(e) = tauri::async_runtime::block_on(engine.shutdown()) {
                         tracing::error!(error = %e, "engine did not stop cleanly");
                     }
                 }

@@ -1,10 +1,12 @@
-//! The page screen as a delivery path: while a loud page rings, the main window is shown, raised
+//! The page screen: while a loud page rings, the main window is shown, raised
 //! above the others, focused and asks for attention; the webview renders the page full-window
-//! from the `klaxon://ringing` event. When nothing rings it goes back to a normal window.
+//! from the `klaxon://ringing` event. When nothing rings it goes back to a normal window. With the
+//! engine in this process it is a delivery path; as the pager's client the window follows the
+//! ringing events itself.
 
 use klaxon_engine::{DeliveryError, Page, PageDelivery, RingState};
 use std::sync::OnceLock;
-use tauri::{AppHandle, Manager, UserAttentionType};
+use tauri::{AppHandle, Manager, Runtime, UserAttentionType};
 
 /// Raises the window for pages; bound to the app once it exists.
 #[derive(Debug, Default)]
@@ -51,22 +53,29 @@ impl PageDelivery for PageScreen {
     }
 
     fn ringing(&self, state: &RingState) -> Result<(), DeliveryError> {
-        if state.current.is_none() {
-            // Nothing rings: back to a normal window, if there is one.
-            if let Some(w) = self.app()?.get_webview_window(crate::window::MAIN) {
-                w.set_always_on_top(false).map_err(err)?;
-                w.request_user_attention(None).map_err(err)?;
-            }
-            return Ok(());
+        if state.current.is_some() {
+            // Windows are created on the main thread; make sure it exists first.
+            self.window()?;
         }
-        let w = self.window()?;
-        {
-            w.unminimize().map_err(err)?;
-            w.show().map_err(err)?;
-            w.set_always_on_top(true).map_err(err)?;
-            w.set_focus().map_err(err)?;
-            w.request_user_attention(Some(UserAttentionType::Critical)).map_err(err)?;
-        }
-        Ok(())
+        follow(self.app()?, state).map_err(err)
     }
+}
+
+/// Puts the window in step with what rings: shown, raised above the others, focused and asking
+/// for attention while a page rings; a normal window again when nothing does.
+pub fn follow<R: Runtime>(app: &AppHandle<R>, state: &RingState) -> tauri::Result<()> {
+    if state.current.is_none() {
+        if let Some(w) = app.get_webview_window(crate::window::MAIN) {
+            w.set_always_on_top(false)?;
+            w.request_user_attention(None)?;
+        }
+        return Ok(());
+    }
+    let w = crate::window::ensure_main(app)?;
+    w.unminimize()?;
+    w.show()?;
+    w.set_always_on_top(true)?;
+    w.set_focus()?;
+    w.request_user_attention(Some(UserAttentionType::Critical))?;
+    Ok(())
 }

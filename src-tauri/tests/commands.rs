@@ -122,3 +122,27 @@ fn tray_mute_and_escalate_go_through_the_engine() {
     perform(h.app.handle(), TrayAction::AcknowledgeAll);
     wait_until("silence", || h.invoke("ring_state", json!({})).unwrap()["current"] == Value::Null);
 }
+
+#[test]
+fn the_same_commands_reach_the_pager_over_its_control_socket() {
+    let h = common::Harness::remote();
+    h.fire("Checkout down");
+    wait_until("ringing in the pager", || h.invoke("ring_state", json!({})).unwrap()["unanswered"] == 1);
+    let list = h.invoke("list_incidents", json!({"all": false})).unwrap();
+    let id = list["incidents"][0]["id"].clone();
+    assert_eq!(list["incidents"][0]["title"], "Checkout down");
+    let acked = h.invoke("acknowledge_incident", json!({"id": id})).unwrap();
+    assert_eq!(acked["status"], "acknowledged");
+    wait_until("silence", || h.invoke("ring_state", json!({})).unwrap()["current"] == Value::Null);
+    let stored = tauri::async_runtime::block_on(
+        h.engine().klaxon().incident(klaxon_engine::core::IncidentId(id.as_i64().unwrap())),
+    )
+    .unwrap();
+    assert_eq!(stored.incident.status, klaxon_engine::core::IncidentStatus::Acknowledged);
+    let bad = h.invoke("mute_ringing", json!({"minutes": 0})).unwrap_err();
+    assert_eq!(bad["code"], "invalid_input", "errors keep their code across the socket: {bad}");
+    let missing = h.invoke("get_incident", json!({"id": 999})).unwrap_err();
+    assert_eq!(missing["code"], "not_found", "{missing}");
+    let report = h.invoke("test_page", json!({})).unwrap();
+    assert_eq!(report, json!([{"path": "recorder", "ok": true, "error": null}]));
+}

@@ -22,8 +22,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the headless engine: intake, escalation timers, pager with desktop notifications.
-    Watch,
+    /// Run the pager: intake, sync, escalation timers, desktop notifications and ringtone; the
+    /// app's window attaches to it over the control socket.
+    Watch {
+        /// Also show the tray icon and open the app's window for pages (what the app runs).
+        #[arg(long)]
+        tray: bool,
+    },
     /// List open incidents (all recent ones with --all).
     Incidents {
         /// Include incidents resolved in the last 7 days.

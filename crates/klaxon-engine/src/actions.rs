@@ -6,7 +6,8 @@ use chrono::Utc;
 use klaxon_core::{Action, ActionKind, Incident, IncidentId, LOCAL_ACCOUNT, OutboxEntry};
 
 /// What the user asked for (the engine fixes the arguments, e.g. which level "escalate" means).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "action", content = "value", rename_all = "snake_case")]
 pub enum UserAction {
     Acknowledge,
     Resolve,

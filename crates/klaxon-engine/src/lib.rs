@@ -8,6 +8,7 @@
 mod accounts;
 mod actions;
 mod config;
+pub mod control;
 pub mod desktop;
 mod engine;
 mod error;

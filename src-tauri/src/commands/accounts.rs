@@ -1,6 +1,6 @@
 use crate::{AppState, IpcError};
+use klaxon_engine::control::{NewAccountRequest, Request, WireSecret};
 use klaxon_engine::core::{Account, AccountKind, ActionKind, RemoteUser, Secret};
-use klaxon_engine::{Credentials, NewAccount};
 use serde::Serialize;
 use tauri::State;
 
@@ -56,12 +56,13 @@ pub fn capabilities() -> Vec<KindCapabilities> {
 /// Platform accounts, with how their sync is going.
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<Account>, IpcError> {
-    Ok(state.engine.klaxon().accounts().await?)
+    state.call(Request::ListAccounts).await
 }
 
 /// Adds a platform account once the platform accepted the credentials, and starts syncing it.
 /// `token` is the API token, or with `username` the password; it is wrapped in a [`Secret`] as it
-/// is deserialized, goes to the keyring only, and is never returned, logged or put in an error.
+/// is deserialized, goes to the keyring only (through the pager's control socket where the engine
+/// runs in another process), and is never returned, logged or put in an error.
 #[tauri::command]
 pub async fn add_account(
     state: State<'_, AppState>,
@@ -72,27 +73,24 @@ pub async fn add_account(
     username: Option<String>,
     poll_secs: Option<u32>,
 ) -> Result<Account, IpcError> {
-    let credentials = match username.filter(|u| !u.trim().is_empty()) {
-        Some(username) => Credentials::Login { username, password: token },
-        None => Credentials::Token(token),
-    };
-    Ok(state.engine.add_account(NewAccount { name, kind, base_url, credentials, poll_secs }).await?)
+    let token = WireSecret::from_secret(&token);
+    state.call(Request::AddAccount(NewAccountRequest { kind, name, base_url, username, token, poll_secs })).await
 }
 
 /// Stops syncing an account and removes it with its cached incidents, outbox and token.
 #[tauri::command]
 pub async fn remove_account(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
-    Ok(state.engine.remove_account(&name).await?)
+    state.call(Request::RemoveAccount { name }).await
 }
 
 /// Who the account's token belongs to on its platform (proves the token and address work).
 #[tauri::command]
 pub async fn test_account(state: State<'_, AppState>, name: String) -> Result<RemoteUser, IpcError> {
-    Ok(state.engine.test_account(&name).await?)
+    state.call(Request::TestAccount { name }).await
 }
 
 /// Polls the account's platform now (restarting its sync if it had stopped).
 #[tauri::command]
 pub async fn sync_account(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
-    Ok(state.engine.sync_account(&name).await?)
+    state.call(Request::SyncAccount { name }).await
 }

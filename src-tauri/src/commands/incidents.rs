@@ -1,66 +1,58 @@
+//! Incidents: the dashboard list, one incident, and the one-tap actions.
+
 use crate::{AppState, IpcError};
-use klaxon_engine::core::{Incident, IncidentDetail, IncidentId, IncidentPage, OutboxEntry};
-use klaxon_engine::{DASHBOARD_LIMIT, UserAction};
-use serde::Serialize;
+use klaxon_engine::UserAction;
+use klaxon_engine::control::{ActionOutcome, Request};
+use klaxon_engine::core::{Incident, IncidentDetail, IncidentPage};
 use tauri::State;
 
-/// An incident after an action, and the outbox entry carrying it to the platform (none for
-/// local incidents, which change at once).
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct ActionOutcome {
-    pub incident: Incident,
-    pub queued: Option<OutboxEntry>,
-}
-
 async fn act(state: &AppState, id: i64, action: UserAction) -> Result<ActionOutcome, IpcError> {
-    let (incident, queued) = state.engine.act(IncidentId(id), action).await?;
-    Ok(ActionOutcome { incident, queued })
+    state.call(Request::Act { id, action }).await
 }
 
-/// Open incidents (all recent ones with `all`), in dashboard order: the first
-/// [`DASHBOARD_LIMIT`] and the total.
+/// Open incidents (with `all`, also recently resolved), newest first, at most a dashboard's worth.
 #[tauri::command]
 pub async fn list_incidents(state: State<'_, AppState>, all: bool) -> Result<IncidentPage, IpcError> {
-    Ok(state.engine.klaxon().incident_page(all, DASHBOARD_LIMIT).await?)
+    state.call(Request::ListIncidents { all }).await
 }
 
-/// One incident with its timeline.
+/// One incident with its alerts and timeline.
 #[tauri::command]
 pub async fn get_incident(state: State<'_, AppState>, id: i64) -> Result<IncidentDetail, IpcError> {
-    Ok(state.engine.klaxon().incident(IncidentId(id)).await?)
+    state.call(Request::GetIncident { id }).await
 }
 
-/// Acknowledges as me.
+/// Acknowledges as me (and stops its ringing).
 #[tauri::command]
 pub async fn acknowledge_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
-    Ok(state.engine.acknowledge(IncidentId(id)).await?)
+    Ok(act(&state, id, UserAction::Acknowledge).await?.incident)
 }
 
 /// Escalates to the next level.
 #[tauri::command]
 pub async fn escalate_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
-    Ok(state.engine.escalate(IncidentId(id)).await?)
+    Ok(act(&state, id, UserAction::Escalate).await?.incident)
 }
 
 /// Resolves as me.
 #[tauri::command]
 pub async fn resolve_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
-    Ok(state.engine.resolve(IncidentId(id)).await?)
+    Ok(act(&state, id, UserAction::Resolve).await?.incident)
 }
 
-/// Adds a note to the incident's timeline (and its platform's).
+/// Adds a note (platform incidents: queued for the platform).
 #[tauri::command]
 pub async fn note_incident(state: State<'_, AppState>, id: i64, text: String) -> Result<ActionOutcome, IpcError> {
     act(&state, id, UserAction::Note(text)).await
 }
 
-/// Silences an acknowledged incident's notifications for `minutes`.
+/// Silences an incident for `minutes`.
 #[tauri::command]
 pub async fn snooze_incident(state: State<'_, AppState>, id: i64, minutes: u32) -> Result<ActionOutcome, IpcError> {
     act(&state, id, UserAction::Snooze(minutes)).await
 }
 
-/// Gives the incident to these platform user ids.
+/// Gives an incident to these platform users.
 #[tauri::command]
 pub async fn reassign_incident(
     state: State<'_, AppState>,

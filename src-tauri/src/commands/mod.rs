@@ -11,10 +11,6 @@ mod settings;
 
 #[cfg(test)]
 pub use accounts::{ActionSupport, KindCapabilities};
-#[cfg(test)]
-pub use incidents::ActionOutcome;
-#[cfg(test)]
-pub use paging::TestPagePath;
 
 /// Every command the webview may call.
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {

@@ -1,4 +1,5 @@
 use crate::{AppState, IpcError};
+use klaxon_engine::control::Request;
 use klaxon_engine::core::OutboxEntry;
 use tauri::State;
 
@@ -6,17 +7,17 @@ use tauri::State;
 /// done ones), oldest first.
 #[tauri::command]
 pub async fn list_outbox(state: State<'_, AppState>, all: bool) -> Result<Vec<OutboxEntry>, IpcError> {
-    Ok(state.engine.outbox(all).await?)
+    state.call(Request::Outbox { all }).await
 }
 
 /// Queues a failed action again.
 #[tauri::command]
 pub async fn retry_outbox(state: State<'_, AppState>, id: i64) -> Result<OutboxEntry, IpcError> {
-    Ok(state.engine.retry_outbox(id).await?)
+    state.call(Request::RetryOutbox { id }).await
 }
 
 /// Drops a failed or pending action; the platform's state wins at the next sync.
 #[tauri::command]
 pub async fn discard_outbox(state: State<'_, AppState>, id: i64) -> Result<OutboxEntry, IpcError> {
-    Ok(state.engine.discard_outbox(id).await?)
+    state.call(Request::DiscardOutbox { id }).await
 }

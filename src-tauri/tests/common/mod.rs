@@ -3,13 +3,13 @@
 #![allow(dead_code)] // each test binary uses a different part
 #![allow(clippy::unwrap_used)] // test code, outside #[test] functions
 
-use klaxon_app_lib::{AppConfig, AppState, ShellOptions, run_app, start_engine};
+use klaxon_app_lib::{AppConfig, Backend, Follow, ShellOptions, run_app, start_engine};
+use klaxon_engine::control::{ControlClient, ControlServer, Windows, socket_path};
 use klaxon_engine::secrets::MemoryStore;
 use klaxon_engine::{DeliveryError, Page, PageDelivery, Paths};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tauri::Manager;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
@@ -32,7 +32,18 @@ pub struct Harness {
     pub webview: tauri::WebviewWindow<MockRuntime>,
     pub pages: Arc<Recorder>,
     pub secrets: Arc<MemoryStore>,
+    pub engine: Arc<klaxon_engine::Engine>,
+    _server: Option<ControlServer>,
     _dir: tempfile::TempDir,
+}
+
+/// Where the commands' requests go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The engine in the app's process.
+    Local,
+    /// The engine behind a real control socket, as the Linux window uses it.
+    Remote,
 }
 
 impl Harness {
@@ -40,8 +51,16 @@ impl Harness {
         Self::with_team("")
     }
 
+    pub fn remote() -> Self {
+        Self::build("", Mode::Remote)
+    }
+
     /// `extra` is appended to a team file with alex (me) and sam.
     pub fn with_team(extra: &str) -> Self {
+        Self::build(extra, Mode::Local)
+    }
+
+    pub fn build(extra: &str, mode: Mode) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let config_file = dir.path().join("klaxon.toml");
         std::fs::write(
@@ -60,16 +79,28 @@ impl Harness {
             secrets: secrets.clone(),
             tick: Duration::from_millis(100),
         };
-        let engine = tauri::async_runtime::block_on(start_engine(config)).unwrap();
-        let mut app =
-            run_app(mock_builder(), engine, ShellOptions { started: Instant::now(), tray: false, show_window: true })
-                .build(tauri::generate_context!())
-                .unwrap();
+        let paths = config.paths.clone();
+        let engine = Arc::new(tauri::async_runtime::block_on(start_engine(config)).unwrap());
+        let (backend, events, server) = match mode {
+            Mode::Local => {
+                let (backend, events) = Backend::local(engine.clone());
+                (backend, events, None)
+            }
+            Mode::Remote => tauri::async_runtime::block_on(async {
+                let windows = Arc::new(Windows::new(None));
+                let server = ControlServer::start(engine.clone(), windows, &socket_path(&paths)).await.unwrap();
+                let (client, events) = ControlClient::connect(server.path()).await.unwrap();
+                (Backend::Remote(client), events, Some(server))
+            }),
+        };
+        let follow = Follow { page_screen: mode == Mode::Remote, tray: false };
+        let shell = ShellOptions { started: Instant::now(), tray: false, show_window: true, follow };
+        let mut app = run_app(mock_builder(), backend, events, shell).build(tauri::generate_context!()).unwrap();
         // Setup runs with the event loop; one iteration on the mock runtime runs it.
         #[allow(deprecated)]
         app.run_iteration(|_, _| {});
         let webview = klaxon_app_lib::window::ensure_main(app.handle()).expect("the main window from tauri.conf.json");
-        Self { app, webview, pages, secrets, _dir: dir }
+        Self { app, webview, pages, secrets, engine, _server: server, _dir: dir }
     }
 
     pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -85,14 +116,13 @@ impl Harness {
         get_ipc_response(&self.webview, request).map(|b| b.deserialize::<Value>().unwrap())
     }
 
-    /// The engine the commands call.
+    /// The engine the commands call (here or behind the socket).
     pub fn engine(&self) -> &klaxon_engine::Engine {
-        &self.app.state::<AppState>().inner().engine
+        &self.engine
     }
 
     pub fn fire(&self, title: &str) {
-        let state = self.app.state::<AppState>();
-        let addr = state.engine.intake_addr().unwrap();
+        let addr = self.engine.intake_addr().unwrap();
         let token = klaxon_engine::secrets::SecretStore::get(self.secrets.as_ref(), klaxon_engine::INTAKE_TOKEN_KEY)
             .unwrap()
             .unwrap();

@@ -6,10 +6,12 @@ mod config;
 mod fire;
 mod incidents;
 mod intake;
+mod launch;
 mod outbox;
 mod schedule;
 mod shadow;
 mod test_page;
+mod tray;
 mod watch;
 
 use crate::args::{Cli, Command, ConfigCommand, IntakeCommand, ShadowCommand};
@@ -20,7 +22,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
     let paths = Paths::resolve(cli.data_dir, cli.config)?;
     let json = cli.json;
     match cli.command {
-        Command::Watch => watch::run(paths).await,
+        Command::Watch { tray } => watch::run(paths, tray).await,
         Command::TestPage => test_page::run(paths, json).await,
         Command::Config { command: ConfigCommand::Check } => config::check(&paths, json),
         command => {
@@ -47,7 +49,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                     println!("{}", klaxon.intake_url());
                     Ok(ExitCode::SUCCESS)
                 }
-                Command::Watch | Command::TestPage | Command::Config { .. } => unreachable!("handled above"),
+                Command::Watch { .. } | Command::TestPage | Command::Config { .. } => unreachable!("handled above"),
             };
             klaxon.close().await;
             result

@@ -1,64 +1,76 @@
+//! `klaxon watch`: the pager. It owns the data dir's engine (intake, sync, timers, outbox), pages
+//! through desktop notifications and the ringtone, and serves the control socket that the app's
+//! window attaches to. With `--tray` (what the app starts) it also shows the tray icon and opens
+//! the window for pages.
+
+use super::launch::window_launcher;
+use super::tray::{self, Tray};
+use klaxon_engine::control::{ControlServer, Windows, WireEvent, socket_path};
 use klaxon_engine::desktop::{DesktopNotification, NotificationAction};
 use klaxon_engine::sound::Ringtone;
 use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, PageDelivery, Paths};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
+
+/// How often the tray re-reads whether I am on call (shifts change without events).
+const ON_CALL_REFRESH: Duration = Duration::from_secs(60);
 
 /// The paths a page takes without a window (notification buttons not wired).
 pub fn deliveries() -> Vec<Arc<dyn PageDelivery>> {
     vec![Arc::new(DesktopNotification::new()), Arc::new(Ringtone::default())]
 }
 
-/// The headless engine until SIGINT or SIGTERM.
-pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
+/// The pager until SIGINT, SIGTERM or the tray's Quit.
+pub async fn run(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
     let klaxon = Klaxon::open(paths, true).await?;
+    let paths = klaxon.paths().clone();
     let (actions_tx, mut actions) = tokio::sync::mpsc::unbounded_channel();
-    let notification: Arc<dyn PageDelivery> = Arc::new(DesktopNotification::with_actions(actions_tx));
-    let options =
-        EngineOptions::new(vec![notification, Arc::new(Ringtone::default())], klaxon_engine::secrets::os_store());
-    let engine = Engine::start(klaxon, options).await?;
-    let paths = engine.klaxon().paths().clone();
+    let windows = Arc::new(Windows::new(with_tray.then(|| window_launcher(&paths))));
+    let mut deliveries: Vec<Arc<dyn PageDelivery>> =
+        vec![Arc::new(DesktopNotification::with_actions(actions_tx)), Arc::new(Ringtone::default())];
+    if with_tray {
+        deliveries.push(windows.clone());
+    }
+    let engine =
+        Arc::new(Engine::start(klaxon, EngineOptions::new(deliveries, klaxon_engine::secrets::os_store())).await?);
+    let server = ControlServer::start(engine.clone(), windows.clone(), &socket_path(&paths)).await?;
     match engine.intake_addr() {
         Some(addr) => println!("klaxon: watching; intake on http://{addr}"),
         None => println!("klaxon: watching; intake disabled"),
     }
     println!("klaxon: team file {}, data {}", paths.config_file.display(), paths.data_dir.display());
+    let (tray_tx, mut tray_actions) = tokio::sync::mpsc::unbounded_channel();
+    let tray = if with_tray { Some(Tray::start(&engine, tray_tx).await) } else { None };
     let io = |e: std::io::Error| EngineError::Internal(e.to_string());
     let mut term = signal(SignalKind::terminate()).map_err(io)?;
     let mut interrupt = signal(SignalKind::interrupt()).map_err(io)?;
     let mut events = engine.subscribe();
+    let mut refresh = tokio::time::interval(ON_CALL_REFRESH);
     loop {
         tokio::select! {
             _ = term.recv() => break,
             _ = interrupt.recv() => break,
-            Some(action) = actions.recv() => {
-                let (verb, result) = match action {
-                    NotificationAction::Acknowledge(id) => ("acknowledged", engine.acknowledge(id).await),
-                    NotificationAction::Escalate(id) => ("escalated", engine.escalate(id).await),
-                };
-                match result {
-                    Ok(i) => println!("#{} {verb} from the notification", i.id),
-                    Err(e) => eprintln!("klaxon: {e}"),
+            Some(action) = tray_actions.recv() => {
+                if !tray::perform(&engine, &windows, action).await {
+                    break;
                 }
             }
+            _ = refresh.tick() => {
+                if let Some(tray) = &tray {
+                    tray.update(&engine, &engine.ring_state()).await;
+                }
+            }
+            Some(action) = actions.recv() => notification_action(&engine, action).await,
             event = events.recv() => match event {
-                Ok(EngineEvent::Paged(page)) => {
-                    let (summary, body) = klaxon_engine::desktop::page_text(&page.incident);
-                    let what = if page.realert > 0 { format!("RE-ALERT #{}", page.realert) } else { "PAGE".to_owned() };
-                    println!("{what} {summary} — {body}");
-                }
-                Ok(EngineEvent::DeliveryFailed { path, incident, error }) => {
-                    eprintln!("klaxon: page #{incident} could not be delivered via {path}: {error}");
-                }
-                Ok(EngineEvent::Ringing(ring)) => match ring.current {
-                    Some(incident) => {
-                        let muted = if ring.muted { " (muted)" } else { "" };
-                        println!("RINGING #{} {}{muted} — {} unanswered", incident.id, incident.title, ring.unanswered);
+                Ok(EngineEvent::Ringing(ring)) => {
+                    print_ringing(&ring);
+                    if let Some(tray) = &tray {
+                        tray.update(&engine, &ring).await;
                     }
-                    None => println!("SILENT — no unanswered pages"),
-                },
-                Ok(EngineEvent::IncidentsChanged) => {}
+                }
+                Ok(event) => print_event(event),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
                     tracing::warn!(missed = n, "event listener lagged");
                 }
@@ -67,6 +79,47 @@ pub async fn run(paths: Paths) -> Result<ExitCode, EngineError> {
         }
     }
     println!("klaxon: stopping");
+    windows.tell(WireEvent::Quit);
+    if let Some(tray) = tray {
+        tray.stop().await;
+    }
+    server.stop();
     engine.shutdown().await?;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn notification_action(engine: &Engine, action: NotificationAction) {
+    let (verb, result) = match action {
+        NotificationAction::Acknowledge(id) => ("acknowledged", engine.acknowledge(id).await),
+        NotificationAction::Escalate(id) => ("escalated", engine.escalate(id).await),
+    };
+    match result {
+        Ok(i) => println!("#{} {verb} from the notification", i.id),
+        Err(e) => eprintln!("klaxon: {e}"),
+    }
+}
+
+fn print_ringing(ring: &klaxon_engine::RingState) {
+    match &ring.current {
+        Some(incident) => {
+            let muted = if ring.muted { " (muted)" } else { "" };
+            println!("RINGING #{} {}{muted} — {} unanswered", incident.id, incident.title, ring.unanswered);
+        }
+        None => println!("SILENT — no unanswered pages"),
+    }
+}
+
+fn print_event(event: EngineEvent) {
+    match event {
+        EngineEvent::Paged(page) => {
+            let (summary, body) = klaxon_engine::desktop::page_text(&page.incident);
+            let what = if page.realert > 0 { format!("RE-ALERT #{}", page.realert) } else { "PAGE".to_owned() };
+            println!("{what} {summary} — {body}");
+        }
+        EngineEvent::DeliveryFailed { path, incident, error } => {
+            eprintln!("klaxon: page #{incident} could not be delivered via {path}: {error}");
+        }
+        EngineEvent::Ringing(ring) => print_ringing(&ring),
+        EngineEvent::IncidentsChanged => {}
+    }
 }

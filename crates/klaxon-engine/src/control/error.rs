@@ -1,11 +1,13 @@
-//! Errors as the UI sees them: a typed code to switch on and a message to show.
+//! Errors as the UI sees them (through Tauri's IPC and the control socket alike): a typed code to
+//! switch on and a message to show.
 
-use klaxon_engine::EngineError;
+use crate::EngineError;
 use klaxon_store::StoreError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of failure, for the UI to act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum IpcErrorCode {
     NotFound,
@@ -28,14 +30,29 @@ pub enum IpcErrorCode {
     Keyring,
     /// An account problem (bad or taken name, missing base URL, no token), with what to do.
     Account,
+    /// Klaxon's background pager (`klaxon watch`) is not running or stopped answering.
+    Pager,
 }
 
 /// The error every command returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct IpcError {
     pub code: IpcErrorCode,
     pub message: String,
+}
+
+impl IpcError {
+    /// An error with `code` and `message`.
+    pub fn new(code: IpcErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    /// A bad argument, naming it.
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(IpcErrorCode::InvalidInput, message)
+    }
 }
 
 /// The code for a platform failure, from the provider's short code (the engine does not
@@ -88,7 +105,7 @@ impl From<EngineError> for IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use klaxon_engine::core::{ActionKind, IncidentId};
+    use klaxon_core::{ActionKind, IncidentId};
 
     fn code(e: EngineError) -> IpcErrorCode {
         IpcError::from(e).code
@@ -101,10 +118,7 @@ mod tests {
             IpcErrorCode::Unsupported
         );
         assert_eq!(code(EngineError::Account("taken".into())), IpcErrorCode::Account);
-        assert_eq!(
-            code(EngineError::Secrets(klaxon_engine::secrets::SecretsError::Locked("x".into()))),
-            IpcErrorCode::Keyring
-        );
+        assert_eq!(code(EngineError::Secrets(klaxon_secrets::SecretsError::Locked("x".into()))), IpcErrorCode::Keyring);
         assert_eq!(code(EngineError::Store(StoreError::NoAccount("x".into()))), IpcErrorCode::NotFound);
         assert_eq!(code(EngineError::Store(StoreError::NoOutboxEntry(1, "found"))), IpcErrorCode::NotFound);
         assert_eq!(code(EngineError::Store(StoreError::NoOutboxEntry(1, "retried"))), IpcErrorCode::InvalidState);

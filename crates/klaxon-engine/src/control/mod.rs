@@ -1,0 +1,32 @@
+//! The control socket: how a window in another process uses the pager's engine.
+//!
+//! On Linux the app's window (GTK + WebKit, ~100 MB resident even when hidden) runs only while it
+//! is open; paging, the tray, sync and the outbox live in a small pager process (`klaxon watch`)
+//! that owns the engine. The window sends [`Request`]s over a private Unix socket in the data dir
+//! and receives [`WireEvent`]s; in-process shells call [`handle`] directly with the same requests.
+
+#[cfg(unix)]
+mod client;
+mod dispatch;
+mod error;
+mod protocol;
+#[cfg(unix)]
+mod server;
+mod windows;
+
+#[cfg(unix)]
+pub use client::{CALL_TIMEOUT, ControlClient};
+pub use dispatch::{ActionOutcome, MAX_MUTE_MINUTES, TestPagePath, handle};
+pub use error::{IpcError, IpcErrorCode};
+pub use protocol::{Attached, ClientFrame, MAX_LINE, NewAccountRequest, Request, ServerFrame, WireEvent, WireSecret};
+#[cfg(unix)]
+pub use server::ControlServer;
+pub use windows::{Launcher, Shown, Windows};
+
+use crate::Paths;
+use std::path::PathBuf;
+
+/// The control socket of a data dir.
+pub fn socket_path(paths: &Paths) -> PathBuf {
+    paths.data_dir.join("klaxon.sock")
+}

@@ -1,0 +1,167 @@
+//! The app's window as the pager sees it: at most one window process attached over the control
+//! socket; when a page rings or the tray asks for it and none is attached, the pager starts one.
+//! As a delivery path ("page-screen") a failure to start the window is visible like any other.
+
+use super::ServerFrame;
+use super::WireEvent;
+use crate::{DeliveryError, Page, PageDelivery, RingState};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Starts the window process (it connects back and attaches).
+pub type Launcher = Box<dyn Fn() -> std::io::Result<()> + Send + Sync>;
+
+/// How long a started window has to attach before a page may start another one.
+const ATTACH_GRACE: Duration = Duration::from_secs(20);
+
+/// The attached window, and how to start one.
+pub struct Windows {
+    attached: Mutex<Option<(u64, UnboundedSender<ServerFrame>)>>,
+    launched_at: Mutex<Option<Instant>>,
+    launcher: Option<Launcher>,
+}
+
+impl std::fmt::Debug for Windows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Windows").field("attached", &self.is_attached()).finish_non_exhaustive()
+    }
+}
+
+/// What `show` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// The attached window was told to come to the front.
+    Raised,
+    /// A window process was started (or is starting).
+    Started,
+}
+
+impl Windows {
+    /// No window yet; `launcher` starts one (None: headless, windows only attach).
+    pub fn new(launcher: Option<Launcher>) -> Self {
+        Self { attached: Mutex::new(None), launched_at: Mutex::new(None), launcher }
+    }
+
+    /// Whether a window is attached.
+    pub fn is_attached(&self) -> bool {
+        self.attached.lock().is_ok_and(|a| a.as_ref().is_some_and(|(_, tx)| !tx.is_closed()))
+    }
+
+    /// Attaches connection `conn`; false (and the attached one is raised) if another is there.
+    pub(crate) fn attach(&self, conn: u64, tx: UnboundedSender<ServerFrame>) -> bool {
+        let Ok(mut attached) = self.attached.lock() else { return false };
+        if let Some((_, other)) = attached.as_ref().filter(|(_, other)| !other.is_closed()) {
+            let _ = other.send(ServerFrame::Event(WireEvent::ShowWindow));
+            return false;
+        }
+        *attached = Some((conn, tx));
+        if let Ok(mut at) = self.launched_at.lock() {
+            *at = None;
+        }
+        true
+    }
+
+    /// Forgets connection `conn` if it was the window.
+    pub(crate) fn detach(&self, conn: u64) {
+        if let Ok(mut attached) = self.attached.lock()
+            && attached.as_ref().is_some_and(|(c, _)| *c == conn)
+        {
+            *attached = None;
+        }
+    }
+
+    /// Tells the attached window something; false if none is attached.
+    pub fn tell(&self, event: WireEvent) -> bool {
+        let Ok(attached) = self.attached.lock() else { return false };
+        attached.as_ref().is_some_and(|(_, tx)| tx.send(ServerFrame::Event(event)).is_ok())
+    }
+
+    /// Brings the window to the front, starting it if none is attached.
+    pub fn show(&self) -> Result<Shown, String> {
+        if self.tell(WireEvent::ShowWindow) {
+            return Ok(Shown::Raised);
+        }
+        self.start()
+    }
+
+    /// Starts a window unless one is attached or was started moments ago.
+    fn start(&self) -> Result<Shown, String> {
+        let launcher = self.launcher.as_ref().ok_or("no window to show: running without the app")?;
+        let mut at = self.launched_at.lock().map_err(|e| e.to_string())?;
+        if at.is_some_and(|t| t.elapsed() < ATTACH_GRACE) {
+            return Ok(Shown::Started);
+        }
+        launcher().map_err(|e| format!("cannot start the app's window: {e}"))?;
+        *at = Some(Instant::now());
+        Ok(Shown::Started)
+    }
+}
+
+impl PageDelivery for Windows {
+    fn name(&self) -> &'static str {
+        "page-screen"
+    }
+
+    fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
+        // Real pages reach the window through `ringing`; a test page shows it once.
+        if page.test {
+            self.show().map_err(DeliveryError)?;
+        }
+        Ok(())
+    }
+
+    fn ringing(&self, state: &RingState) -> Result<(), DeliveryError> {
+        // An attached window raises itself on the ringing event; without one, start it.
+        if state.current.is_some() && !self.is_attached() {
+            self.start().map_err(DeliveryError)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn counting() -> (Windows, Arc<AtomicUsize>) {
+        let n = Arc::new(AtomicUsize::new(0));
+        let m = n.clone();
+        let launcher: Launcher = Box::new(move || {
+            m.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        });
+        (Windows::new(Some(launcher)), n)
+    }
+
+    #[test]
+    fn starts_one_window_then_raises_the_attached_one() {
+        let (w, launches) = counting();
+        assert_eq!(w.show(), Ok(Shown::Started));
+        assert_eq!(w.show(), Ok(Shown::Started), "a second request while it starts");
+        assert_eq!(launches.load(Ordering::SeqCst), 1);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        assert!(w.attach(1, tx));
+        assert_eq!(w.show(), Ok(Shown::Raised));
+        assert_eq!(rx.try_recv().ok(), Some(ServerFrame::Event(WireEvent::ShowWindow)));
+        let (tx2, _rx2) = tokio::sync::mpsc::unbounded_channel();
+        assert!(!w.attach(2, tx2), "a second window is refused");
+        assert_eq!(rx.try_recv().ok(), Some(ServerFrame::Event(WireEvent::ShowWindow)), "and the first raised");
+        w.detach(1);
+        assert!(!w.is_attached());
+        assert_eq!(w.show(), Ok(Shown::Started));
+        assert_eq!(launches.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_window_that_cannot_start_is_a_failed_delivery() {
+        let launcher: Launcher = Box::new(|| Err(std::io::Error::other("no such file")));
+        let w = Windows::new(Some(launcher));
+        let ring = RingState { current: Some(crate::test_incident("me")), ..RingState::default() };
+        let err = w.ringing(&ring).unwrap_err();
+        assert!(err.0.contains("cannot start the app's window: no such file"), "{err}");
+        assert!(Windows::new(None).show().is_err());
+    }
+}
