@@ -3,6 +3,8 @@
 # the local alert intake on 127.0.0.1:9797 and the example team file (written on first run to
 # $XDG_CONFIG_HOME/klaxon/klaxon.toml). Try it from another terminal:
 #   target/release/klaxon fire --title "Disk full" --severity sev1
+# The window starts the pager (target/release/klaxon watch --tray), which keeps paging after the
+# window closes; stop it with target/release/klaxon stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/check-toolchain.sh

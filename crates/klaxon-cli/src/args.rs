@@ -29,6 +29,8 @@ pub enum Command {
         #[arg(long)]
         tray: bool,
     },
+    /// Stop the running pager (`klaxon watch`, or the app's) for this data dir, and its window.
+    Stop,
     /// List open incidents (all recent ones with --all).
     Incidents {
         /// Include incidents resolved in the last 7 days.

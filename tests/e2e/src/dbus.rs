@@ -160,6 +160,27 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Clicks the tray menu item labelled `label` over D-Bus (StatusNotifierItem + dbusmenu), as
+    /// a tray host does; false if no tray item or no such entry is on the bus.
+    pub fn click_tray_item(&self, label: &str) -> bool {
+        let script = format!(
+            "import dbus, sys\n\
+             bus = dbus.SessionBus()\n\
+             names = [n for n in bus.list_names() if str(n).startswith('org.kde.StatusNotifierItem-')]\n\
+             if not names: sys.exit(3)\n\
+             item = bus.get_object(names[0], '/StatusNotifierItem')\n\
+             menu_path = item.Get('org.kde.StatusNotifierItem', 'Menu', dbus_interface='org.freedesktop.DBus.Properties')\n\
+             menu = bus.get_object(names[0], menu_path)\n\
+             rev, layout = menu.GetLayout(0, -1, [], dbus_interface='com.canonical.dbusmenu')\n\
+             ids = [int(c[0]) for c in layout[2] if str(c[1].get('label', '')) == {label:?}]\n\
+             if not ids: sys.exit(4)\n\
+             menu.Event(ids[0], 'clicked', dbus.Int32(0, variant_level=1), dbus.UInt32(0), dbus_interface='com.canonical.dbusmenu')\n"
+        );
+        self.command("/usr/bin/python3").args(["-c", &script]).status().is_ok_and(|s| s.success())
+    }
+}
+
 /// Parses dbus-monitor's text output into Notify calls.
 pub fn parse_monitor(text: &str) -> Vec<NotifyCall> {
     let mut calls = Vec::new();

@@ -4,6 +4,7 @@
 
 pub mod alsa;
 pub mod dbus;
+pub mod env;
 pub mod process;
 pub mod x11;
 

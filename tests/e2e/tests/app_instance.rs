@@ -1,20 +1,20 @@
-//! One pager per data dir: a second app launch hands over to the first (which stays the only
-//! pager) and exits 0; the app and `klaxon watch` refuse each other with a clear error.
+//! One pager per data dir, and the app's window as its client (Linux): the window attaches to a
+//! running pager or starts one that outlives it; a second launch only brings the window to the
+//! front; started at login (`--hidden`) the app becomes the pager, without GTK or WebKit loaded,
+//! and a page opens the window.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use klaxon_e2e::dbus::Session;
+use klaxon_e2e::env::Env;
 use klaxon_e2e::process::{Guard, tree_names};
+use klaxon_e2e::wait_until;
 use klaxon_e2e::x11::Xvfb;
-use klaxon_e2e::{binary, free_port, team_file, wait_until};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn listening(port: u16) -> bool {
-    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-}
-
-/// Runs `cmd` to completion (bounded) and returns its exit code and stderr.
-fn finish(mut cmd: Command, secs: u64) -> (Option<i32>, String) {
-    let mut child = Guard::spawn("klaxon", cmd.stdout(Stdio::null()).stderr(Stdio::piped()));
+/// Runs `cmd` to completion (bounded) and returns its exit code, stdout and stderr.
+fn finish(cmd: &mut Command, secs: u64) -> (Option<i32>, String) {
+    let mut child = Guard::spawn("klaxon", cmd.stdout(Stdio::piped()).stderr(Stdio::piped()));
     let deadline = Instant::now() + Duration::from_secs(secs);
     let status = loop {
         if let Ok(Some(status)) = child.child.try_wait() {
@@ -25,111 +25,144 @@ fn finish(mut cmd: Command, secs: u64) -> (Option<i32>, String) {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let mut err = String::new();
-    if let Some(mut stderr) = child.child.stderr.take() {
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+    let mut out = String::new();
+    if let Some(mut stdout) = child.child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut out);
     }
-    (status.and_then(|s| s.code()), err)
+    if let Some(mut stderr) = child.child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut out);
+    }
+    (status.and_then(|s| s.code()), out)
+}
+
+/// The pid in the data dir's lock file: the process that owns the engine.
+fn pager_pid(data: &Path) -> Option<u32> {
+    std::fs::read_to_string(data.join("klaxon.lock")).ok()?.trim().parse().ok()
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+}
+
+fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned()
+}
+
+/// Stops a process this test did not spawn itself (SIGTERM, then SIGKILL).
+struct PidGuard(u32);
+
+impl Drop for PidGuard {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while alive(self.0) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if alive(self.0) {
+            let _ = Command::new("kill").args(["-KILL", &self.0.to_string()]).status();
+        }
+    }
+}
+
+/// An e2e world with its own X display.
+struct Desktop {
+    env: Env,
+    xvfb: Xvfb,
+}
+
+impl Desktop {
+    fn new() -> Self {
+        Self { env: Env::new(), xvfb: Xvfb::start() }
+    }
+
+    fn command(&self, name: &str) -> Command {
+        let mut cmd = self.env.command(name);
+        cmd.env("DISPLAY", &self.xvfb.display);
+        cmd
+    }
+
+    fn spawn(&self, name: &str, args: &[&str]) -> Guard {
+        Guard::spawn(name, self.command(name).args(args).stdout(Stdio::null()).stderr(Stdio::null()))
+    }
+
+    fn listening(&self) -> bool {
+        self.env.listening()
+    }
+}
+
+fn has_webview(pid: u32) -> bool {
+    tree_names(pid).iter().any(|n| n.starts_with("WebKitWebProces"))
 }
 
 #[test]
 #[ignore = "needs Xvfb, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
-fn a_second_launch_hands_over_and_app_and_watch_refuse_each_other() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut session = Session::start(dir.path());
-    session.start_keyring();
-    session.start_notification_server();
-    let xvfb = Xvfb::start();
-    let port = free_port();
-    let config = dir.path().join("klaxon.toml");
-    std::fs::write(&config, team_file(port)).unwrap();
-    let data = dir.path().join("data");
-    let app = |name: &str| {
-        let mut cmd = session.command(binary(name));
-        cmd.env("DISPLAY", &xvfb.display)
-            .env("KLAXON_CONFIG", &config)
-            .env("KLAXON_DATA_DIR", &data)
-            .env("HOME", dir.path())
-            .stdin(Stdio::null());
-        cmd
-    };
+fn the_window_attaches_to_the_running_pager_and_a_second_launch_only_raises_it() {
+    let env = Desktop::new();
+    let mut watch = env.spawn("klaxon", &["watch"]);
+    wait_until(60, "the pager's intake", || env.listening().then_some(()));
+    let (code, out) = finish(env.command("klaxon").arg("watch"), 30);
+    assert_eq!(code, Some(1), "one pager per data dir: {out}");
+    assert!(out.contains("already running"), "{out}");
 
-    let mut first = Guard::spawn("klaxon-app", app("klaxon-app").stdout(Stdio::null()).stderr(Stdio::null()));
-    wait_until(60, "the first app's intake", || listening(port).then_some(()));
+    let mut window = env.spawn("klaxon-app", &[]);
+    wait_until(60, "the window's webview", || has_webview(window.child.id()).then_some(()));
+    assert_eq!(pager_pid(&env.env.data), Some(watch.child.id()), "the window did not start an engine of its own");
+    let (code, out) = finish(&mut env.command("klaxon-app"), 30);
+    assert_eq!(code, Some(0), "a second launch raises the first window and exits 0: {out}");
+    assert!(out.contains("already open"), "{out}");
+    assert!(window.child.try_wait().unwrap().is_none(), "the first window stays");
 
-    let (code, err) = finish(app("klaxon-app"), 30);
-    assert_eq!(code, Some(0), "a second launch hands over to the first and exits 0: {err}");
-    assert!(first.child.try_wait().unwrap().is_none(), "the first app keeps running");
-    assert!(listening(port), "and keeps paging");
-
-    let mut watch = app("klaxon");
-    watch.arg("watch");
-    let (code, err) = finish(watch, 30);
-    assert_eq!(code, Some(1));
-    assert!(err.contains("already running"), "{err}");
-
-    first.terminate(Duration::from_secs(10));
-    wait_until(10, "the port to close", || (!listening(port)).then_some(()));
-    let mut watch =
-        Guard::spawn("klaxon watch", app("klaxon").arg("watch").stdout(Stdio::null()).stderr(Stdio::null()));
-    wait_until(30, "watch's intake", || listening(port).then_some(()));
-    let (code, err) = finish(app("klaxon-app"), 30);
-    assert_eq!(code, Some(1), "the app refuses a data dir that `klaxon watch` owns");
-    assert!(err.contains("already running"), "{err}");
+    window.terminate(Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(watch.child.try_wait().unwrap().is_none() && env.listening(), "closing the window keeps paging");
     watch.terminate(Duration::from_secs(10));
+}
+
+#[test]
+#[ignore = "needs Xvfb, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
+fn a_window_without_a_pager_starts_one_that_outlives_it() {
+    let env = Desktop::new();
+    let mut window = env.spawn("klaxon-app", &[]);
+    wait_until(60, "the pager's intake", || env.listening().then_some(()));
+    let pager = wait_until(10, "the pager's pid", || pager_pid(&env.env.data));
+    let _stop = PidGuard(pager);
+    assert_ne!(pager, window.child.id());
+    assert_eq!(comm(pager), "klaxon", "the engine runs in `klaxon watch --tray`");
+    assert!(env.env.data.join("pager.log").exists(), "its output goes to pager.log");
+    wait_until(60, "the window's webview", || has_webview(window.child.id()).then_some(()));
+    window.terminate(Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(alive(pager) && env.listening(), "the pager outlives the window");
+
+    let (code, out) = finish(env.command("klaxon").arg("stop"), 30);
+    assert_eq!(code, Some(0), "{out}");
+    wait_until(5, "`klaxon stop` to stop the pager", || (!alive(pager) && !env.listening()).then_some(()));
+    let (code, out) = finish(env.command("klaxon").arg("stop"), 30);
+    assert_eq!(code, Some(1), "nothing left to stop: {out}");
+    assert!(out.contains("no pager is running"), "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
-async fn hidden_in_the_tray_there_is_no_webview_until_a_page_opens_the_window() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut session = Session::start(dir.path());
-    session.start_keyring();
-    session.start_notification_server();
-    let xvfb = Xvfb::start();
-    let port = free_port();
-    let config = dir.path().join("klaxon.toml");
-    std::fs::write(&config, team_file(port)).unwrap();
-    let app = Guard::spawn(
-        "klaxon-app",
-        session
-            .command(binary("klaxon-app"))
-            .arg("--hidden")
-            .env("DISPLAY", &xvfb.display)
-            .env("KLAXON_CONFIG", &config)
-            .env("KLAXON_DATA_DIR", dir.path().join("data"))
-            .env("HOME", dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    wait_until(60, "the app's intake", || listening(port).then_some(()));
-    std::thread::sleep(Duration::from_secs(2));
-    let pid = app.child.id();
-    let names = tree_names(pid);
-    assert!(!names.iter().any(|n| n.starts_with("WebKitWebProces")), "no webview while hidden: {names:?}");
+async fn started_hidden_the_app_is_the_pager_without_gtk_and_a_page_opens_the_window() {
+    let env = Desktop::new();
+    let mut pager = env.spawn("klaxon-app", &["--hidden"]);
+    let pid = pager.child.id();
+    wait_until(60, "the pager's intake", || env.listening().then_some(()));
+    assert_eq!(comm(pid), "klaxon", "--hidden became the pager");
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap();
+    for lib in ["libwebkit2gtk", "libgtk-3", "libjavascriptcoregtk"] {
+        assert!(!maps.contains(lib), "{lib} is not loaded while idle in the tray");
+    }
+    assert_eq!(tree_names(pid), ["klaxon"], "one process while idle");
 
-    let token = String::from_utf8(
-        session
-            .command(binary("klaxon"))
-            .env("KLAXON_CONFIG", &config)
-            .env("KLAXON_DATA_DIR", dir.path().join("data"))
-            .args(["intake", "token"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap()
-    .trim()
-    .to_owned();
-    let resp = reqwest::Client::new()
-        .post(format!("http://127.0.0.1:{port}/v1/alerts"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"title": "Site down", "severity": "sev1"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    wait_until(30, "a page to open the window (a web process appears)", || {
-        tree_names(pid).iter().any(|n| n.starts_with("WebKitWebProces")).then_some(())
+    assert_eq!(env.env.alert("Site down", "sev1").await, 200);
+    wait_until(60, "a page to open the window (klaxon-app with a webview)", || {
+        let names = tree_names(pid);
+        (names.iter().any(|n| n == "klaxon-app") && has_webview(pid)).then_some(())
     });
+    // Quitting the pager closes its window too.
+    let window: Vec<u32> = klaxon_e2e::process::tree(pid).into_iter().filter(|p| comm(*p) == "klaxon-app").collect();
+    assert_eq!(pager.terminate(Duration::from_secs(15)).map(|s| s.success()), Some(true));
+    wait_until(15, "the window to close with the pager", || window.iter().all(|p| !alive(*p)).then_some(()));
 }

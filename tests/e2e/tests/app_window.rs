@@ -79,6 +79,21 @@ async fn page_appears_in_the_window_and_one_click_acknowledges() {
     std::fs::write(&config, team_file(port)).unwrap();
     let data = dir.path().join("data");
 
+    // The pager runs first, as after login; the window tauri-driver starts attaches to it.
+    let mut pager = Guard::spawn(
+        "klaxon watch --tray",
+        session
+            .command(binary("klaxon"))
+            .args(["watch", "--tray"])
+            .env("DISPLAY", &xvfb.display)
+            .env("KLAXON_CONFIG", &config)
+            .env("KLAXON_DATA_DIR", &data)
+            .env("HOME", dir.path())
+            .stdout(std::fs::File::create(dir.path().join("pager.out")).unwrap())
+            .stderr(std::fs::File::create(dir.path().join("pager.err")).unwrap()),
+    );
+    wait_until(60, "the pager's intake", || std::net::TcpStream::connect(("127.0.0.1", port)).ok());
+
     let (driver_port, native_port) = (free_port(), free_port());
     let mut driver = Guard::spawn(
         "tauri-driver",
@@ -96,8 +111,6 @@ async fn page_appears_in_the_window_and_one_click_acknowledges() {
     );
     wait_until(30, "tauri-driver's port", || std::net::TcpStream::connect(("127.0.0.1", driver_port)).ok());
     let client = connect(driver_port, &binary("klaxon-app")).await;
-
-    wait_until(60, "the app's intake", || std::net::TcpStream::connect(("127.0.0.1", port)).ok());
     let klaxon = |args: &[&str]| {
         session
             .command(binary("klaxon"))
@@ -165,5 +178,7 @@ async fn page_appears_in_the_window_and_one_click_acknowledges() {
 
     client.close().await.unwrap();
     driver.terminate(Duration::from_secs(10));
+    let status = pager.terminate(Duration::from_secs(10)).expect("the pager stops on SIGTERM");
+    assert!(status.success(), "{status:?}");
     drop(xvfb);
 }

@@ -3,59 +3,17 @@
 
 use klaxon_e2e::alsa::AlsaSink;
 use klaxon_e2e::dbus::Session;
+use klaxon_e2e::env::Env;
 use klaxon_e2e::process::Guard;
 use klaxon_e2e::{alertmanager_payload, binary, free_port, team_file, wait_until};
-use serde_json::Value;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-struct Env {
-    session: Session,
-    config: std::path::PathBuf,
-    data: std::path::PathBuf,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let mut session = Session::start(dir.path());
-        session.start_keyring();
-        session.start_notification_server();
-        session.start_monitor();
-        let port = free_port();
-        let config = dir.path().join("klaxon.toml");
-        std::fs::write(&config, team_file(port)).unwrap();
-        let data = dir.path().join("data");
-        Self { session, config, data, port, _dir: dir }
-    }
-
-    fn klaxon(&self) -> Command {
-        let mut cmd = self.session.command(binary("klaxon"));
-        cmd.env("KLAXON_CONFIG", &self.config).env("KLAXON_DATA_DIR", &self.data);
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.klaxon().args(args).output().unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(out.status.success(), "klaxon {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
-
-fn healthy(port: u16) -> bool {
-    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs dbus-daemon, python3-dbusmock and gnome-keyring; run by scripts/test.sh"]
 async fn alert_to_notification_to_cli_ack() {
-    let env = Env::new();
+    let mut env = Env::new();
+    env.session.start_monitor();
     let out_path = env.session.dir.join("watch.out");
     let mut watch = Guard::spawn(
         "klaxon watch",
@@ -64,7 +22,7 @@ async fn alert_to_notification_to_cli_ack() {
             .stdout(std::fs::File::create(&out_path).unwrap())
             .stderr(std::fs::File::create(env.session.dir.join("watch.err")).unwrap()),
     );
-    wait_until(30, "the intake to listen", || healthy(env.port).then_some(()));
+    wait_until(30, "the intake to listen", || env.listening().then_some(()));
 
     let token = String::from_utf8(env.run(&["intake", "token"]).stdout).unwrap().trim().to_owned();
     assert_eq!(token.len(), 64, "a generated token lives in the keyring");
@@ -205,7 +163,8 @@ fn test_page_reports_which_paths_fired() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs dbus-daemon, python3-dbusmock and gnome-keyring; run by scripts/test.sh"]
 async fn notification_buttons_act_and_unanswered_pages_realert() {
-    let env = Env::new();
+    let mut env = Env::new();
+    env.session.start_monitor();
     std::fs::write(&env.config, team_file(env.port) + "[pager]\nrealert_after = \"5s\"\n").unwrap();
     let speaker = AlsaSink::start(&env.session.dir);
     let out_path = env.session.dir.join("watch.out");
@@ -217,7 +176,7 @@ async fn notification_buttons_act_and_unanswered_pages_realert() {
             .stdout(std::fs::File::create(&out_path).unwrap())
             .stderr(std::fs::File::create(env.session.dir.join("watch.err")).unwrap()),
     );
-    wait_until(30, "the intake to listen", || healthy(env.port).then_some(()));
+    wait_until(30, "the intake to listen", || env.listening().then_some(()));
     let token = String::from_utf8(env.run(&["intake", "token"]).stdout).unwrap().trim().to_owned();
     let http = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{}/v1/alertmanager", env.port);

@@ -188,6 +188,7 @@ const CODES: Record<IpcErrorCode, true> = {
   platform: true,
   keyring: true,
   account: true,
+  pager: true,
 };
 
 function isCode(code: unknown): code is IpcErrorCode {

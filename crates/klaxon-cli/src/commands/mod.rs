@@ -10,6 +10,7 @@ mod launch;
 mod outbox;
 mod schedule;
 mod shadow;
+mod stop;
 mod test_page;
 mod tray;
 mod watch;
@@ -24,6 +25,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
     match cli.command {
         Command::Watch { tray } => watch::run(paths, tray).await,
         Command::TestPage => test_page::run(paths, json).await,
+        Command::Stop => stop::run(&paths).await,
         Command::Config { command: ConfigCommand::Check } => config::check(&paths, json),
         command => {
             let klaxon = Klaxon::open(paths, false).await?;
@@ -49,7 +51,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                     println!("{}", klaxon.intake_url());
                     Ok(ExitCode::SUCCESS)
                 }
-                Command::Watch { .. } | Command::TestPage | Command::Config { .. } => unreachable!("handled above"),
+                Command::Watch { .. } | Command::Stop | Command::TestPage | Command::Config { .. } => {
+                    unreachable!("handled above")
+                }
             };
             klaxon.close().await;
             result

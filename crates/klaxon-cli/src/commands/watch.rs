@@ -1,4 +1,4 @@
-//! `klaxon watch`: the pager. It owns the data dir's engine (intake, sync, timers, outbox), pages
+//! `klaxon watch`: the pager (until SIGINT/SIGTERM, `klaxon stop` or the tray's Quit). It owns the data dir's engine (intake, sync, timers, outbox), pages
 //! through desktop notifications and the ringtone, and serves the control socket that the app's
 //! window attaches to. With `--tray` (what the app starts) it also shows the tray icon and opens
 //! the window for pages.
@@ -48,9 +48,11 @@ pub async fn run(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError>
     let mut interrupt = signal(SignalKind::interrupt()).map_err(io)?;
     let mut events = engine.subscribe();
     let mut refresh = tokio::time::interval(ON_CALL_REFRESH);
+    let quit = server.quit_requested();
     loop {
         tokio::select! {
             _ = term.recv() => break,
+            _ = quit.notified() => break,
             _ = interrupt.recv() => break,
             Some(action) = tray_actions.recv() => {
                 if !tray::perform(&engine, &windows, action).await {

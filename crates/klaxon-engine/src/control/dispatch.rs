@@ -83,8 +83,8 @@ pub async fn handle(engine: &Engine, request: Request) -> Result<serde_json::Val
                 .map(|(path, r)| TestPagePath { path: path.to_owned(), ok: r.is_ok(), error: r.err() })
                 .collect::<Vec<_>>(),
         ),
-        Request::AttachWindow | Request::ShowWindow => {
-            Err(IpcError::invalid_input("call: attach_window and show_window are for the control socket"))
+        Request::AttachWindow | Request::ShowWindow | Request::Quit => {
+            Err(IpcError::invalid_input("call: attach_window, show_window and quit are for the control socket"))
         }
     }
 }

@@ -57,6 +57,8 @@ pub enum Request {
     AttachWindow,
     /// Show the app's window (attached, or started).
     ShowWindow,
+    /// Stop the pager (`klaxon stop`; the tray's Quit).
+    Quit,
 }
 
 /// A new platform account as the window sends it. The token crosses the socket (a private

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{Notify, broadcast, mpsc};
 use tokio::task::JoinHandle;
 
 /// Serving the control socket.
@@ -16,12 +16,14 @@ use tokio::task::JoinHandle;
 pub struct ControlServer {
     path: PathBuf,
     accept: JoinHandle<()>,
+    quit: Arc<Notify>,
 }
 
 struct Shared {
     engine: Arc<Engine>,
     windows: Arc<Windows>,
     next_conn: AtomicU64,
+    quit: Arc<Notify>,
 }
 
 impl ControlServer {
@@ -38,7 +40,8 @@ impl ControlServer {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
         }
-        let shared = Arc::new(Shared { engine, windows, next_conn: AtomicU64::new(1) });
+        let quit = Arc::new(Notify::new());
+        let shared = Arc::new(Shared { engine, windows, next_conn: AtomicU64::new(1), quit: quit.clone() });
         let accept = tokio::spawn(async move {
             loop {
                 match listener.accept().await {
@@ -52,7 +55,12 @@ impl ControlServer {
                 }
             }
         });
-        Ok(Self { path: path.to_owned(), accept })
+        Ok(Self { path: path.to_owned(), accept, quit })
+    }
+
+    /// Notified when a client asks the pager to stop.
+    pub fn quit_requested(&self) -> Arc<Notify> {
+        self.quit.clone()
     }
 
     /// Where it listens.
@@ -145,6 +153,10 @@ async fn answer(
     match request {
         Request::AttachWindow => {
             serde_json::to_value(Attached { first: shared.windows.attach(conn, out.clone()) }).map_err(internal)
+        }
+        Request::Quit => {
+            shared.quit.notify_one();
+            Ok(serde_json::Value::Null)
         }
         Request::ShowWindow => {
             shared.windows.show().map_err(|e| IpcError::new(IpcErrorCode::Internal, e))?;
