@@ -6,7 +6,7 @@ use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
     IncidentPage, IncidentStatus, LogEntry, LogKind, OnCallEntry, OnCallStatus, OutboxEntry, OutboxState, Person,
-    RemoteUser, Severity, Urgency, pager::RingState,
+    RemoteUser, Severity, ShadowChoice, ShadowSettings, ShadowSource, Urgency, pager::RingState,
 };
 use ts_rs::{Config, TS};
 
@@ -44,6 +44,9 @@ pub fn render() -> String {
         decl::<RingState>(&cfg),
         decl::<TestPagePath>(&cfg),
         decl::<Severity>(&cfg),
+        decl::<ShadowChoice>(&cfg),
+        decl::<ShadowSettings>(&cfg),
+        decl::<ShadowSource>(&cfg),
         decl::<Urgency>(&cfg),
     ];
     decls.sort();

@@ -146,3 +146,22 @@ fn the_same_commands_reach_the_pager_over_its_control_socket() {
     let report = h.invoke("test_page", json!({})).unwrap();
     assert_eq!(report, json!([{"path": "recorder", "ok": true, "error": null}]));
 }
+
+#[test]
+fn shadow_settings_are_chosen_checked_and_reset_through_the_commands() {
+    let h = common::Harness::remote();
+    let settings = h.invoke("shadow_settings", json!({})).unwrap();
+    assert_eq!(settings["source"], "team_file");
+    assert_eq!(settings["follow"], json!([]));
+    assert!(settings["choices"].as_array().unwrap().contains(&json!({"target": "person:sam", "label": "Sam"})));
+    let bad = h.invoke("set_shadow", json!({"follow": ["person:alex"]})).unwrap_err();
+    assert_eq!(bad["code"], "invalid_input", "I cannot shadow myself: {bad}");
+    assert!(bad["message"].as_str().unwrap().starts_with("follow: "), "{bad}");
+    let chosen = h.invoke("set_shadow", json!({"follow": ["person:sam"]})).unwrap();
+    assert_eq!(chosen["source"], "app");
+    assert_eq!(chosen["follow"], json!([{"target": "person:sam", "label": "Sam"}]));
+    let stored = tauri::async_runtime::block_on(h.engine().klaxon().store().setting::<Vec<String>>("shadow.follow"));
+    assert_eq!(stored.unwrap(), Some(vec!["person:sam".to_owned()]), "kept in the store");
+    let reset = h.invoke("reset_shadow", json!({})).unwrap();
+    assert_eq!(reset["source"], "team_file");
+}

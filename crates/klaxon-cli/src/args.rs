@@ -123,6 +123,15 @@ pub enum ShadowCommand {
         #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=3650))]
         days: i64,
     },
+    /// Whom I shadow (and where that list comes from), and whom I could.
+    Show,
+    /// Shadow these instead of the team file's [shadow] list: person:ID, rotation:ID, level:POLICY:N.
+    Follow {
+        #[arg(required = true, value_name = "TARGET")]
+        targets: Vec<String>,
+    },
+    /// Go back to the team file's [shadow] list.
+    Reset,
 }
 
 #[derive(Debug, Args)]

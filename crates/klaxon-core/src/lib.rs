@@ -13,6 +13,7 @@ pub mod rotation;
 pub mod secret;
 pub mod severity;
 pub mod shadow;
+mod shadow_settings;
 pub mod team;
 pub mod team_file;
 
@@ -32,4 +33,5 @@ pub use rotation::Rotation;
 pub use secret::Secret;
 pub use severity::{Severity, Urgency};
 pub use shadow::ShadowTarget;
+pub use shadow_settings::{ShadowChoice, ShadowSettings, ShadowSource};
 pub use team::{OnCallEntry, OnCallStatus, Team};

@@ -247,25 +247,25 @@ impl Validator<'_> {
             grouping: raw.intake.alertmanager_grouping,
         };
         let pager = self.pager(&raw.pager)?;
+        let mut team_so_far = Team {
+            me: raw.me.get_ref().clone(),
+            people,
+            rotations,
+            policies,
+            default_policy,
+            pager,
+            shadow: Vec::new(),
+        };
         let mut shadow = Vec::new();
         for f in &raw.shadow.follow {
             let target = ShadowTarget::parse(f.get_ref()).or_else(|e| self.err(f.span(), e))?;
-            let known = match &target {
-                ShadowTarget::Person(id) => person_ids.contains(id.as_str()) && id != raw.me.get_ref(),
-                ShadowTarget::Rotation(id) => rotation_ids.contains(id.as_str()),
-                ShadowTarget::Level { policy, level } => policies
-                    .iter()
-                    .any(|p| &p.id == policy && usize::try_from(*level).is_ok_and(|l| l <= p.levels.len())),
-            };
-            if !known {
-                return self.err(
-                    f.span(),
-                    format!("cannot shadow `{}`: no such person (other than me), rotation or level", f.get_ref()),
-                );
+            if let Err(message) = team_so_far.check_shadow_target(&target) {
+                return self.err(f.span(), message);
             }
             shadow.push(target);
         }
-        let team = Team { me: raw.me.into_inner(), people, rotations, policies, default_policy, pager, shadow };
+        team_so_far.shadow = shadow;
+        let team = team_so_far;
         Ok(TeamFile { team, intake })
     }
 

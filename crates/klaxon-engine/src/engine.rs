@@ -320,6 +320,9 @@ async fn run_timers(
                     tracing::error!(error = %e, "account check failed");
                 }
                 runners.wake_outbox(None);
+                if let Err(e) = klaxon.reload_shadow().await {
+                    tracing::error!(error = %e, "shadow settings check failed");
+                }
                 if let Err(e) = pager.scan().await {
                     tracing::error!(error = %e, "page scan failed");
                 }

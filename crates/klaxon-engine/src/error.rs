@@ -38,6 +38,9 @@ pub enum EngineError {
     /// The incident's platform cannot do this; nothing was changed or queued.
     #[error("cannot {kind}: {reason}")]
     Unsupported { kind: klaxon_core::ActionKind, reason: String },
+    /// A bad argument, naming it (`follow: ...`).
+    #[error("{0}")]
+    InvalidInput(String),
     /// An account problem (bad name, unreachable platform, refused token), with what to do.
     #[error("{0}")]
     Account(String),

@@ -25,6 +25,8 @@ pub struct Klaxon {
     store: Store,
     /// My user id per platform account (looked up once; the pager asks for every incident).
     me: std::sync::RwLock<std::collections::HashMap<String, String>>,
+    /// Whom I shadow, when chosen in the app (None: the team file's list).
+    pub(crate) shadow_choice: std::sync::RwLock<Option<Vec<klaxon_core::ShadowTarget>>>,
 }
 
 impl Klaxon {
@@ -35,7 +37,9 @@ impl Klaxon {
         std::fs::create_dir_all(&paths.data_dir)
             .map_err(|source| EngineError::Io { path: paths.data_dir.clone(), source })?;
         let store = Store::open(&paths.database()).await?;
-        Ok(Self { paths, file, store, me: Default::default() })
+        let klaxon = Self { paths, file, store, me: Default::default(), shadow_choice: Default::default() };
+        klaxon.reload_shadow().await?;
+        Ok(klaxon)
     }
 
     /// Where things live.

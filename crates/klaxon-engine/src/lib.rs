@@ -20,6 +20,7 @@ mod pager;
 mod paths;
 mod remote;
 mod runners;
+mod shadow;
 mod sink;
 pub mod sound;
 mod sync;

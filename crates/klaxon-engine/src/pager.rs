@@ -157,7 +157,8 @@ impl Pager {
     /// Shows someone else's page to me as a shadow, once per trigger, if I follow them.
     async fn shadow_if_followed(&self, incident: &Incident) -> Result<(), EngineError> {
         let team = self.klaxon.team();
-        let Some(target) = team.shadow.iter().find(|t| t.follows(incident, team, Utc::now())) else { return Ok(()) };
+        let targets = self.klaxon.shadow_targets();
+        let Some(target) = targets.iter().find(|t| t.follows(incident, team, Utc::now())) else { return Ok(()) };
         let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
         if !self.state().in_flight.insert(key) {
             return Ok(());

@@ -52,3 +52,40 @@ async fn following_sam_shows_sams_pages_as_shadows_and_logs_what_sam_did() {
     assert_eq!(shadows, 1, "one shadow notification per trigger");
     engine.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whom_i_shadow_can_be_chosen_from_another_process_and_reset_to_the_team_file() {
+    // No [shadow] in the team file; level 2 is sam.
+    let setup = Setup::new("1s");
+    let rec = Recorder::new("notification", false);
+    let engine = setup.engine(vec![rec.clone() as Arc<dyn PageDelivery>]).await;
+    let settings = engine.klaxon().shadow_settings();
+    assert_eq!(settings.source, klaxon_engine::core::ShadowSource::TeamFile);
+    assert!(settings.follow.is_empty());
+    assert!(settings.choices.iter().any(|c| c.target == "person:sam" && c.label == "Sam"), "{settings:?}");
+
+    // Chosen with another Klaxon on the same data dir (the CLI, or the app's window).
+    let other = setup.klaxon().await;
+    let bad = other.set_shadow(Some(vec!["person:sam".into(), "person:nobody".into()])).await.unwrap_err();
+    assert!(bad.to_string().starts_with("follow: cannot shadow `person:nobody`"), "{bad}");
+    assert!(other.shadow_settings().follow.is_empty(), "a bad list saves nothing");
+    let chosen = other.set_shadow(Some(vec!["person:sam".into()])).await.unwrap();
+    assert_eq!(chosen.source, klaxon_engine::core::ShadowSource::App);
+    assert_eq!(chosen.follow.iter().map(|c| c.target.as_str()).collect::<Vec<_>>(), ["person:sam"]);
+    wait_for(5, "the engine to take the choice", || async {
+        engine.klaxon().shadow_settings().source == klaxon_engine::core::ShadowSource::App
+    })
+    .await;
+
+    post(&engine, &setup.token(), "/v1/alerts", json!({"title": "API down", "severity": "sev1"})).await;
+    wait_for(10, "a shadow notification for sam's page", || async {
+        rec.pages.lock().unwrap().iter().any(|p| p.kind == PageKind::Shadow)
+    })
+    .await;
+
+    let reset = other.set_shadow(None).await.unwrap();
+    assert_eq!(reset.source, klaxon_engine::core::ShadowSource::TeamFile);
+    assert!(reset.follow.is_empty());
+    other.close().await;
+    engine.shutdown().await.unwrap();
+}

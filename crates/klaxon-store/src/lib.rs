@@ -8,6 +8,7 @@ mod outbox;
 mod pages;
 mod remote;
 mod rows;
+mod settings;
 mod shadow;
 mod team;
 mod watch;
@@ -16,6 +17,7 @@ pub use error::StoreError;
 pub use incidents::{IngestChange, Ingested, ListScope};
 pub use open::{SCHEMA_VERSION, Store};
 pub use remote::SyncChanges;
+pub use settings::SHADOW_FOLLOW;
 pub use shadow::ShadowEntry;
 pub use watch::ChangeWatcher;
 

@@ -247,3 +247,19 @@ async fn lists_in_dashboard_order_and_limits() {
     assert_eq!(total, 40);
     assert_eq!(page, all[..5], "a limited list is the head of the full one");
 }
+
+#[tokio::test]
+async fn settings_survive_a_reopen_and_can_be_removed() {
+    let (_dir, path, store) = open().await;
+    assert_eq!(store.setting::<Vec<String>>(klaxon_store::SHADOW_FOLLOW).await.unwrap(), None);
+    let follow = vec!["person:sam".to_owned(), "level:default:2".to_owned()];
+    store.set_setting(klaxon_store::SHADOW_FOLLOW, Some(&follow)).await.unwrap();
+    store.set_setting(klaxon_store::SHADOW_FOLLOW, Some(&follow[..1].to_vec())).await.unwrap();
+    store.close().await;
+    let store = Store::open(&path).await.unwrap();
+    assert_eq!(store.setting::<Vec<String>>(klaxon_store::SHADOW_FOLLOW).await.unwrap(), Some(follow[..1].to_vec()));
+    let wrong_type = store.setting::<u32>(klaxon_store::SHADOW_FOLLOW).await.unwrap_err();
+    assert!(wrong_type.to_string().contains("shadow.follow"), "{wrong_type}");
+    store.set_setting::<Vec<String>>(klaxon_store::SHADOW_FOLLOW, None).await.unwrap();
+    assert_eq!(store.setting::<Vec<String>>(klaxon_store::SHADOW_FOLLOW).await.unwrap(), None);
+}

@@ -8,6 +8,7 @@ mod paging;
 mod schedule;
 #[cfg(desktop)]
 mod settings;
+mod shadow;
 
 #[cfg(test)]
 pub use accounts::{ActionSupport, KindCapabilities};
@@ -36,6 +37,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         paging::ring_state,
         paging::mute_ringing,
         paging::test_page,
+        shadow::shadow_settings,
+        shadow::set_shadow,
+        shadow::reset_shadow,
         #[cfg(desktop)]
         settings::autostart_enabled,
         #[cfg(desktop)]

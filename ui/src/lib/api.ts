@@ -17,6 +17,7 @@ import type {
   OutboxEntry,
   RemoteUser,
   RingState,
+  ShadowSettings,
   TestPagePath,
 } from './bindings';
 
@@ -155,6 +156,21 @@ export function autostartEnabled(): Promise<boolean> {
 /** Turns start at login on or off; resolves to the new setting. */
 export function setAutostart(enabled: boolean): Promise<boolean> {
   return invoke<boolean>('set_autostart', { enabled });
+}
+
+/** Whom I shadow, where that list comes from, and everyone I could follow. */
+export function shadowSettings(): Promise<ShadowSettings> {
+  return invoke<ShadowSettings>('shadow_settings');
+}
+
+/** Follows these targets (`person:…`, `rotation:…`, `level:…`), replacing the team file's list. */
+export function setShadow(follow: string[]): Promise<ShadowSettings> {
+  return invoke<ShadowSettings>('set_shadow', { follow });
+}
+
+/** Drops the list chosen in the app: the team file's `[shadow]` list applies again. */
+export function resetShadow(): Promise<ShadowSettings> {
+  return invoke<ShadowSettings>('reset_shadow');
 }
 
 export function onIncidentsChanged(handler: () => void): Promise<UnlistenFn> {

@@ -145,5 +145,12 @@ muted: boolean,
  */
 next_up: Array<string>, };
 export type Severity = "sev1" | "sev2" | "sev3" | "sev4";
+export type ShadowChoice = { 
+/**
+ * `person:ID`, `rotation:ID` or `level:POLICY:N`.
+ */
+target: string, label: string, };
+export type ShadowSettings = { follow: Array<ShadowChoice>, source: ShadowSource, choices: Array<ShadowChoice>, };
+export type ShadowSource = "team_file" | "app";
 export type TestPagePath = { path: string, ok: boolean, error: string | null, };
 export type Urgency = "high" | "low";

@@ -16,6 +16,8 @@ import type {
   OutboxEntry,
   RemoteUser,
   RingState,
+  ShadowChoice,
+  ShadowSettings,
   TestPagePath,
 } from '../lib/bindings';
 import type { NewAccount } from '../lib/api';
@@ -146,6 +148,17 @@ export const defaultRemoteUser: RemoteUser = {
   contact_methods: [{ kind: 'phone', label: 'Mobile', address: '+1 555 0100' }],
 };
 
+/** What Rust's `shadow_settings` answers for a team file without `[shadow]`. */
+export const defaultShadow: ShadowSettings = {
+  follow: [],
+  source: 'team_file',
+  choices: [
+    { target: 'person:sam', label: 'Sam' },
+    { target: 'rotation:primary', label: 'Whoever is on call in primary' },
+    { target: 'level:default:2', label: 'Level 2 of default' },
+  ],
+};
+
 export type Call = { cmd: string; args: InvokeArgs | undefined };
 
 export interface FakeBackend {
@@ -166,6 +179,10 @@ export interface FakeBackend {
   outbox: OutboxEntry[];
   /** What `test_account` answers. */
   remoteUser: RemoteUser;
+  /** What `shadow_settings` answers; `set_shadow` and `reset_shadow` change it. */
+  shadow: ShadowSettings;
+  /** The team file's `[shadow] follow` targets: what `reset_shadow` goes back to. */
+  shadowTeamFile: string[];
   calls: Call[];
   /** Make the next call of `cmd` reject with this error. */
   failNext: Map<string, IpcError>;
@@ -188,6 +205,8 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     kinds: structuredClone(defaultKinds),
     outbox: [],
     remoteUser: structuredClone(defaultRemoteUser),
+    shadow: structuredClone(defaultShadow),
+    shadowTeamFile: [],
     calls: [],
     failNext: new Map(),
     limit: 200,
@@ -213,6 +232,9 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     const id = (args as { id: number }).id;
     return fake.outbox.find((e) => e.id === id) ?? fail('not_found', `no outbox entry ${id} that can be found`);
   };
+  const shadowChoice = (target: string): ShadowChoice =>
+    fake.shadow.choices.find((c) => c.target === target) ??
+    fail('invalid_input', `follow: \`${target}\` is not a person, rotation or level here`);
   // Like Rust: refused for the account's kind, else applied and (for platforms) queued.
   const act = (inc: Incident, action: Action, message: string): ActionOutcome => {
     const kind = inc.account === 'local' ? 'local' : fake.accounts.find((a) => a.name === inc.account)?.kind;
@@ -342,6 +364,18 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
       case 'set_autostart':
         fake.autostart = (args as { enabled: boolean }).enabled;
         return fake.autostart;
+      case 'shadow_settings':
+        return fake.shadow;
+      case 'set_shadow': {
+        const follow = (args as { follow: string[] }).follow.map(shadowChoice);
+        fake.shadow = { ...fake.shadow, follow, source: 'app' };
+        return fake.shadow;
+      }
+      case 'reset_shadow': {
+        const follow = fake.shadowTeamFile.map(shadowChoice);
+        fake.shadow = { ...fake.shadow, follow, source: 'team_file' };
+        return fake.shadow;
+      }
       default:
         throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;
     }

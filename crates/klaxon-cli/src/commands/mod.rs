@@ -47,6 +47,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 Command::Fire(args) => fire::run(&klaxon, args, json).await,
                 Command::Intake { command: IntakeCommand::Token } => intake::token(&klaxon).await,
                 Command::Shadow { command: ShadowCommand::Log { days } } => shadow::log(&klaxon, days, json).await,
+                Command::Shadow { command: ShadowCommand::Show } => shadow::show(&klaxon, json),
+                Command::Shadow { command: ShadowCommand::Follow { targets } } => {
+                    shadow::set(&klaxon, Some(targets), json).await
+                }
+                Command::Shadow { command: ShadowCommand::Reset } => shadow::set(&klaxon, None, json).await,
                 Command::Intake { command: IntakeCommand::Url } => {
                     println!("{}", klaxon.intake_url());
                     Ok(ExitCode::SUCCESS)

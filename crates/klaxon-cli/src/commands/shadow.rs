@@ -1,6 +1,45 @@
 use crate::output;
+use klaxon_engine::core::{ShadowSettings, ShadowSource};
 use klaxon_engine::{EngineError, Klaxon};
 use std::process::ExitCode;
+
+fn print_settings(settings: &ShadowSettings, json: bool) {
+    if json {
+        output::json(settings);
+        return;
+    }
+    let from = match settings.source {
+        ShadowSource::TeamFile => "the team file's [shadow]",
+        ShadowSource::App => {
+            "chosen in the app or with `klaxon shadow follow` (`klaxon shadow reset` goes back to the team file's)"
+        }
+    };
+    if settings.follow.is_empty() {
+        println!("Shadowing nobody ({from}).");
+    } else {
+        println!("Shadowing ({from}):");
+        for c in &settings.follow {
+            println!("  {:<24} {}", c.target, c.label);
+        }
+    }
+    println!("Could shadow:");
+    for c in &settings.choices {
+        println!("  {:<24} {}", c.target, c.label);
+    }
+}
+
+/// Prints whom I shadow and whom I could.
+pub fn show(klaxon: &Klaxon, json: bool) -> Result<ExitCode, EngineError> {
+    print_settings(&klaxon.shadow_settings(), json);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Follows `targets` (or the team file's list again with `None`); the running pager takes it
+/// within a second.
+pub async fn set(klaxon: &Klaxon, targets: Option<Vec<String>>, json: bool) -> Result<ExitCode, EngineError> {
+    print_settings(&klaxon.set_shadow(targets).await?, json);
+    Ok(ExitCode::SUCCESS)
+}
 
 /// Prints the shadow log: each shadowed page and what the primary did.
 pub async fn log(klaxon: &Klaxon, days: i64, json: bool) -> Result<ExitCode, EngineError> {

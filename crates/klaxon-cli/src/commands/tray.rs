@@ -26,10 +26,10 @@ impl Tray {
 
     /// Follows what rings and whether I am on call.
     pub async fn update(&self, engine: &Engine, ring: &RingState) {
-        if let Some(sni) = &self.sni {
-            if let Err(e) = sni.set_look(tray_look(engine, ring).await).await {
-                tracing::warn!(error = %e, "cannot update the tray icon");
-            }
+        if let Some(sni) = &self.sni
+            && let Err(e) = sni.set_look(tray_look(engine, ring).await).await
+        {
+            tracing::warn!(error = %e, "cannot update the tray icon");
         }
     }
 

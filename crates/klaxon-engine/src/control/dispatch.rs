@@ -83,6 +83,9 @@ pub async fn handle(engine: &Engine, request: Request) -> Result<serde_json::Val
                 .map(|(path, r)| TestPagePath { path: path.to_owned(), ok: r.is_ok(), error: r.err() })
                 .collect::<Vec<_>>(),
         ),
+        Request::ShadowSettings => json(klaxon.shadow_settings()),
+        Request::SetShadow { follow } => json(klaxon.set_shadow(Some(follow)).await?),
+        Request::ResetShadow => json(klaxon.set_shadow(None).await?),
         Request::AttachWindow | Request::ShowWindow | Request::Quit => {
             Err(IpcError::invalid_input("call: attach_window, show_window and quit are for the control socket"))
         }

@@ -94,6 +94,7 @@ impl From<EngineError> for IpcError {
             EngineError::Io { .. } => IpcErrorCode::Storage,
             EngineError::Unsupported { .. } => IpcErrorCode::Unsupported,
             EngineError::Account(_) => IpcErrorCode::Account,
+            EngineError::InvalidInput(_) => IpcErrorCode::InvalidInput,
             EngineError::Provider(p) => provider_code(p.code()),
             EngineError::Secrets(_) => IpcErrorCode::Keyring,
             _ => IpcErrorCode::Internal,

@@ -52,6 +52,13 @@ pub enum Request {
         minutes: u32,
     },
     TestPage,
+    ShadowSettings,
+    /// Follow these (`person:ID`, `rotation:ID`, `level:POLICY:N`) instead of the team file's list.
+    SetShadow {
+        follow: Vec<String>,
+    },
+    /// Back to the team file's `[shadow]` list.
+    ResetShadow,
     /// This connection is the app's window: the pager sends it `show_window` from now on. If
     /// another window is attached, that one is shown instead and the answer says so.
     AttachWindow,
