@@ -166,3 +166,43 @@ async fn started_hidden_the_app_is_the_pager_without_gtk_and_a_page_opens_the_wi
     assert_eq!(pager.terminate(Duration::from_secs(15)).map(|s| s.success()), Some(true));
     wait_until(15, "the window to close with the pager", || window.iter().all(|p| !alive(*p)).then_some(()));
 }
+
+/// `klaxon-app` processes working on `data` (found by their environment).
+fn windows_on(data: &Path) -> Vec<u32> {
+    let needle = format!("KLAXON_DATA_DIR={}", data.display());
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
+        .filter(|pid| comm(*pid) == "klaxon-app" && alive(*pid))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs Xvfb, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
+fn a_killed_pager_is_started_again_by_its_window() {
+    let env = Desktop::new();
+    let mut window = env.spawn("klaxon-app", &[]);
+    wait_until(60, "the pager's intake", || env.listening().then_some(()));
+    let first = wait_until(10, "the pager's pid", || pager_pid(&env.env.data));
+    wait_until(60, "the window's webview", || has_webview(window.child.id()).then_some(()));
+
+    let _ = Command::new("kill").args(["-KILL", &first.to_string()]).status();
+    let second = wait_until(60, "a new pager", || {
+        pager_pid(&env.env.data).filter(|p| *p != first && alive(*p) && env.listening())
+    });
+    let _stop = PidGuard(second);
+    assert_eq!(window.child.wait().ok().and_then(|s| s.code()), Some(1), "the old window made way");
+    wait_until(60, "a new window", || windows_on(&env.env.data).into_iter().find(|p| has_webview(*p)));
+    let (code, out) = finish(&mut env.command("klaxon-app"), 30);
+    assert_eq!(code, Some(0), "the new window is attached to the new pager: {out}");
+
+    let (code, out) = finish(env.command("klaxon").arg("stop"), 30);
+    assert_eq!(code, Some(0), "{out}");
+    wait_until(15, "the window to close with its pager", || windows_on(&env.env.data).is_empty().then_some(()));
+}
