@@ -72,3 +72,50 @@ pub fn tree_names(root: u32) -> Vec<String> {
         .map(|n| n.trim().to_owned())
         .collect()
 }
+
+/// Whether `pid` is a running process (a zombie, which has exited but not been reaped, is not).
+pub fn pid_alive(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    // The state is the first field after the command (which may contain spaces and parentheses).
+    let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().next());
+    !matches!(state, None | Some("Z" | "X"))
+}
+
+/// The pid written in `data_dir`'s lock file (`klaxon.lock`: the process that owns the engine
+/// there), if that process is still running. The file keeps the pid of the last holder after it
+/// exits, so a pid that no longer runs gives `None`.
+pub fn lock_pid(data_dir: &std::path::Path) -> Option<u32> {
+    let pid = std::fs::read_to_string(data_dir.join("klaxon.lock")).ok()?.trim().parse().ok()?;
+    pid_alive(pid).then_some(pid)
+}
+
+/// Stops a process that need not be our child (e.g. a pager a window started): SIGTERM, wait up
+/// to `grace` for it to exit, then SIGKILL and wait up to 5 s more. True if it ended on SIGTERM
+/// within `grace` (or was not running); false if it needed SIGKILL or is still running.
+pub fn terminate_pid(pid: u32, grace: Duration) -> bool {
+    let gone_within = |limit: Duration| {
+        let deadline = Instant::now() + limit;
+        loop {
+            if !pid_alive(pid) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    if !pid_alive(pid) {
+        return true;
+    }
+    let signal = |sig: &str| {
+        let _ = Command::new("kill").arg(sig).arg(pid.to_string()).stderr(std::process::Stdio::null()).status();
+    };
+    signal("-TERM");
+    if gone_within(grace) {
+        return true;
+    }
+    signal("-KILL");
+    gone_within(Duration::from_secs(5));
+    false
+}
