@@ -24,6 +24,8 @@ struct Shared {
     windows: Arc<Windows>,
     next_conn: AtomicU64,
     quit: Arc<Notify>,
+    /// The uid that owns the socket file (this process's).
+    owner: Option<u32>,
 }
 
 impl ControlServer {
@@ -41,7 +43,11 @@ impl ControlServer {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
         }
         let quit = Arc::new(Notify::new());
-        let shared = Arc::new(Shared { engine, windows, next_conn: AtomicU64::new(1), quit: quit.clone() });
+        let owner = {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(path).map(|m| m.uid()).ok()
+        };
+        let shared = Arc::new(Shared { engine, windows, next_conn: AtomicU64::new(1), quit: quit.clone(), owner });
         let accept = tokio::spawn(async move {
             loop {
                 match listener.accept().await {
@@ -81,19 +87,17 @@ impl Drop for ControlServer {
     }
 }
 
-/// The same user only (the socket's mode says so too; this also covers a permissive umask race).
-fn same_user(stream: &UnixStream) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let me = std::fs::metadata("/proc/self").map(|m| m.uid()).ok();
-    match (stream.peer_cred(), me) {
-        (Ok(cred), Some(me)) => cred.uid() == me,
-        (Ok(_), None) => true,
-        (Err(_), _) => false,
+/// The same user only: the peer's uid is the socket file's owner, i.e. ours (the socket's mode
+/// says so too; this also covers a permissive umask race).
+fn same_user(stream: &UnixStream, owner: Option<u32>) -> bool {
+    match (stream.peer_cred(), owner) {
+        (Ok(cred), Some(owner)) => cred.uid() == owner,
+        _ => false,
     }
 }
 
 async fn serve(shared: Arc<Shared>, stream: UnixStream) {
-    if !same_user(&stream) {
+    if !same_user(&stream, shared.owner) {
         tracing::warn!("control socket: refused a peer of another user");
         return;
     }
