@@ -26,22 +26,17 @@ fn app_binary() -> std::io::Result<PathBuf> {
     ))
 }
 
-/// Starts `klaxon-app` for `paths`; the child is reaped on a thread of its own.
+/// Starts `klaxon-app` for `paths` (the pager waits for it and reports it if it dies early).
 pub fn window_launcher(paths: &Paths) -> Launcher {
     let paths = paths.clone();
     Box::new(move || {
-        let mut child = Command::new(app_binary()?)
+        let child = Command::new(app_binary()?)
             .env(ENV_DATA_DIR, &paths.data_dir)
             .env(ENV_CONFIG, &paths.config_file)
             .stdin(Stdio::null())
             .process_group(0)
             .spawn()?;
         tracing::info!(pid = child.id(), "started the app's window");
-        std::thread::Builder::new().name("klaxon-app-reaper".into()).spawn(move || match child.wait() {
-            Ok(status) if !status.success() => tracing::warn!(%status, "the app's window exited with an error"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot wait for the app's window"),
-        })?;
-        Ok(())
+        Ok(child)
     })
 }

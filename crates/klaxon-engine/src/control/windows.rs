@@ -5,12 +5,12 @@
 use super::ServerFrame;
 use super::WireEvent;
 use crate::{DeliveryError, Page, PageDelivery, RingState};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Starts the window process (it connects back and attaches).
-pub type Launcher = Box<dyn Fn() -> std::io::Result<()> + Send + Sync>;
+/// Starts the window process (it connects back and attaches); the pager waits for it.
+pub type Launcher = Box<dyn Fn() -> std::io::Result<std::process::Child> + Send + Sync>;
 
 /// How long a started window has to attach before a page may start another one.
 const ATTACH_GRACE: Duration = Duration::from_secs(20);
@@ -20,6 +20,10 @@ pub struct Windows {
     attached: Mutex<Option<(u64, UnboundedSender<ServerFrame>)>>,
     launched_at: Mutex<Option<Instant>>,
     launcher: Option<Launcher>,
+    /// Why the last window started ended before it attached (reported once, by the next start).
+    failed: Arc<Mutex<Option<String>>>,
+    /// How many windows have attached, to tell whether a started one ever did.
+    attaches: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Windows {
@@ -40,7 +44,13 @@ pub enum Shown {
 impl Windows {
     /// No window yet; `launcher` starts one (None: headless, windows only attach).
     pub fn new(launcher: Option<Launcher>) -> Self {
-        Self { attached: Mutex::new(None), launched_at: Mutex::new(None), launcher }
+        Self {
+            attached: Mutex::new(None),
+            launched_at: Mutex::new(None),
+            launcher,
+            failed: Arc::default(),
+            attaches: Arc::default(),
+        }
     }
 
     /// Whether a window is attached.
@@ -56,6 +66,7 @@ impl Windows {
             return false;
         }
         *attached = Some((conn, tx));
+        self.attaches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Ok(mut at) = self.launched_at.lock() {
             *at = None;
         }
@@ -85,16 +96,39 @@ impl Windows {
         self.start()
     }
 
-    /// Starts a window unless one is attached or was started moments ago.
+    /// Starts a window unless one is attached or was started moments ago. If the last window
+    /// started ended without ever attaching, says so (and tries again).
     fn start(&self) -> Result<Shown, String> {
         let launcher = self.launcher.as_ref().ok_or("no window to show: running without the app")?;
         let mut at = self.launched_at.lock().map_err(|e| e.to_string())?;
-        if at.is_some_and(|t| t.elapsed() < ATTACH_GRACE) {
+        let earlier_failure = self.failed.lock().ok().and_then(|mut f| f.take());
+        if earlier_failure.is_none() && at.is_some_and(|t| t.elapsed() < ATTACH_GRACE) {
             return Ok(Shown::Started);
         }
-        launcher().map_err(|e| format!("cannot start the app's window: {e}"))?;
+        let mut child = launcher().map_err(|e| format!("cannot start the app's window: {e}"))?;
         *at = Some(Instant::now());
-        Ok(Shown::Started)
+        let (failed, attaches) = (self.failed.clone(), self.attaches.clone());
+        let attached_before = attaches.load(std::sync::atomic::Ordering::SeqCst);
+        let watcher = std::thread::Builder::new().name("klaxon-window-reaper".into()).spawn(move || {
+            let status = child.wait();
+            let never_attached = attaches.load(std::sync::atomic::Ordering::SeqCst) == attached_before;
+            let why = match status {
+                Ok(s) if s.success() => None,
+                Ok(s) => Some(s.to_string()),
+                Err(e) => Some(e.to_string()),
+            };
+            if let (true, Some(why), Ok(mut f)) = (never_attached, why, failed.lock()) {
+                tracing::warn!(%why, "the app's window ended before it opened");
+                *f = Some(format!("the app's window ended before it opened ({why})"));
+            }
+        });
+        if let Err(e) = watcher {
+            tracing::warn!(error = %e, "cannot watch the app's window");
+        }
+        match earlier_failure {
+            Some(why) => Err(why),
+            None => Ok(Shown::Started),
+        }
     }
 }
 
@@ -123,22 +157,21 @@ impl PageDelivery for Windows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn counting() -> (Windows, Arc<AtomicUsize>) {
+    fn counting(program: &'static str) -> (Windows, Arc<AtomicUsize>) {
         let n = Arc::new(AtomicUsize::new(0));
         let m = n.clone();
         let launcher: Launcher = Box::new(move || {
             m.fetch_add(1, Ordering::SeqCst);
-            Ok(())
+            std::process::Command::new(program).spawn()
         });
         (Windows::new(Some(launcher)), n)
     }
 
     #[test]
     fn starts_one_window_then_raises_the_attached_one() {
-        let (w, launches) = counting();
+        let (w, launches) = counting("true");
         assert_eq!(w.show(), Ok(Shown::Started));
         assert_eq!(w.show(), Ok(Shown::Started), "a second request while it starts");
         assert_eq!(launches.load(Ordering::SeqCst), 1);
@@ -163,5 +196,22 @@ mod tests {
         let err = w.ringing(&ring).unwrap_err();
         assert!(err.0.contains("cannot start the app's window: no such file"), "{err}");
         assert!(Windows::new(None).show().is_err());
+    }
+
+    #[test]
+    fn a_window_that_dies_before_it_opens_is_reported_by_the_next_start() {
+        let (w, launches) = counting("false");
+        let ring = RingState { current: Some(crate::test_incident("me")), ..RingState::default() };
+        w.ringing(&ring).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let err = loop {
+            match w.ringing(&ring) {
+                Err(e) => break e,
+                Ok(()) => assert!(Instant::now() < deadline, "the failure was never reported"),
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(err.0.starts_with("the app's window ended before it opened (exit status: 1)"), "{err}");
+        assert_eq!(launches.load(Ordering::SeqCst), 2, "and it tried again");
     }
 }
