@@ -23,6 +23,11 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 fi
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
   echo "klaxon: no D-Bus session; starting one with a keyring for this run" >&2
-  KLAXON_SHOW_SESSION=1 exec dbus-run-session -- scripts/with-keyring.sh "$app"
+  status=0
+  KLAXON_SHOW_SESSION=1 dbus-run-session -- scripts/with-keyring.sh "$app" || status=$?
+  # That session (and its keyring and notification server) ended with the window: stop the pager
+  # that ran on it too.
+  target/release/klaxon stop >/dev/null 2>&1 || true
+  exit "$status"
 fi
 exec "$app"
