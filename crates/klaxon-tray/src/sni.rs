@@ -31,8 +31,8 @@ impl fmt::Debug for SniTray {
 }
 
 /// Exports the tray item on the session bus, looking like `initial`; its menu items and a left
-/// click on the icon send their [`TrayAction`] to `actions`. Must be called within a Tokio runtime,
-/// which then runs the item.
+/// click on the icon send their [`TrayAction`] to `actions`. ksni serves the item on its own
+/// async-io executor thread, so it can be awaited from any async runtime.
 ///
 /// # Errors
 ///
