@@ -4,10 +4,9 @@
 //! is open. Started at login (`--hidden`), the app becomes the pager at once.
 
 use crate::{Backend, Follow, ShellOptions, run_app};
-use klaxon_engine::control::{Attached, ControlClient, Request, WireEvent, socket_path};
-use klaxon_engine::{ENV_CONFIG, ENV_DATA_DIR, Paths};
+use klaxon_engine::Paths;
+use klaxon_engine::control::{Attached, ControlClient, Request, WireEvent, companion_command, socket_path};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -19,24 +18,9 @@ pub const ENV_PAGER: &str = "KLAXON_PAGER";
 /// How long a freshly started pager has to open its control socket.
 const PAGER_START: Duration = Duration::from_secs(20);
 
-fn pager_binary() -> std::io::Result<PathBuf> {
-    if let Some(path) = std::env::var_os(ENV_PAGER).filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(path));
-    }
-    let exe = std::env::current_exe()?;
-    let sibling = exe.with_file_name("klaxon");
-    if sibling.exists() {
-        return Ok(sibling);
-    }
-    Err(std::io::Error::new(
-        std::io::ErrorKind::NotFound,
-        format!("Klaxon's pager (klaxon) is not next to {} (set {ENV_PAGER})", exe.display()),
-    ))
-}
-
 fn pager_command(paths: &Paths) -> std::io::Result<Command> {
-    let mut cmd = Command::new(pager_binary()?);
-    cmd.args(["watch", "--tray"]).env(ENV_DATA_DIR, &paths.data_dir).env(ENV_CONFIG, &paths.config_file);
+    let mut cmd = companion_command(ENV_PAGER, "klaxon", paths)?;
+    cmd.args(["watch", "--tray"]);
     Ok(cmd)
 }
 

@@ -22,20 +22,9 @@ impl Backend {
     /// An in-process engine, and its events as the window sees them.
     pub fn local(engine: Arc<Engine>) -> (Self, mpsc::UnboundedReceiver<WireEvent>) {
         let (tx, rx) = mpsc::unbounded_channel();
-        let mut events = engine.subscribe();
-        tauri::async_runtime::spawn(async move {
-            use tokio::sync::broadcast::error::RecvError;
-            loop {
-                let event = match events.recv().await {
-                    Ok(e) => WireEvent::from(e),
-                    Err(RecvError::Lagged(_)) => WireEvent::IncidentsChanged,
-                    Err(RecvError::Closed) => break,
-                };
-                if tx.send(event).is_err() {
-                    break;
-                }
-            }
-        });
+        tauri::async_runtime::spawn(klaxon_engine::control::pump_events(engine.subscribe(), move |e| {
+            tx.send(e).is_ok()
+        }));
         (Self::Local(engine), rx)
     }
 

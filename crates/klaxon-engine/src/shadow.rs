@@ -11,8 +11,8 @@ pub(crate) async fn load_choice(klaxon: &Klaxon) -> Result<Option<Vec<ShadowTarg
     let team = klaxon.team();
     let targets = texts
         .iter()
-        .filter_map(|t| match team.parse_shadow_targets(std::slice::from_ref(t)) {
-            Ok(mut one) => one.pop(),
+        .filter_map(|t| match ShadowTarget::parse(t).and_then(|x| team.check_shadow_target(&x).map(|()| x)) {
+            Ok(target) => Some(target),
             Err(e) => {
                 tracing::warn!(target = %t, error = %e, "skipping a shadow choice the team file no longer has");
                 None

@@ -119,3 +119,14 @@ pub fn terminate_pid(pid: u32, grace: Duration) -> bool {
     gone_within(Duration::from_secs(5));
     false
 }
+
+/// A process this test did not spawn itself (a pager a window started), stopped on drop with
+/// [`terminate_pid`].
+#[derive(Debug)]
+pub struct PidGuard(pub u32);
+
+impl Drop for PidGuard {
+    fn drop(&mut self) {
+        terminate_pid(self.0, Duration::from_secs(10));
+    }
+}

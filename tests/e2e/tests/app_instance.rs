@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use klaxon_e2e::env::Env;
-use klaxon_e2e::process::{Guard, tree_names};
+use klaxon_e2e::process::{Guard, PidGuard, lock_pid, pid_alive, tree_names};
 use klaxon_e2e::wait_until;
 use klaxon_e2e::x11::Xvfb;
 use std::path::Path;
@@ -35,33 +35,8 @@ fn finish(cmd: &mut Command, secs: u64) -> (Option<i32>, String) {
     (status.and_then(|s| s.code()), out)
 }
 
-/// The pid in the data dir's lock file: the process that owns the engine.
-fn pager_pid(data: &Path) -> Option<u32> {
-    std::fs::read_to_string(data.join("klaxon.lock")).ok()?.trim().parse().ok()
-}
-
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
-}
-
 fn comm(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned()
-}
-
-/// Stops a process this test did not spawn itself (SIGTERM, then SIGKILL).
-struct PidGuard(u32);
-
-impl Drop for PidGuard {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while alive(self.0) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        if alive(self.0) {
-            let _ = Command::new("kill").args(["-KILL", &self.0.to_string()]).status();
-        }
-    }
 }
 
 /// An e2e world with its own X display.
@@ -106,7 +81,7 @@ fn the_window_attaches_to_the_running_pager_and_a_second_launch_only_raises_it()
 
     let mut window = env.spawn("klaxon-app", &[]);
     wait_until(60, "the window's webview", || has_webview(window.child.id()).then_some(()));
-    assert_eq!(pager_pid(&env.env.data), Some(watch.child.id()), "the window did not start an engine of its own");
+    assert_eq!(lock_pid(&env.env.data), Some(watch.child.id()), "the window did not start an engine of its own");
     let (code, out) = finish(&mut env.command("klaxon-app"), 30);
     assert_eq!(code, Some(0), "a second launch raises the first window and exits 0: {out}");
     assert!(out.contains("already open"), "{out}");
@@ -124,7 +99,7 @@ fn a_window_without_a_pager_starts_one_that_outlives_it() {
     let env = Desktop::new();
     let mut window = env.spawn("klaxon-app", &[]);
     wait_until(60, "the pager's intake", || env.listening().then_some(()));
-    let pager = wait_until(10, "the pager's pid", || pager_pid(&env.env.data));
+    let pager = wait_until(10, "the pager's pid", || lock_pid(&env.env.data));
     let _stop = PidGuard(pager);
     assert_ne!(pager, window.child.id());
     assert_eq!(comm(pager), "klaxon", "the engine runs in `klaxon watch --tray`");
@@ -132,11 +107,11 @@ fn a_window_without_a_pager_starts_one_that_outlives_it() {
     wait_until(60, "the window's webview", || has_webview(window.child.id()).then_some(()));
     window.terminate(Duration::from_secs(10));
     std::thread::sleep(Duration::from_secs(1));
-    assert!(alive(pager) && env.listening(), "the pager outlives the window");
+    assert!(pid_alive(pager) && env.listening(), "the pager outlives the window");
 
     let (code, out) = finish(env.command("klaxon").arg("stop"), 30);
     assert_eq!(code, Some(0), "{out}");
-    wait_until(5, "`klaxon stop` to stop the pager", || (!alive(pager) && !env.listening()).then_some(()));
+    wait_until(5, "`klaxon stop` to stop the pager", || (!pid_alive(pager) && !env.listening()).then_some(()));
     let (code, out) = finish(env.command("klaxon").arg("stop"), 30);
     assert_eq!(code, Some(1), "nothing left to stop: {out}");
     assert!(out.contains("no pager is running"), "{out}");
@@ -164,7 +139,7 @@ async fn started_hidden_the_app_is_the_pager_without_gtk_and_a_page_opens_the_wi
     // Quitting the pager closes its window too.
     let window: Vec<u32> = klaxon_e2e::process::tree(pid).into_iter().filter(|p| comm(*p) == "klaxon-app").collect();
     assert_eq!(pager.terminate(Duration::from_secs(15)).map(|s| s.success()), Some(true));
-    wait_until(15, "the window to close with the pager", || window.iter().all(|p| !alive(*p)).then_some(()));
+    wait_until(15, "the window to close with the pager", || window.iter().all(|p| !pid_alive(*p)).then_some(()));
 }
 
 /// `klaxon-app` processes working on `data` (found by their environment).
@@ -175,7 +150,7 @@ fn windows_on(data: &Path) -> Vec<u32> {
         .flatten()
         .flatten()
         .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
-        .filter(|pid| comm(*pid) == "klaxon-app" && alive(*pid))
+        .filter(|pid| comm(*pid) == "klaxon-app" && pid_alive(*pid))
         .filter(|pid| {
             std::fs::read(format!("/proc/{pid}/environ"))
                 .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
@@ -189,12 +164,12 @@ fn a_killed_pager_is_started_again_by_its_window() {
     let env = Desktop::new();
     let mut window = env.spawn("klaxon-app", &[]);
     wait_until(60, "the pager's intake", || env.listening().then_some(()));
-    let first = wait_until(10, "the pager's pid", || pager_pid(&env.env.data));
+    let first = wait_until(10, "the pager's pid", || lock_pid(&env.env.data));
     wait_until(60, "the window's webview", || has_webview(window.child.id()).then_some(()));
 
     let _ = Command::new("kill").args(["-KILL", &first.to_string()]).status();
     let second = wait_until(60, "a new pager", || {
-        pager_pid(&env.env.data).filter(|p| *p != first && alive(*p) && env.listening())
+        lock_pid(&env.env.data).filter(|p| *p != first && pid_alive(*p) && env.listening())
     });
     let _stop = PidGuard(second);
     assert_eq!(window.child.wait().ok().and_then(|s| s.code()), Some(1), "the old window made way");

@@ -7,6 +7,7 @@
 
 #[cfg(unix)]
 mod client;
+mod companion;
 mod dispatch;
 mod error;
 mod protocol;
@@ -16,9 +17,12 @@ mod windows;
 
 #[cfg(unix)]
 pub use client::{CALL_TIMEOUT, ControlClient};
+pub use companion::{companion_binary, companion_command};
 pub use dispatch::{ActionOutcome, MAX_MUTE_MINUTES, TestPagePath, handle};
 pub use error::{IpcError, IpcErrorCode};
-pub use protocol::{Attached, ClientFrame, MAX_LINE, NewAccountRequest, Request, ServerFrame, WireEvent, WireSecret};
+pub use protocol::{
+    Attached, ClientFrame, MAX_LINE, NewAccountRequest, Request, ServerFrame, WireEvent, WireSecret, pump_events,
+};
 #[cfg(unix)]
 pub use server::ControlServer;
 pub use windows::{Launcher, Shown, Windows};

@@ -146,6 +146,25 @@ impl From<EngineEvent> for WireEvent {
     }
 }
 
+/// Feeds the engine's events to `send` as [`WireEvent`]s until `send` refuses one or the engine
+/// stops. A listener that fell behind gets `incidents_changed` (refetch) for what it missed.
+pub async fn pump_events(
+    mut events: tokio::sync::broadcast::Receiver<EngineEvent>,
+    mut send: impl FnMut(WireEvent) -> bool,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        let event = match events.recv().await {
+            Ok(e) => WireEvent::from(e),
+            Err(RecvError::Lagged(_)) => WireEvent::IncidentsChanged,
+            Err(RecvError::Closed) => break,
+        };
+        if !send(event) {
+            break;
+        }
+    }
+}
+
 /// A client's line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientFrame {

@@ -1,14 +1,14 @@
 //! The pager's side of the control socket: a private Unix socket in the data dir (mode 0600, and
 //! only peers of the same user), served while the engine runs.
 
-use super::{Attached, ClientFrame, IpcError, IpcErrorCode, MAX_LINE, Request, ServerFrame, Windows, WireEvent};
+use super::{Attached, ClientFrame, IpcError, IpcErrorCode, MAX_LINE, Request, ServerFrame, Windows};
 use crate::{Engine, EngineError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{Notify, broadcast, mpsc};
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 /// Serving the control socket.
@@ -113,7 +113,10 @@ async fn serve(shared: Arc<Shared>, stream: UnixStream) {
             }
         }
     });
-    let events = tokio::spawn(forward_events(shared.engine.subscribe(), out.clone()));
+    let events_out = out.clone();
+    let events = tokio::spawn(super::pump_events(shared.engine.subscribe(), move |e| {
+        events_out.send(ServerFrame::Event(e)).is_ok()
+    }));
     let mut lines = BufReader::new(read);
     let mut buf = Vec::new();
     loop {
@@ -167,18 +170,5 @@ async fn answer(
             Ok(serde_json::Value::Null)
         }
         request => super::handle(&shared.engine, request).await,
-    }
-}
-
-async fn forward_events(mut events: broadcast::Receiver<crate::EngineEvent>, out: mpsc::UnboundedSender<ServerFrame>) {
-    loop {
-        let event = match events.recv().await {
-            Ok(e) => WireEvent::from(e),
-            Err(broadcast::error::RecvError::Lagged(_)) => WireEvent::IncidentsChanged,
-            Err(broadcast::error::RecvError::Closed) => break,
-        };
-        if out.send(ServerFrame::Event(event)).is_err() {
-            break;
-        }
     }
 }

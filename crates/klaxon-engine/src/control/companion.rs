@@ -1,0 +1,26 @@
+//! The pager and the window start each other: `klaxon` and `klaxon-app` live side by side (an
+//! environment variable can point elsewhere), and each passes on its data dir and team file.
+
+use crate::{ENV_CONFIG, ENV_DATA_DIR, Paths};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// `$env` if set, else `name` next to this executable.
+pub fn companion_binary(env: &str, name: &str) -> std::io::Result<PathBuf> {
+    if let Some(path) = std::env::var_os(env).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let exe = std::env::current_exe()?;
+    let sibling = exe.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if sibling.exists() {
+        return Ok(sibling);
+    }
+    Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("no {name} next to {} (set {env})", exe.display())))
+}
+
+/// A command running that binary on `paths`.
+pub fn companion_command(env: &str, name: &str, paths: &Paths) -> std::io::Result<Command> {
+    let mut cmd = Command::new(companion_binary(env, name)?);
+    cmd.env(ENV_DATA_DIR, &paths.data_dir).env(ENV_CONFIG, &paths.config_file);
+    Ok(cmd)
+}
