@@ -31,7 +31,7 @@ pub async fn connect_or_start(paths: &Paths) -> Result<(ControlClient, Unbounded
     if let Ok(connected) = ControlClient::connect(&socket).await {
         return Ok(connected);
     }
-    std::fs::create_dir_all(&paths.data_dir).map_err(|e| format!("{}: {e}", paths.data_dir.display()))?;
+    paths.create_data_dir().map_err(|e| e.to_string())?;
     let log_path = paths.data_dir.join("pager.log");
     let log = std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
     let err_log = log.try_clone().map_err(|e| e.to_string())?;

@@ -35,6 +35,17 @@ describe('App', () => {
     expect(screen.getByTestId('list-truncated')).toHaveTextContent('Showing the first 2 of 3');
   });
 
+  it('shows warnings about the cache until they are dismissed', async () => {
+    const fake = installFakeBackend([makeIncident(1)]);
+    fake.warnings = ['The database /d/klaxon.db was found empty (0 bytes) on 2026-11-30 13:00 UTC: gone.'];
+    await renderApp();
+    const banner = await screen.findByTestId('store-warnings');
+    expect(banner).toHaveTextContent('was found empty (0 bytes)');
+    await fireEvent.click(screen.getByTestId('store-warnings-dismiss'));
+    await waitFor(() => expect(screen.queryByTestId('store-warnings')).toBeNull());
+    expect(fake.callsOf('dismiss_warnings')).toHaveLength(1);
+  });
+
   it('does not claim truncation when everything was sent', async () => {
     installFakeBackend([makeIncident(1)]);
     await renderApp();

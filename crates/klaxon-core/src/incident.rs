@@ -182,6 +182,9 @@ pub struct IncidentPage {
     /// How many incidents the whole list has (may exceed `incidents.len()`).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,
+    /// What the user must know about the cache itself (e.g. it was found empty, so earlier
+    /// incidents are gone); shown above the list until dismissed.
+    pub warnings: Vec<String>,
 }
 
 impl Incident {

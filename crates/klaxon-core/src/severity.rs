@@ -4,7 +4,7 @@
 //!
 //! | Severity | labels                                                          |
 //! |----------|-----------------------------------------------------------------|
-//! | Sev1     | sev1, 1, p1, s0, critical, crit, fatal, emergency, disaster     |
+//! | Sev1     | sev1, sev0, 1, 0, p1, p0, s0, critical, crit, fatal, emergency, disaster, urgent, page |
 //! | Sev2     | sev2, 2, p2, s1, high, error, err, major                        |
 //! | Sev3     | sev3, 3, p3, s2, warning, warn, medium, moderate, minor, average|
 //! | Sev4     | sev4, 4, p4, s3, info, informational, low, notice, debug, none  |
@@ -53,7 +53,9 @@ impl Severity {
         let key: String =
             label.chars().filter(|c| !matches!(c, ' ' | '-' | '_')).flat_map(char::to_lowercase).collect();
         let sev = match key.as_str() {
-            "sev1" | "1" | "p1" | "s0" | "critical" | "crit" | "fatal" | "emergency" | "disaster" => Severity::Sev1,
+            // P0 / sev0 / 0 / urgent / page are the most severe in common use: never page them quietly.
+            "sev1" | "sev0" | "1" | "0" | "p1" | "p0" | "s0" | "critical" | "crit" | "fatal" | "emergency"
+            | "disaster" | "urgent" | "page" => Severity::Sev1,
             "sev2" | "2" | "p2" | "s1" | "high" | "error" | "err" | "major" => Severity::Sev2,
             "sev3" | "3" | "p3" | "s2" | "warning" | "warn" | "medium" | "moderate" | "minor" | "average" => {
                 Severity::Sev3
@@ -65,7 +67,7 @@ impl Severity {
                 return Err(CoreError::UnknownLabel {
                     what: "severity",
                     value: label.to_owned(),
-                    expected: "sev1..sev4, s0..s3, critical/high/warning/info",
+                    expected: "sev0..sev4, p0..p4, s0..s3, critical/high/warning/info",
                 });
             }
         };
@@ -138,6 +140,12 @@ mod tests {
             ("S0", Severity::Sev1),
             ("critical", Severity::Sev1),
             ("P1", Severity::Sev1),
+            ("P0", Severity::Sev1),
+            ("sev0", Severity::Sev1),
+            ("SEV-0", Severity::Sev1),
+            ("0", Severity::Sev1),
+            ("urgent", Severity::Sev1),
+            ("Page", Severity::Sev1),
             ("Sev 2", Severity::Sev2),
             ("s1", Severity::Sev2),
             ("high", Severity::Sev2),

@@ -3,10 +3,9 @@
 
 use crate::duration;
 use crate::{
-    ConfigError, EscalationLevel, EscalationPolicy, PagerSettings, Person, QuietHours, Rotation, Secret, Severity,
-    ShadowTarget, Target, Team, Urgency, UrgencyRule,
+    ConfigError, EscalationLevel, EscalationPolicy, Person, Rotation, Secret, Severity, ShadowTarget, Target, Team,
 };
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -15,6 +14,13 @@ use toml::Spanned;
 
 /// Default intake address: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9797";
+/// Default severity of a firing Alertmanager alert whose `severity` label is missing or unknown:
+/// a pager errs loud.
+pub const DEFAULT_UNKNOWN_SEVERITY: Severity = Severity::Sev2;
+/// The shortest escalation delay: anything shorter pages a whole team within seconds.
+pub const MIN_ESCALATION_DELAY: Duration = Duration::from_secs(60);
+/// The most extra passes through an escalation policy's levels.
+pub const MAX_REPEAT: u32 = 9;
 
 /// How Alertmanager alerts become incidents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -35,6 +41,17 @@ pub struct IntakeSettings {
     /// Bearer token from the file; `None` means keep one in the OS keyring.
     pub token: Option<Secret>,
     pub grouping: Grouping,
+    /// Severity of firing Alertmanager alerts whose `severity` label is missing or unknown.
+    pub unknown_severity: Severity,
+    /// `listen` may be a non-loopback address (said explicitly with `allow_remote = true`).
+    pub allow_remote: bool,
+}
+
+impl IntakeSettings {
+    /// Whether the intake listens beyond this machine (anything but a loopback address).
+    pub fn is_remote(&self) -> bool {
+        !self.listen.ip().is_loopback()
+    }
 }
 
 /// A parsed and validated team file.
@@ -123,16 +140,14 @@ struct RawRotation {
 struct RawPolicy {
     id: Spanned<String>,
     name: Option<String>,
-    #[serde(default)]
-    repeat: u32,
+    repeat: Option<Spanned<u32>>,
     levels: Spanned<Vec<RawLevel>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLevel {
-    #[serde(deserialize_with = "duration::deserialize")]
-    delay: Duration,
+    delay: Spanned<String>,
     targets: Spanned<Vec<Spanned<String>>>,
 }
 
@@ -141,9 +156,12 @@ struct RawLevel {
 struct RawIntake {
     enabled: Option<bool>,
     listen: Option<Spanned<String>>,
-    token: Option<Secret>,
+    token: Option<Spanned<Secret>>,
     #[serde(default)]
     alertmanager_grouping: Grouping,
+    unknown_severity: Option<Spanned<String>>,
+    #[serde(default)]
+    allow_remote: bool,
 }
 
 fn one_week() -> Duration {
@@ -240,12 +258,7 @@ impl Validator<'_> {
             })?,
             None => DEFAULT_LISTEN.parse().map_err(|_| ConfigError::at(self.text, 0, "bad default listen address"))?,
         };
-        let intake = IntakeSettings {
-            enabled: raw.intake.enabled.unwrap_or(true),
-            listen,
-            token: raw.intake.token.filter(|t| !t.expose().is_empty()),
-            grouping: raw.intake.alertmanager_grouping,
-        };
+        let intake = self.intake(raw.intake, listen)?;
         let pager = self.pager(&raw.pager)?;
         let mut team_so_far = Team {
             me: raw.me.get_ref().clone(),
@@ -267,42 +280,6 @@ impl Validator<'_> {
         team_so_far.shadow = shadow;
         let team = team_so_far;
         Ok(TeamFile { team, intake })
-    }
-
-    fn pager(&self, raw: &RawPager) -> Result<PagerSettings, ConfigError> {
-        let mut settings = PagerSettings::default();
-        if let Some(text) = &raw.realert_after {
-            settings.realert_after = humantime::parse_duration(text.get_ref()).or_else(|e| {
-                self.err(text.span(), format!("invalid duration `{}`: {e} (try \"60s\", \"2m\")", text.get_ref()))
-            })?;
-            if settings.realert_after.as_secs() < 5 {
-                return self.err(text.span(), "`realert_after` must be at least 5 seconds");
-            }
-        }
-        settings.realert_limit = raw.realert_limit.filter(|n| *n > 0);
-        if let Some(q) = &raw.quiet_hours {
-            let time = |t: &Spanned<String>| {
-                NaiveTime::parse_from_str(t.get_ref(), "%H:%M").or_else(|_| {
-                    self.err(t.span(), format!("invalid time `{}` (expected HH:MM, e.g. \"22:00\")", t.get_ref()))
-                })
-            };
-            settings.quiet_hours = Some(QuietHours { start: time(&q.start)?, end: time(&q.end)? });
-        }
-        for rule in &raw.urgency {
-            let urgency = Urgency::from_label(rule.urgency.get_ref())
-                .or_else(|e| self.err(rule.urgency.span(), e.to_string()))?;
-            let mut severities = Vec::new();
-            for s in &rule.severities {
-                severities.push(Severity::from_label(s.get_ref()).or_else(|e| self.err(s.span(), e.to_string()))?);
-            }
-            settings.urgency_rules.push(UrgencyRule {
-                account: rule.account.clone(),
-                service: rule.service.clone(),
-                severities,
-                urgency,
-            });
-        }
-        Ok(settings)
     }
 
     fn rotation(&self, r: &RawRotation, people: &HashSet<&str>) -> Result<Rotation, ConfigError> {
@@ -372,174 +349,39 @@ impl Validator<'_> {
                 }
                 targets.push(target);
             }
-            levels.push(EscalationLevel { delay: level.delay, targets });
+            let delay = humantime::parse_duration(level.delay.get_ref()).or_else(|e| {
+                self.err(
+                    level.delay.span(),
+                    format!("invalid duration `{}`: {e} (try \"30s\", \"5m\", \"1w\")", level.delay.get_ref()),
+                )
+            })?;
+            if delay < MIN_ESCALATION_DELAY {
+                return self.err(
+                    level.delay.span(),
+                    format!("escalation `delay` must be at least 1 minute (got `{}`)", level.delay.get_ref()),
+                );
+            }
+            levels.push(EscalationLevel { delay, targets });
         }
+        let repeat = match &p.repeat {
+            Some(r) if *r.get_ref() > MAX_REPEAT => {
+                return self.err(r.span(), format!("`repeat` must be at most {MAX_REPEAT} (got {})", r.get_ref()));
+            }
+            Some(r) => *r.get_ref(),
+            None => 0,
+        };
         Ok(EscalationPolicy {
             id: p.id.get_ref().clone(),
             name: p.name.clone().unwrap_or_else(|| p.id.get_ref().clone()),
             levels,
-            repeat: p.repeat,
+            repeat,
         })
     }
 }
 
+mod sections;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const GOOD: &str = r#"
-me = "alex"
-
-[[people]]
-id = "alex"
-name = "Alex Doe"
-email = "alex@example.com"
-
-[[people]]
-id = "sam"
-
-[[rotations]]
-id = "primary"
-start = 2026-01-05T09:00:00Z
-participants = ["alex", "sam"]
-
-[[escalation_policies]]
-id = "default"
-repeat = 2
-[[escalation_policies.levels]]
-delay = "5m"
-targets = ["rotation:primary"]
-[[escalation_policies.levels]]
-delay = "10m"
-targets = ["person:sam"]
-
-[intake]
-listen = "127.0.0.1:19797"
-token = "s3cret"
-alertmanager_grouping = "group"
-
-[pager]
-realert_after = "2m"
-realert_limit = 3
-quiet_hours = { start = "22:30", end = "07:00" }
-[[pager.urgency]]
-service = "batch"
-urgency = "low"
-[[pager.urgency]]
-account = "local"
-severities = ["warning"]
-urgency = "high"
-"#;
-
-    #[test]
-    fn parses_a_full_file() {
-        let f = parse(GOOD).unwrap();
-        assert_eq!(f.team.me, "alex");
-        assert_eq!(f.team.people[0].name, "Alex Doe");
-        assert_eq!(f.team.people[1].name, "sam", "name defaults to id");
-        assert_eq!(f.team.rotations[0].shift_length, one_week());
-        assert_eq!(f.team.policies[0].levels[1].delay, Duration::from_secs(600));
-        assert_eq!(f.team.policies[0].repeat, 2);
-        assert_eq!(f.team.default_policy, "default");
-        assert_eq!(f.intake.listen.to_string(), "127.0.0.1:19797");
-        assert_eq!(f.intake.token.as_ref().map(Secret::expose), Some("s3cret"));
-        assert_eq!(f.intake.grouping, Grouping::Group);
-        let p = &f.team.pager;
-        assert_eq!(p.realert_after, Duration::from_secs(120));
-        assert_eq!(p.realert_limit, Some(3));
-        let q = p.quiet_hours.unwrap();
-        assert!(q.contains(NaiveTime::from_hms_opt(23, 0, 0).unwrap()));
-        assert_eq!(p.urgency_for("local", Some("batch"), Severity::Sev1), Urgency::Low);
-        assert_eq!(p.urgency_for("local", Some("web"), Severity::Sev3), Urgency::High);
-        assert!(format!("{f:?}").contains("<redacted>") && !format!("{f:?}").contains("s3cret"));
-    }
-
-    #[test]
-    fn minimal_file_gets_defaults() {
-        let f = parse("me = \"me\"\n[[people]]\nid = \"me\"\n").unwrap();
-        assert_eq!(f.intake.listen.to_string(), DEFAULT_LISTEN);
-        assert!(f.intake.enabled);
-        assert_eq!(f.intake.token, None);
-        assert_eq!(f.team.policies.len(), 1, "a default policy pages me");
-        assert_eq!(f.team.pager, PagerSettings::default(), "re-alert every 60 s until answered, no quiet hours");
-        assert_eq!(f.team.policies[0].levels[0].targets, vec![Target::Person("me".into())]);
-    }
-
-    fn err(text: &str) -> String {
-        parse(text).unwrap_err().to_string()
-    }
-
-    #[test]
-    fn errors_name_the_line() {
-        assert_eq!(
-            err("me = \"ghost\"\n[[people]]\nid = \"alex\"\n"),
-            "1: `me` is `ghost`, but no [[people]] entry has that id"
-        );
-        let bad_target = GOOD.replace("person:sam", "person:nobody");
-        let line = GOOD.lines().position(|l| l.contains("person:sam")).unwrap() + 1;
-        assert_eq!(err(&bad_target), format!("{line}: unknown target `person:nobody`"));
-        let bad_delay = GOOD.replace("\"10m\"", "\"ten minutes\"");
-        let line = GOOD.lines().position(|l| l.contains("\"10m\"")).unwrap() + 1;
-        let e = err(&bad_delay);
-        assert!(e.starts_with(&format!("{line}: invalid duration `ten minutes`")), "{e}");
-        let bad_listen = GOOD.replace("127.0.0.1:19797", "localhost");
-        let line = GOOD.lines().position(|l| l.contains("listen")).unwrap() + 1;
-        assert!(err(&bad_listen).starts_with(&format!("{line}: invalid listen address")));
-    }
-
-    #[test]
-    fn shadow_targets_are_checked() {
-        let f = parse(&format!("{GOOD}\n[shadow]\nfollow = [\"person:sam\", \"level:default:2\"]\n")).unwrap();
-        assert_eq!(
-            f.team.shadow,
-            [ShadowTarget::Person("sam".into()), ShadowTarget::Level { policy: "default".into(), level: 2 }]
-        );
-        let e = err(&format!("{GOOD}\n[shadow]\nfollow = [\"person:alex\"]\n"));
-        assert!(e.contains("cannot shadow `person:alex`"), "shadowing myself makes no sense: {e}");
-        let e = err(&format!("{GOOD}\n[shadow]\nfollow = [\"level:default:3\"]\n"));
-        assert!(e.contains("cannot shadow"), "{e}");
-        let e = err(&format!("{GOOD}\n[shadow]\nfollow = [\"sam\"]\n"));
-        assert!(e.contains("expected person:ID"), "{e}");
-    }
-
-    #[test]
-    fn pager_errors_name_the_line() {
-        let bad = GOOD.replace("\"22:30\"", "\"10pm\"");
-        let line = GOOD.lines().position(|l| l.contains("quiet_hours")).unwrap() + 1;
-        assert_eq!(err(&bad), format!("{line}: invalid time `10pm` (expected HH:MM, e.g. \"22:00\")"));
-        let bad = GOOD.replace("urgency = \"low\"", "urgency = \"meh\"");
-        let line = GOOD.lines().position(|l| l.contains("urgency = \"low\"")).unwrap() + 1;
-        assert!(err(&bad).starts_with(&format!("{line}: unknown urgency `meh`")), "{}", err(&bad));
-        let bad = GOOD.replace("\"2m\"", "\"1s\"");
-        assert!(err(&bad).contains("at least 5 seconds"));
-    }
-
-    #[test]
-    fn syntax_and_unknown_keys_are_located() {
-        let e = err("me = \"a\"\n[[people]]\nid = \"a\"\nnmae = \"x\"\n");
-        assert!(e.starts_with("4: unknown field `nmae`"), "{e}");
-        let e = err("me = \"a\"\n\n[[people]\n");
-        assert!(e.starts_with("3: "), "{e}");
-        let e = err("[[people]]\nid = \"a\"\n");
-        assert!(e.contains("missing field `me`"), "{e}");
-    }
-
-    #[test]
-    fn rejects_duplicates_and_bad_references() {
-        let e = err("me = \"a\"\n[[people]]\nid = \"a\"\n[[people]]\nid = \"a\"\n");
-        assert_eq!(e, "5: duplicate person id `a`");
-        let e = err(
-            "me = \"a\"\n[[people]]\nid = \"a\"\n[[rotations]]\nid = \"r\"\nstart = \"2026-01-01T00:00:00Z\"\nparticipants = [\"a\", \"b\"]\n",
-        );
-        assert_eq!(e, "7: unknown person `b` in rotation `r`");
-        let e = err("me = \"a\"\ndefault_escalation_policy = \"x\"\n[[people]]\nid = \"a\"\n");
-        assert_eq!(e, "2: unknown escalation policy `x`");
-        let e = err(
-            "me = \"a\"\n[[people]]\nid = \"a\"\n[[rotations]]\nid = \"r\"\nstart = \"monday\"\nparticipants = [\"a\"]\n",
-        );
-        assert!(e.starts_with("6: invalid `start` `monday`"), "{e}");
-    }
-}
+mod tests;
 
 #[cfg(test)]
 mod example_tests {

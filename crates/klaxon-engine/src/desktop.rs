@@ -99,7 +99,10 @@ impl PageDelivery for DesktopNotification {
     }
 
     fn deliver(&self, page: &Page) -> Result<(), DeliveryError> {
-        let (mut summary, body) = page_text(&page.incident);
+        let (mut summary, mut body) = page_text(&page.incident);
+        if page.resent {
+            body.push_str(" · re-sent after a restart");
+        }
         if page.realert > 0 {
             summary = format!("STILL UNANSWERED: {summary}");
         }

@@ -6,10 +6,11 @@ use crate::pager::Pager;
 use crate::remote::Remote;
 use crate::runners::Runners;
 use crate::sink::Sink;
-use crate::{DataDirLock, EngineError, EngineEvent, Klaxon, PageDelivery};
+use crate::timers::Timers;
+use crate::{Clock, DataDirLock, EngineError, EngineEvent, Klaxon, PageDelivery};
 use chrono::Utc;
 use klaxon_core::{Account, OutboxEntry, RemoteUser};
-use klaxon_core::{CoreError, Incident, IncidentId};
+use klaxon_core::{Incident, IncidentId};
 use klaxon_providers::HttpOptions;
 use klaxon_providers::intake::{self, IntakeConfig, IntakeHandle};
 use klaxon_secrets::SecretStore;
@@ -32,6 +33,8 @@ pub struct EngineOptions {
     pub delivery_timeout: Duration,
     /// Timeouts for talking to paging platforms.
     pub http: HttpOptions,
+    /// The clock escalation timers read (tests move it forward).
+    pub clock: Clock,
 }
 
 impl EngineOptions {
@@ -43,6 +46,7 @@ impl EngineOptions {
             tick: Duration::from_secs(1),
             delivery_timeout: Duration::from_secs(10),
             http: HttpOptions::default(),
+            clock: Clock::system(),
         }
     }
 }
@@ -81,15 +85,34 @@ impl Engine {
         klaxon.store().save_team(klaxon_store::LOCAL_ACCOUNT, klaxon.team()).await?;
         let klaxon = Arc::new(klaxon);
         let (events, _) = broadcast::channel(256);
-        let pager = Arc::new(Pager::new(klaxon.clone(), options.deliveries, options.delivery_timeout, events.clone()));
+        let pager = Arc::new(Pager::new(
+            klaxon.clone(),
+            options.deliveries,
+            options.delivery_timeout,
+            events.clone(),
+            options.clock.clone(),
+        ));
         let settings = klaxon.intake_settings().clone();
+        for warning in crate::team_file_warnings(&klaxon.paths().config_file, klaxon.intake_settings()) {
+            tracing::warn!("{warning}");
+        }
         let intake = if settings.enabled {
             let (k, secrets) = (klaxon.clone(), options.secrets.clone());
             let token = tokio::task::spawn_blocking(move || k.intake_token(secrets.as_ref(), true))
                 .await
                 .map_err(|e| EngineError::Internal(e.to_string()))??;
-            let config = IntakeConfig { listen: settings.listen, token, grouping: settings.grouping };
-            let sink = Sink { klaxon: klaxon.clone(), pager: pager.clone(), events: events.clone() };
+            let config = IntakeConfig {
+                listen: settings.listen,
+                token,
+                grouping: settings.grouping,
+                unknown_severity: settings.unknown_severity,
+            };
+            let sink = Sink {
+                klaxon: klaxon.clone(),
+                pager: pager.clone(),
+                events: events.clone(),
+                clock: options.clock.clone(),
+            };
             Some(intake::serve(config, Arc::new(sink)).await?)
         } else {
             None
@@ -99,18 +122,25 @@ impl Engine {
         runners.reconcile().await?;
         let (stop, stopped) = watch::channel(false);
         let watcher = klaxon.store().change_watcher().await?;
-        let timers = tokio::spawn(run_timers(
-            klaxon.clone(),
-            pager.clone(),
-            runners.clone(),
-            events.clone(),
-            watcher,
-            stopped,
-            options.tick,
-        ));
+        let timers = tokio::spawn(
+            Timers {
+                klaxon: klaxon.clone(),
+                pager: pager.clone(),
+                runners: runners.clone(),
+                events: events.clone(),
+                tick: options.tick,
+                clock: options.clock,
+            }
+            .run(watcher, stopped),
+        );
         let intake_addr = intake.as_ref().map(IntakeHandle::local_addr);
         let running = tokio::sync::Mutex::new(Some((intake, timers)));
         Ok(Self { klaxon, pager, events, intake_addr, runners, stop, running, _lock: lock })
+    }
+
+    /// Tells the shells that incidents (or what is shown with them) changed.
+    pub fn notify_changed(&self) {
+        let _ = self.events.send(EngineEvent::IncidentsChanged);
     }
 
     /// Events for the shell.
@@ -283,92 +313,4 @@ impl Engine {
         self.klaxon.close().await;
         intake.and(timers)
     }
-}
-
-/// Escalates due incidents and notices other processes' changes, once per tick.
-async fn run_timers(
-    klaxon: Arc<Klaxon>,
-    pager: Arc<Pager>,
-    runners: Arc<Runners>,
-    events: broadcast::Sender<EngineEvent>,
-    mut watcher: klaxon_store::ChangeWatcher,
-    mut stopped: watch::Receiver<bool>,
-    tick: Duration,
-) {
-    if let Err(e) = pager.scan().await {
-        tracing::error!(error = %e, "initial page scan failed");
-    }
-    let mut interval = tokio::time::interval(tick);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = stopped.changed() => break,
-            _ = interval.tick() => {}
-        }
-        if let Err(e) = escalate_due(&klaxon, &pager, &events).await {
-            tracing::error!(error = %e, "escalation step failed");
-        }
-        if let Err(e) = pager.tick().await {
-            tracing::error!(error = %e, "pager tick failed");
-        }
-        match watcher.changed().await {
-            Ok(true) => {
-                let _ = events.send(EngineEvent::IncidentsChanged);
-                // Another process (e.g. `klaxon ack`, `klaxon accounts add`) may have queued
-                // actions or changed accounts.
-                if let Err(e) = runners.reconcile().await {
-                    tracing::error!(error = %e, "account check failed");
-                }
-                runners.wake_outbox(None);
-                if let Err(e) = klaxon.reload_shadow().await {
-                    tracing::error!(error = %e, "shadow settings check failed");
-                }
-                if let Err(e) = pager.scan().await {
-                    tracing::error!(error = %e, "page scan failed");
-                }
-            }
-            Ok(false) => {}
-            Err(e) => tracing::error!(error = %e, "change check failed"),
-        }
-    }
-}
-
-async fn escalate_due(
-    klaxon: &Klaxon,
-    pager: &Pager,
-    events: &broadcast::Sender<EngineEvent>,
-) -> Result<(), EngineError> {
-    let now = Utc::now();
-    let team = klaxon.team();
-    for id in klaxon.store().due_escalations(now).await? {
-        // Re-checked inside the transaction: an ack from another process may have landed.
-        let result = klaxon
-            .store()
-            .update_incident(id, |i| {
-                let due = i.status == klaxon_core::IncidentStatus::Triggered
-                    && i.next_escalation_at.is_some_and(|t| t <= now);
-                if !due {
-                    return Ok(vec![]);
-                }
-                match team.escalate(i, now, None) {
-                    Ok(log) => Ok(vec![log]),
-                    Err(CoreError::NoFurtherLevel) => {
-                        i.next_escalation_at = None;
-                        Ok(vec![])
-                    }
-                    Err(e) => Err(e),
-                }
-            })
-            .await;
-        match result {
-            Ok((incident, log)) if !log.is_empty() => {
-                tracing::info!(incident = %id, level = incident.escalation_level, "escalated");
-                let _ = events.send(EngineEvent::IncidentsChanged);
-                pager.page_if_due(&incident).await?;
-            }
-            Ok(_) => {}
-            Err(e) => tracing::error!(incident = %id, error = %e, "could not escalate"),
-        }
-    }
-    Ok(())
 }

@@ -10,6 +10,9 @@ pub enum EngineError {
     /// The team file is invalid: `file:line: message`.
     #[error("{}:{line}: {message}", path.display())]
     Config { path: PathBuf, line: usize, message: String },
+    /// The team file exists but cannot be read (a directory, no permission).
+    #[error("{}: cannot read the team file: {reason}", path.display())]
+    UnreadableConfig { path: PathBuf, reason: String },
     /// There is no team file where one was expected.
     #[error(
         "no team file at {}: start the app or `klaxon watch` once to write a commented example, or pass --config",
@@ -61,7 +64,13 @@ pub enum EngineError {
 impl EngineError {
     /// True for problems with how Klaxon was invoked or configured (CLI exit code 2).
     pub fn is_usage(&self) -> bool {
-        matches!(self, EngineError::Config { .. } | EngineError::NoHome | EngineError::NoTeamFile { .. })
+        matches!(
+            self,
+            EngineError::Config { .. }
+                | EngineError::UnreadableConfig { .. }
+                | EngineError::NoHome
+                | EngineError::NoTeamFile { .. }
+        )
     }
 
     pub(crate) fn for_incident(id: IncidentId, e: StoreError) -> Self {

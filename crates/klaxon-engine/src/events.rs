@@ -14,6 +14,11 @@ pub struct Page {
     pub realert: u32,
     /// A test page (`klaxon test-page`): no incident behind it.
     pub test: bool,
+    /// A first alert delivered again because the process that began it stopped mid-delivery
+    /// (after a crash, pages in flight at that instant come again, saying so).
+    pub resent: bool,
+    /// Whether the ringtone should ring for it now (loud, not muted).
+    pub ring: bool,
 }
 
 /// Something the shells may want to show.

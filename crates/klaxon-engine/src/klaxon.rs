@@ -34,8 +34,7 @@ impl Klaxon {
     /// the store, migrating it.
     pub async fn open(paths: Paths, create_config: bool) -> Result<Self, EngineError> {
         let (file, _) = load_team_file(&paths.config_file, create_config)?;
-        std::fs::create_dir_all(&paths.data_dir)
-            .map_err(|source| EngineError::Io { path: paths.data_dir.clone(), source })?;
+        paths.create_data_dir()?;
         let store = Store::open(&paths.database()).await?;
         let klaxon = Self { paths, file, store, me: Default::default(), shadow_choice: Default::default() };
         klaxon.reload_shadow().await?;
@@ -71,7 +70,8 @@ impl Klaxon {
     /// shows the head of a long list rather than all of it).
     pub async fn incident_page(&self, all: bool, limit: u32) -> Result<IncidentPage, EngineError> {
         let (incidents, total) = self.store.list_incidents(scope(all), Utc::now(), Some(limit)).await?;
-        Ok(IncidentPage { incidents, total })
+        let warnings = self.store.warnings().await?;
+        Ok(IncidentPage { incidents, total, warnings })
     }
 
     /// One incident with its timeline.

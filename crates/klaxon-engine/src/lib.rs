@@ -7,8 +7,10 @@
 
 mod accounts;
 mod actions;
+mod clock;
 mod config;
 pub mod control;
+mod delivery;
 pub mod desktop;
 mod engine;
 mod error;
@@ -24,16 +26,18 @@ mod shadow;
 mod sink;
 pub mod sound;
 mod sync;
+mod timers;
 
 pub use accounts::{Credentials, DEFAULT_POLL_SECS, NewAccount};
 pub use actions::UserAction;
-pub use config::{example_team_file, load_team_file};
+pub use clock::Clock;
+pub use config::{example_team_file, load_team_file, team_file_warnings};
+pub use delivery::{on_every_path, send_test_page, test_incident};
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;
 pub use events::{DeliveryError, EngineEvent, Page, PageDelivery, RingState};
 pub use klaxon::{DASHBOARD_LIMIT, INTAKE_TOKEN_KEY, Klaxon};
 pub use lock::DataDirLock;
-pub use pager::{on_every_path, send_test_page, test_incident};
 pub use paths::{ENV_CONFIG, ENV_DATA_DIR, Paths};
 pub use sync::{HISTORY_DAYS, SHIFTS_AHEAD_DAYS};
 

@@ -15,7 +15,7 @@ pub struct DataDirLock {
 impl DataDirLock {
     /// Takes the lock, or fails with [`EngineError::Locked`] if another process holds it.
     pub fn acquire(data_dir: &Path) -> Result<Self, EngineError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| EngineError::Io { path: data_dir.to_owned(), source })?;
+        crate::Paths { data_dir: data_dir.to_owned(), config_file: PathBuf::new() }.create_data_dir()?;
         let path = data_dir.join("klaxon.lock");
         let io = |source| EngineError::Io { path: path.clone(), source };
         let mut file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;

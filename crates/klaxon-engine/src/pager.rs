@@ -1,11 +1,18 @@
 //! The pager: decides which triggers page me and how loudly (klaxon-core's policy), runs every
 //! delivery path, records each trigger's page once, and keeps loud pages ringing until answered.
+//!
+//! A page is recorded as begun (`sending`) before any path runs and as sent once they have run,
+//! so a crash re-sends only the pages in flight at that instant, marked "re-sent after a
+//! restart". If the store cannot record (a full disk), the page is delivered anyway and
+//! remembered here, so it is not delivered twice; its record is retried every tick.
 
-use crate::{EngineError, EngineEvent, Klaxon, Page, PageDelivery, RingState};
+use crate::delivery::{on_every_path, send_test_page};
+use crate::{Clock, EngineError, EngineEvent, Klaxon, Page, PageDelivery, RingState};
 use chrono::{DateTime, Local, Utc};
 use klaxon_core::pager::{PageKey, PageKind, PageQueue, decide, still_ringing};
 use klaxon_core::{Incident, IncidentId, IncidentStatus, LogEntry, LogKind};
-use std::collections::HashSet;
+use klaxon_store::PageRecord;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -23,8 +30,25 @@ struct State {
     /// While [`Pager::page_all`] runs: first pages delivered but not yet recorded (recorded
     /// together, in one transaction, instead of one fsync each).
     batch: Option<Vec<(PageKey, LogEntry)>>,
-    /// While a batch runs: which of its incidents' triggers were paged before it (read at once).
-    batch_paged: HashSet<PageKey>,
+    /// While a batch runs: what the store holds of its incidents' pages (read at once, and kept
+    /// up to date by this process's deliveries).
+    batch_records: HashMap<PageKey, PageRecord>,
+    /// Pages this process recorded as begun and has not finished delivering.
+    begun: HashSet<PageKey>,
+    /// Pages delivered whose record the store refused (e.g. a full disk): never delivered
+    /// again by this process; recorded as soon as the store takes it.
+    unrecorded: HashMap<PageKey, LogEntry>,
+}
+
+/// What is known of a trigger's page before paging it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prior {
+    /// Never paged; `begun`: its `sending` record is written already (a batch wrote it).
+    Fresh { begun: bool },
+    /// Begun by a process that stopped mid-delivery: deliver again, saying so.
+    Interrupted,
+    /// Paged already.
+    Done,
 }
 
 pub(crate) struct Pager {
@@ -33,10 +57,7 @@ pub(crate) struct Pager {
     delivery_timeout: Duration,
     events: broadcast::Sender<EngineEvent>,
     state: Mutex<State>,
-}
-
-fn local_time() -> chrono::NaiveTime {
-    Local::now().time()
+    clock: Clock,
 }
 
 impl Pager {
@@ -45,8 +66,14 @@ impl Pager {
         deliveries: Vec<Arc<dyn PageDelivery>>,
         delivery_timeout: Duration,
         events: broadcast::Sender<EngineEvent>,
+        clock: Clock,
     ) -> Self {
-        Self { klaxon, deliveries, delivery_timeout, events, state: Mutex::new(State::default()) }
+        Self { klaxon, deliveries, delivery_timeout, events, state: Mutex::new(State::default()), clock }
+    }
+
+    /// The local wall-clock time (quiet hours).
+    fn local_time(&self) -> chrono::NaiveTime {
+        self.clock.now().with_timezone(&Local).time()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -66,22 +93,31 @@ impl Pager {
         self.refresh_ringing().await
     }
 
-    /// [`Pager::page_if_due`] for many incidents at once (a platform sync), recording the pages
-    /// in one transaction at the end. A crash before that re-pages them after restart: a page
-    /// may come twice, never not at all.
+    /// [`Pager::page_if_due`] for many incidents at once (a platform sync): the pages are
+    /// recorded as begun in one transaction before any is delivered, and as sent in one more.
     pub async fn page_all(&self, incidents: &[Incident]) -> Result<(), EngineError> {
         let keys: Vec<PageKey> =
             incidents.iter().map(|i| PageKey { incident: i.id, trigger_seq: i.trigger_seq }).collect();
-        let paged = self.klaxon.store().paged_keys(&keys).await?;
-        let outer = {
-            let mut state = self.state();
-            let outer = state.batch.is_none();
-            if outer {
-                state.batch = Some(Vec::new());
-                state.batch_paged = paged;
+        let mut records = self.klaxon.store().page_states(&keys).await?;
+        let outer = self.state().batch.is_none();
+        if outer {
+            let fresh = self.deliverable(incidents, &records).await?;
+            match self.klaxon.store().begin_pages(&fresh, self.clock.now()).await {
+                Ok(_) => {
+                    let mut state = self.state();
+                    for key in fresh {
+                        records.insert(key, PageRecord::Sending);
+                        state.begun.insert(key);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "could not record pages before delivering them; delivering anyway")
+                }
             }
-            outer
-        };
+            let mut state = self.state();
+            state.batch = Some(Vec::new());
+            state.batch_records = records;
+        }
         let mut result = Ok(());
         for incident in incidents {
             if let Err(e) = self.page_if_due(incident).await {
@@ -92,13 +128,69 @@ impl Pager {
         if outer {
             let batch = {
                 let mut state = self.state();
-                state.batch_paged.clear();
+                state.batch_records.clear();
                 state.batch.take().unwrap_or_default()
             };
-            self.klaxon.store().record_pages(&batch).await?;
+            self.record(batch).await;
             self.announce().await;
         }
         result
+    }
+
+    /// The keys among `incidents` that would be delivered now and were never paged.
+    async fn deliverable(
+        &self,
+        incidents: &[Incident],
+        records: &HashMap<PageKey, PageRecord>,
+    ) -> Result<Vec<PageKey>, EngineError> {
+        let settings = &self.klaxon.team().pager;
+        let mut fresh = Vec::new();
+        for incident in incidents {
+            let me = self.klaxon.me_for(&incident.account).await?;
+            if let Some((key, PageKind::Loud | PageKind::Normal)) = decide(incident, &me, settings, self.local_time())
+                && !records.contains_key(&key)
+                && !self.state().unrecorded.contains_key(&key)
+            {
+                fresh.push(key);
+            }
+        }
+        Ok(fresh)
+    }
+
+    /// Records delivered pages as sent (with their timeline entries); what the store refuses is
+    /// kept in memory and retried on the next tick.
+    async fn record(&self, pages: Vec<(PageKey, LogEntry)>) {
+        if pages.is_empty() {
+            return;
+        }
+        let result = self.klaxon.store().record_pages(&pages).await;
+        let mut state = self.state();
+        for (key, _) in &pages {
+            state.begun.remove(key);
+        }
+        if let Err(e) = result {
+            tracing::error!(error = %e, pages = pages.len(), "could not record delivered pages; will retry");
+            state.unrecorded.extend(pages);
+        }
+    }
+
+    /// Retries recording pages the store refused before.
+    async fn record_unrecorded(&self) {
+        let pages: Vec<(PageKey, LogEntry)> = {
+            let state = self.state();
+            if state.unrecorded.is_empty() {
+                return;
+            }
+            state.unrecorded.iter().map(|(k, l)| (*k, l.clone())).collect()
+        };
+        if self.klaxon.store().record_pages(&pages).await.is_ok() {
+            let mut state = self.state();
+            for (key, _) in &pages {
+                state.unrecorded.remove(key);
+            }
+            tracing::info!(pages = pages.len(), "recorded pages delivered while the store refused writes");
+            let _ = self.events.send(EngineEvent::IncidentsChanged);
+        }
     }
 
     /// Pages this incident's current trigger if it is for me and not paged yet; keeps a loud one
@@ -106,7 +198,7 @@ impl Pager {
     pub async fn page_if_due(&self, incident: &Incident) -> Result<(), EngineError> {
         let settings = &self.klaxon.team().pager;
         let me = self.klaxon.me_for(&incident.account).await?;
-        let Some((key, kind)) = decide(incident, &me, settings, local_time()) else {
+        let Some((key, kind)) = decide(incident, &me, settings, self.local_time()) else {
             return self.shadow_if_followed(incident).await;
         };
         if !self.state().in_flight.insert(key) {
@@ -125,24 +217,39 @@ impl Pager {
         Ok(())
     }
 
-    async fn page_once(&self, key: PageKey, kind: PageKind, incident: &Incident) -> Result<(), EngineError> {
-        let known = {
+    /// What is known of `key`'s page (from the batch's read, or the store).
+    async fn prior(&self, key: PageKey) -> Result<Prior, EngineError> {
+        let (known, ours) = {
             let state = self.state();
-            state.batch.is_some().then(|| state.batch_paged.contains(&key))
+            if state.unrecorded.contains_key(&key) {
+                return Ok(Prior::Done);
+            }
+            let known = state.batch.is_some().then(|| state.batch_records.get(&key).copied());
+            (known, state.begun.contains(&key))
         };
-        let paged = match known {
-            Some(paged) => paged,
-            None => self.klaxon.store().was_paged(key).await?,
+        let record = match known {
+            Some(record) => record,
+            None => self.klaxon.store().page_state(key).await?,
         };
+        Ok(match record {
+            None => Prior::Fresh { begun: false },
+            Some(PageRecord::Sending) if ours => Prior::Fresh { begun: true },
+            Some(PageRecord::Sending) => Prior::Interrupted,
+            Some(PageRecord::Sent) => Prior::Done,
+        })
+    }
+
+    async fn page_once(&self, key: PageKey, kind: PageKind, incident: &Incident) -> Result<(), EngineError> {
+        let prior = self.prior(key).await?;
         match kind {
             PageKind::Loud => {
-                self.state().queue.add(key, Utc::now());
-                if !paged {
-                    self.deliver(incident, kind, 0).await?;
+                self.state().queue.add(key, self.clock.now());
+                if prior != Prior::Done {
+                    self.first_page(key, kind, incident, prior).await?;
                 }
             }
-            PageKind::Normal if !paged => self.deliver(incident, kind, 0).await?,
-            PageKind::Held if !paged => {
+            PageKind::Normal if prior != Prior::Done => self.first_page(key, kind, incident, prior).await?,
+            PageKind::Held if prior != Prior::Done => {
                 let mut state = self.state();
                 if !state.held.contains(&key) {
                     state.held.push(key);
@@ -154,11 +261,33 @@ impl Pager {
         Ok(())
     }
 
+    /// Records the page as begun (if not yet), delivers it on every path, records it as sent.
+    async fn first_page(
+        &self,
+        key: PageKey,
+        kind: PageKind,
+        incident: &Incident,
+        prior: Prior,
+    ) -> Result<(), EngineError> {
+        if prior == (Prior::Fresh { begun: false }) {
+            match self.klaxon.store().begin_page(key, self.clock.now()).await {
+                Ok(_) => {
+                    self.state().begun.insert(key);
+                }
+                // Never silent: deliver anyway; this process remembers it was delivered.
+                Err(e) => {
+                    tracing::error!(incident = %incident.id, error = %e, "could not record the page before delivering it")
+                }
+            }
+        }
+        self.deliver(incident, kind, 0, prior == Prior::Interrupted).await
+    }
+
     /// Shows someone else's page to me as a shadow, once per trigger, if I follow them.
     async fn shadow_if_followed(&self, incident: &Incident) -> Result<(), EngineError> {
         let team = self.klaxon.team();
         let targets = self.klaxon.shadow_targets();
-        let Some(target) = targets.iter().find(|t| t.follows(incident, team, Utc::now())) else { return Ok(()) };
+        let Some(target) = targets.iter().find(|t| t.follows(incident, team, self.clock.now())) else { return Ok(()) };
         let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
         if !self.state().in_flight.insert(key) {
             return Ok(());
@@ -177,10 +306,17 @@ impl Pager {
         if self.klaxon.store().was_shadowed(key).await? {
             return Ok(());
         }
-        let page = Page { incident: incident.clone(), kind: PageKind::Shadow, realert: 0, test: false };
+        let page = Page {
+            incident: incident.clone(),
+            kind: PageKind::Shadow,
+            realert: 0,
+            test: false,
+            resent: false,
+            ring: false,
+        };
         let verb = format!("Shadow notification to {} (following {target})", self.my_name());
         let message = self.send_page(page, &verb).await;
-        let log = LogEntry::new(Utc::now(), LogKind::Note, message, Some("klaxon"));
+        let log = LogEntry::new(self.clock.now(), LogKind::Note, message, Some("klaxon"));
         self.klaxon.store().record_shadow(key, &target.to_string(), &incident.assignees, &log).await?;
         let _ = self.events.send(EngineEvent::IncidentsChanged);
         Ok(())
@@ -212,17 +348,34 @@ impl Pager {
     }
 
     /// Runs every delivery path for one page or re-alert, and records it in the timeline (and,
-    /// for a first alert, as paged).
-    async fn deliver(&self, incident: &Incident, kind: PageKind, realert: u32) -> Result<(), EngineError> {
-        let page = Page { incident: incident.clone(), kind, realert, test: false };
+    /// for a first alert, as paged). `resent`: a first alert delivered again after a restart.
+    async fn deliver(
+        &self,
+        incident: &Incident,
+        kind: PageKind,
+        realert: u32,
+        resent: bool,
+    ) -> Result<(), EngineError> {
+        let muted = self.state().muted_until.is_some();
+        let ring = kind == PageKind::Loud && !muted;
+        let page = Page { incident: incident.clone(), kind, realert, test: false, resent, ring };
         let who = self.my_name();
-        let verb = if realert > 0 { format!("Re-alerted {who} (#{realert})") } else { format!("Paged {who}") };
-        let message = self.send_page(page, &verb).await;
-        let log = LogEntry::new(Utc::now(), LogKind::Notified, message, Some("klaxon"));
+        let mut verb = if realert > 0 { format!("Re-alerted {who} (#{realert})") } else { format!("Paged {who}") };
+        if resent {
+            verb.push_str(" (re-sent after a restart)");
+        }
+        let mut message = self.send_page(page, &verb).await;
+        if kind == PageKind::Loud && muted {
+            message.push_str("; ringtone muted");
+        }
+        let log = LogEntry::new(self.clock.now(), LogKind::Notified, message, Some("klaxon"));
         if realert == 0 {
             let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
             let unbatched = {
                 let mut state = self.state();
+                if state.batch.is_some() {
+                    state.batch_records.insert(key, PageRecord::Sent);
+                }
                 match state.batch.as_mut() {
                     Some(batch) => {
                         batch.push((key, log));
@@ -232,7 +385,7 @@ impl Pager {
                 }
             };
             if let Some(log) = unbatched {
-                self.klaxon.store().record_page(key, &log).await?;
+                self.record(vec![(key, log)]).await;
             }
         } else {
             self.klaxon.store().append_log(incident.id, std::slice::from_ref(&log)).await?;
@@ -259,16 +412,17 @@ impl Pager {
     /// One tick: drops answered pages, re-alerts unanswered ones, releases held pages after
     /// quiet hours, ends an expired mute, and tells the paths what should ring.
     pub async fn tick(&self) -> Result<(), EngineError> {
+        self.record_unrecorded().await;
         self.refresh_ringing().await?;
-        let now = Utc::now();
+        let now = self.clock.now();
         let settings = self.klaxon.team().pager.clone();
         let due = self.state().queue.due_realerts(now, &settings);
         for id in due {
             let incident = self.klaxon.store().incident(id).await?;
             let realert = self.state().queue.entries().iter().find(|e| e.key.incident == id).map_or(1, |e| e.realerts);
-            self.deliver(&incident, PageKind::Loud, realert).await?;
+            self.deliver(&incident, PageKind::Loud, realert, false).await?;
         }
-        let quiet = settings.quiet_hours.is_some_and(|q| q.contains(local_time()));
+        let quiet = settings.quiet_hours.is_some_and(|q| q.contains(self.local_time()));
         if !quiet {
             let held = std::mem::take(&mut self.state().held);
             for key in held {
@@ -340,7 +494,8 @@ impl Pager {
 
     /// Silences ringing for `duration`; pages stay unanswered and re-alerts still happen.
     pub async fn mute(&self, duration: Duration) {
-        let until = Utc::now() + chrono::Duration::from_std(duration).unwrap_or_else(|_| chrono::Duration::minutes(5));
+        let until =
+            self.clock.now() + chrono::Duration::from_std(duration).unwrap_or_else(|_| chrono::Duration::minutes(5));
         self.state().muted_until = Some(until);
         self.announce().await;
     }
@@ -354,59 +509,4 @@ impl Pager {
     pub async fn test_page(&self) -> Vec<(&'static str, Result<(), String>)> {
         send_test_page(&self.deliveries, self.me(), self.delivery_timeout).await
     }
-}
-
-/// Runs `f` on every path, each on its own blocking thread with a timeout, so one failing or
-/// hanging path never holds up the others. Returns each path's outcome, in order.
-pub async fn on_every_path<F>(
-    deliveries: &[Arc<dyn PageDelivery>],
-    timeout: Duration,
-    f: F,
-) -> Vec<(&'static str, Result<(), String>)>
-where
-    F: Fn(&dyn PageDelivery) -> Result<(), crate::DeliveryError> + Send + Sync + 'static,
-{
-    let f = Arc::new(f);
-    let tasks: Vec<_> = deliveries
-        .iter()
-        .map(|d| {
-            let (d, f) = (d.clone(), f.clone());
-            (d.name(), tokio::task::spawn_blocking(move || f(d.as_ref())))
-        })
-        .collect();
-    let mut results = Vec::with_capacity(tasks.len());
-    for (name, task) in tasks {
-        let outcome = match tokio::time::timeout(timeout, task).await {
-            Ok(joined) => joined.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.0)),
-            Err(_) => Err(format!("no answer within {} s", timeout.as_secs_f32())),
-        };
-        results.push((name, outcome));
-    }
-    results
-}
-
-/// Sends a test page (loud, marked as a test, nothing stored) through `deliveries`.
-pub async fn send_test_page(
-    deliveries: &[Arc<dyn PageDelivery>],
-    me: &str,
-    timeout: Duration,
-) -> Vec<(&'static str, Result<(), String>)> {
-    let page = Page { incident: test_incident(me), kind: PageKind::Loud, realert: 0, test: true };
-    on_every_path(deliveries, timeout, move |d| d.deliver(&page)).await
-}
-
-/// The synthetic incident of a test page.
-pub fn test_incident(me: &str) -> Incident {
-    let mut incident = Incident::new_triggered(
-        "local",
-        "Klaxon test page",
-        klaxon_core::Severity::Sev1,
-        klaxon_core::Urgency::High,
-        Utc::now(),
-    );
-    incident.provider_ref = "test-page".into();
-    incident.service = Some("klaxon".into());
-    incident.assignees = vec![me.to_owned()];
-    incident.details.text = Some("This is a test. Nothing is wrong.".into());
-    incident
 }

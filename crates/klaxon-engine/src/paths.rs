@@ -33,6 +33,26 @@ impl Paths {
         Ok(Self { data_dir, config_file })
     }
 
+    /// Creates the data dir (and missing parents) readable by this user only (0700), whatever
+    /// the umask. An existing dir is left as it is.
+    pub fn create_data_dir(&self) -> Result<(), EngineError> {
+        let io = |source| EngineError::Io { path: self.data_dir.clone(), source };
+        if self.data_dir.is_dir() {
+            return Ok(());
+        }
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&self.data_dir).map_err(io)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+        }
+        Ok(())
+    }
+
     /// The SQLite cache.
     pub fn database(&self) -> PathBuf {
         self.data_dir.join("klaxon.db")
@@ -54,5 +74,17 @@ mod tests {
         assert_eq!(p.database(), PathBuf::from("/d/klaxon.db"));
         assert_eq!(p.lock_file(), PathBuf::from("/d/klaxon.lock"));
         assert_eq!(p.config_file, PathBuf::from("/c.toml"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_dir_is_private_whatever_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let base = tempfile::tempdir().unwrap();
+        let paths = Paths { data_dir: base.path().join("a/b/klaxon"), config_file: base.path().join("k.toml") };
+        paths.create_data_dir().unwrap();
+        let mode = std::fs::metadata(&paths.data_dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        paths.create_data_dir().unwrap();
     }
 }

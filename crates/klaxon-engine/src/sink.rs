@@ -2,7 +2,6 @@
 
 use crate::pager::Pager;
 use crate::{EngineEvent, Klaxon};
-use chrono::Utc;
 use klaxon_core::Alert;
 use klaxon_providers::intake::{Accepted, AlertSink, Change};
 use klaxon_store::IngestChange;
@@ -13,11 +12,12 @@ pub(crate) struct Sink {
     pub klaxon: Arc<Klaxon>,
     pub pager: Arc<Pager>,
     pub events: broadcast::Sender<EngineEvent>,
+    pub clock: crate::Clock,
 }
 
 impl AlertSink for Sink {
     async fn ingest(&self, alerts: Vec<Alert>) -> Result<Vec<Accepted>, Box<dyn std::error::Error + Send + Sync>> {
-        let results = self.klaxon.store().ingest_alerts(&alerts, self.klaxon.team(), Utc::now()).await?;
+        let results = self.klaxon.store().ingest_alerts(&alerts, self.klaxon.team(), self.clock.now()).await?;
         let _ = self.events.send(EngineEvent::IncidentsChanged);
         let mut accepted = Vec::with_capacity(results.len());
         for r in results {

@@ -49,7 +49,11 @@ impl PageDelivery for Ringtone {
             return Ok(());
         }
         if !page.test {
-            // Real pages ring through `ringing`, which knows when they are answered.
+            // A loud page starts the ringtone at once, so that a failure (no sound card) is this
+            // page's failure in its timeline; `ringing` keeps it going and stops it when answered.
+            if page.ring {
+                self.ringer.start(Tone::Page).map_err(|e| DeliveryError(e.to_string()))?;
+            }
             return Ok(());
         }
         let already = matches!(self.ringer.state(), RingerState::Ringing { .. });

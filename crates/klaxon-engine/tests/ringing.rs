@@ -81,11 +81,12 @@ async fn an_answer_from_another_process_stops_the_ringing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn escalating_away_from_me_stops_my_ringing() {
-    let setup = Setup::new("1s");
+    let setup = Setup::new("1m");
     let rec = Recorder::new("ringer", false);
     let engine = setup.engine(vec![rec.clone() as Arc<dyn PageDelivery>]).await;
     let id = fire(&engine, &setup, "x", "sev1").await;
     wait_for(5, "ringing", || async { ringing_id(&rec) == Some(id) }).await;
+    setup.clock.advance(std::time::Duration::from_secs(61));
     wait_for(5, "escalation to sam to silence me", || async { rec.ring().unwrap().current.is_none() }).await;
     assert_eq!(engine.klaxon().incident(id).await.unwrap().incident.assignees, ["sam"]);
     engine.shutdown().await.unwrap();

@@ -12,12 +12,14 @@ use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn following_sam_shows_sams_pages_as_shadows_and_logs_what_sam_did() {
-    // Level 1 is me (alex) for 1 s, then level 2 is sam, whom I shadow.
-    let setup = Setup::with_extra("1s", "[shadow]\nfollow = [\"person:sam\"]\n");
+    // Level 1 is me (alex) for a minute, then level 2 is sam, whom I shadow.
+    let setup = Setup::with_extra("1m", "[shadow]\nfollow = [\"person:sam\"]\n");
     let rec = Recorder::new("notification", false);
     let engine = setup.engine(vec![rec.clone() as Arc<dyn PageDelivery>]).await;
     let resp = post(&engine, &setup.token(), "/v1/alerts", json!({"title": "DB down", "severity": "sev1"})).await;
     let id = IncidentId(resp.json::<serde_json::Value>().await.unwrap()["accepted"][0]["incident"].as_i64().unwrap());
+    wait_for(10, "my own page", || async { rec.count() == 1 }).await;
+    setup.clock.advance(std::time::Duration::from_secs(61));
 
     wait_for(10, "the shadow notification after escalation to sam", || async {
         rec.pages.lock().unwrap().iter().any(|p| p.kind == PageKind::Shadow)
@@ -30,7 +32,8 @@ async fn following_sam_shows_sams_pages_as_shadows_and_logs_what_sam_did() {
 
     // Sam acknowledges (from their own Klaxon): the shadow log shows what the primary did.
     let k = engine.klaxon();
-    k.store().update_incident(id, |i| i.acknowledge(chrono::Utc::now(), "sam").map(|l| vec![l])).await.unwrap();
+    let now = setup.clock.now();
+    k.store().update_incident(id, |i| i.acknowledge(now, "sam").map(|l| vec![l])).await.unwrap();
     let log = k.shadow_log(1).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].incident, id);
@@ -56,7 +59,7 @@ async fn following_sam_shows_sams_pages_as_shadows_and_logs_what_sam_did() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn whom_i_shadow_can_be_chosen_from_another_process_and_reset_to_the_team_file() {
     // No [shadow] in the team file; level 2 is sam.
-    let setup = Setup::new("1s");
+    let setup = Setup::new("1m");
     let rec = Recorder::new("notification", false);
     let engine = setup.engine(vec![rec.clone() as Arc<dyn PageDelivery>]).await;
     let settings = engine.klaxon().shadow_settings();
@@ -78,6 +81,8 @@ async fn whom_i_shadow_can_be_chosen_from_another_process_and_reset_to_the_team_
     .await;
 
     post(&engine, &setup.token(), "/v1/alerts", json!({"title": "API down", "severity": "sev1"})).await;
+    wait_for(10, "my own page", || async { rec.count() == 1 }).await;
+    setup.clock.advance(std::time::Duration::from_secs(61));
     wait_for(10, "a shadow notification for sam's page", || async {
         rec.pages.lock().unwrap().iter().any(|p| p.kind == PageKind::Shadow)
     })

@@ -40,7 +40,12 @@ struct Intake {
 impl Intake {
     async fn start(grouping: Grouping, fail: bool) -> Self {
         let sink = Arc::new(Recorder { fail, ..Default::default() });
-        let config = IntakeConfig { listen: "127.0.0.1:0".parse().unwrap(), token: Secret::new(TOKEN), grouping };
+        let config = IntakeConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            token: Secret::new(TOKEN),
+            grouping,
+            unknown_severity: Severity::Sev2,
+        };
         let handle = serve(config, sink.clone()).await.unwrap();
         Self { handle, sink, http: reqwest::Client::new() }
     }
@@ -199,8 +204,12 @@ async fn storage_failure_is_503_so_senders_retry() {
 #[tokio::test]
 async fn a_taken_port_is_a_clear_error() {
     let intake = Intake::start(Grouping::Alert, false).await;
-    let config =
-        IntakeConfig { listen: intake.handle.local_addr(), token: Secret::new(TOKEN), grouping: Grouping::Alert };
+    let config = IntakeConfig {
+        listen: intake.handle.local_addr(),
+        token: Secret::new(TOKEN),
+        grouping: Grouping::Alert,
+        unknown_severity: Severity::Sev2,
+    };
     let err = serve(config, Arc::new(Recorder::default())).await.unwrap_err();
     assert!(err.to_string().contains("cannot listen on 127.0.0.1:"), "{err}");
     intake.handle.shutdown().await.unwrap();

@@ -10,6 +10,18 @@ pub enum StoreError {
          Upgrade Klaxon, or point --data-dir elsewhere. The file was left untouched."
     )]
     NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    /// The file is damaged (`PRAGMA quick_check` failed, or it is not a database); left untouched.
+    #[error(
+        "{file} is damaged ({detail}). Klaxon will not page from a damaged cache and left the file \
+         untouched. Stop Klaxon, then either move it aside (`mv {file} {file}.damaged`: platform \
+         incidents come back at the next sync, local incident history is lost) or try \
+         `sqlite3 {file} .recover | sqlite3 {file}.recovered` and move the recovered file into its place.",
+        file = path.display()
+    )]
+    Damaged { path: PathBuf, detail: String },
+    /// The database file could not be created or read.
+    #[error("{}: {source}", path.display())]
+    File { path: PathBuf, source: std::io::Error },
     /// No incident with that id.
     #[error("incident {0} not found")]
     NotFound(IncidentId),

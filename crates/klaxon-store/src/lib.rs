@@ -16,6 +16,7 @@ mod watch;
 pub use error::StoreError;
 pub use incidents::{IngestChange, Ingested, ListScope};
 pub use open::{SCHEMA_VERSION, Store};
+pub use pages::PageRecord;
 pub use remote::SyncChanges;
 pub use settings::SHADOW_FOLLOW;
 pub use shadow::ShadowEntry;

@@ -2,17 +2,19 @@
 
 use crate::rows::{self, ms, select_incidents};
 use crate::{Store, StoreError, incidents::append_log};
+use chrono::{DateTime, Utc};
 use klaxon_core::pager::PageKey;
 use klaxon_core::{Incident, LogEntry};
 use sqlx::Sqlite;
 use sqlx::query::Query;
+use std::collections::{HashMap, HashSet};
 
 impl Store {
     /// Triggered incidents whose current trigger has not been paged yet.
     pub async fn unpaged_triggers(&self) -> Result<Vec<Incident>, StoreError> {
         let sql = select_incidents!(
             "WHERE status = 'triggered' AND NOT EXISTS (SELECT 1 FROM notified_pages n ",
-            "WHERE n.incident_id = incidents.id AND n.trigger_seq = incidents.trigger_seq)"
+            "WHERE n.incident_id = incidents.id AND n.trigger_seq = incidents.trigger_seq AND n.state = 'sent')"
         );
         let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
         rows.iter().map(rows::incident).collect()
@@ -32,38 +34,54 @@ impl Store {
         Ok(())
     }
 
-    /// Records that `key` was paged, with a timeline entry, atomically. Returns false if it already was.
+    /// Records that `key` is about to be paged (state `sending`), before any delivery path runs,
+    /// so that a crash mid-delivery re-sends only this page, and says so. Returns false if the
+    /// page was recorded already (sending or sent).
+    pub async fn begin_page(&self, key: PageKey, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(self.begin_pages(&[key], at).await? == 1)
+    }
+
+    /// [`Store::begin_page`] for many pages in one transaction; returns how many were new.
+    pub async fn begin_pages(&self, keys: &[PageKey], at: DateTime<Utc>) -> Result<u64, StoreError> {
+        if keys.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut new = 0;
+        for key in keys {
+            new += sqlx::query(
+                "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at, state) \
+                 VALUES (?, ?, ?, 'sending')",
+            )
+            .bind(key.incident.0)
+            .bind(i64::from(key.trigger_seq))
+            .bind(ms(at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(new)
+    }
+
+    /// Records that `key` was paged, with its timeline entry, atomically. Returns false if it
+    /// was recorded as sent already (then nothing changes).
     pub async fn record_page(&self, key: PageKey, log: &LogEntry) -> Result<bool, StoreError> {
-        let insert = sqlx::query(
-            "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at) VALUES (?, ?, ?)",
-        )
-        .bind(key.incident.0)
-        .bind(i64::from(key.trigger_seq))
-        .bind(ms(log.at));
-        self.insert_once_with_log(insert, key, log).await
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let changed = mark_sent(&mut tx, key, log).await?;
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// Records many pages (each with its timeline entry) in one transaction; pages already
-    /// recorded are left alone.
+    /// recorded as sent are left alone.
     pub async fn record_pages(&self, pages: &[(PageKey, LogEntry)]) -> Result<(), StoreError> {
         if pages.is_empty() {
             return Ok(());
         }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for (key, log) in pages {
-            let inserted = sqlx::query(
-                "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at) VALUES (?, ?, ?)",
-            )
-            .bind(key.incident.0)
-            .bind(i64::from(key.trigger_seq))
-            .bind(ms(log.at))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if inserted {
-                append_log(&mut tx, key.incident, std::slice::from_ref(log)).await?;
-            }
+            mark_sent(&mut tx, *key, log).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -86,33 +104,75 @@ impl Store {
         Ok(inserted)
     }
 
-    /// Which of `keys` were paged already (one query).
-    pub async fn paged_keys(&self, keys: &[PageKey]) -> Result<std::collections::HashSet<PageKey>, StoreError> {
+    /// What is recorded of each of `keys` (one query); keys never paged are absent.
+    pub async fn page_states(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, PageRecord>, StoreError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.incident.0).collect();
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT incident_id, trigger_seq FROM notified_pages WHERE incident_id IN (SELECT value FROM json_each(?))",
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT incident_id, trigger_seq, state FROM notified_pages \
+             WHERE incident_id IN (SELECT value FROM json_each(?))",
         )
         .bind(rows::json(&ids)?)
         .fetch_all(&self.pool)
         .await?;
-        let wanted: std::collections::HashSet<PageKey> = keys.iter().copied().collect();
+        let wanted: HashSet<PageKey> = keys.iter().copied().collect();
         Ok(rows
             .into_iter()
-            .filter_map(|(id, seq)| {
+            .filter_map(|(id, seq, state)| {
                 let key = PageKey { incident: klaxon_core::IncidentId(id), trigger_seq: u32::try_from(seq).ok()? };
-                wanted.contains(&key).then_some(key)
+                wanted.contains(&key).then(|| (key, PageRecord::from_column(&state)))
             })
             .collect())
     }
 
-    /// Whether `key` was paged already.
-    pub async fn was_paged(&self, key: PageKey) -> Result<bool, StoreError> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM notified_pages WHERE incident_id = ? AND trigger_seq = ?")
+    /// What is recorded of `key`: nothing, a delivery begun, or sent.
+    pub async fn page_state(&self, key: PageKey) -> Result<Option<PageRecord>, StoreError> {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT state FROM notified_pages WHERE incident_id = ? AND trigger_seq = ?")
                 .bind(key.incident.0)
                 .bind(i64::from(key.trigger_seq))
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(found.is_some())
+        Ok(found.as_deref().map(PageRecord::from_column))
     }
+
+    /// Whether `key` was paged (or its delivery begun) already.
+    pub async fn was_paged(&self, key: PageKey) -> Result<bool, StoreError> {
+        Ok(self.page_state(key).await?.is_some())
+    }
+}
+
+/// What the store knows of one trigger's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageRecord {
+    /// Its delivery began and did not finish: if no delivery runs now, the process that began
+    /// it stopped (crashed) mid-delivery.
+    Sending,
+    /// Delivered (every path ran) and in the timeline.
+    Sent,
+}
+
+impl PageRecord {
+    fn from_column(state: &str) -> Self {
+        if state == "sending" { PageRecord::Sending } else { PageRecord::Sent }
+    }
+}
+
+/// Marks `key` sent (inserting it if its delivery was never begun) and, if that changed
+/// anything, appends `log` to the incident's timeline.
+async fn mark_sent(tx: &mut sqlx::SqliteConnection, key: PageKey, log: &LogEntry) -> Result<bool, StoreError> {
+    let changed = sqlx::query(
+        "INSERT INTO notified_pages (incident_id, trigger_seq, notified_at, state) VALUES (?, ?, ?, 'sent') \
+         ON CONFLICT (incident_id, trigger_seq) DO UPDATE SET state = 'sent' WHERE state = 'sending'",
+    )
+    .bind(key.incident.0)
+    .bind(i64::from(key.trigger_seq))
+    .bind(ms(log.at))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if changed {
+        append_log(tx, key.incident, std::slice::from_ref(log)).await?;
+    }
+    Ok(changed)
 }

@@ -16,6 +16,12 @@ pub async fn list_incidents(state: State<'_, AppState>, all: bool) -> Result<Inc
     state.call(Request::ListIncidents { all }).await
 }
 
+/// Forgets the list's warnings (the user has read them).
+#[tauri::command]
+pub async fn dismiss_warnings(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.call(Request::DismissWarnings).await
+}
+
 /// One incident with its alerts and timeline.
 #[tauri::command]
 pub async fn get_incident(state: State<'_, AppState>, id: i64) -> Result<IncidentDetail, IpcError> {

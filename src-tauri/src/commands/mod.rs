@@ -18,6 +18,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     tauri::generate_handler![
         incidents::list_incidents,
         incidents::get_incident,
+        incidents::dismiss_warnings,
         incidents::acknowledge_incident,
         incidents::escalate_incident,
         incidents::resolve_incident,

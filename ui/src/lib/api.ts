@@ -39,6 +39,11 @@ export function listIncidents(all: boolean): Promise<IncidentPage> {
   return invoke<IncidentPage>('list_incidents', { all });
 }
 
+/** The user has read the list's warnings (e.g. "the database was found empty"). */
+export function dismissWarnings(): Promise<void> {
+  return invoke<void>('dismiss_warnings');
+}
+
 export function getIncident(id: IncidentId): Promise<IncidentDetail> {
   return invoke<IncidentDetail>('get_incident', { id });
 }

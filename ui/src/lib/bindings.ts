@@ -70,7 +70,12 @@ export type IncidentPage = { incidents: Array<Incident>,
 /**
  * How many incidents the whole list has (may exceed `incidents.len()`).
  */
-total: number, };
+total: number, 
+/**
+ * What the user must know about the cache itself (e.g. it was found empty, so earlier
+ * incidents are gone); shown above the list until dismissed.
+ */
+warnings: Array<string>, };
 export type IncidentStatus = "triggered" | "acknowledged" | "resolved";
 export type IpcError = { code: IpcErrorCode, message: string, };
 export type IpcErrorCode = "not_found" | "invalid_state" | "invalid_input" | "storage" | "config" | "internal" | "unsupported" | "unauthorized" | "unreachable" | "rate_limited" | "platform" | "keyring" | "account" | "pager";

@@ -188,6 +188,8 @@ export interface FakeBackend {
   failNext: Map<string, IpcError>;
   /** How many incidents `list_incidents` sends at most (the rest only count in `total`). */
   limit: number;
+  /** What `list_incidents` says about the cache; `dismiss_warnings` clears it. */
+  warnings: string[];
   callsOf(cmd: string): Call[];
 }
 
@@ -210,6 +212,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     calls: [],
     failNext: new Map(),
     limit: 200,
+    warnings: [],
     callsOf: (cmd) => fake.calls.filter((c) => c.cmd === cmd),
   };
 
@@ -265,8 +268,15 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
       case 'list_incidents': {
         const all = (args as { all: boolean }).all;
         const listed = fake.incidents.filter((i) => all || i.status !== 'resolved');
-        return { incidents: listed.slice(0, fake.limit), total: listed.length } satisfies IncidentPage;
+        return {
+          incidents: listed.slice(0, fake.limit),
+          total: listed.length,
+          warnings: [...fake.warnings],
+        } satisfies IncidentPage;
       }
+      case 'dismiss_warnings':
+        fake.warnings = [];
+        return null;
       case 'get_incident': {
         const inc = find(args);
         return { incident: inc, log: fake.logs.get(inc.id) ?? [] } satisfies IncidentDetail;

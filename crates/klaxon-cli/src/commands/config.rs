@@ -1,9 +1,12 @@
-use klaxon_engine::{EngineError, Paths, load_team_file};
+use klaxon_engine::{EngineError, Paths, load_team_file, team_file_warnings};
 use serde_json::json;
 use std::process::ExitCode;
 
 pub fn check(paths: &Paths, as_json: bool) -> Result<ExitCode, EngineError> {
     let (file, _) = load_team_file(&paths.config_file, false)?;
+    for warning in team_file_warnings(&paths.config_file, &file.intake) {
+        eprintln!("warning: {warning}");
+    }
     let t = &file.team;
     if as_json {
         crate::output::json(&json!({

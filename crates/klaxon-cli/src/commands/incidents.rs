@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 pub async fn list(klaxon: &Klaxon, all: bool, json: bool) -> Result<ExitCode, EngineError> {
     let list = klaxon.incidents(all).await?;
+    for warning in klaxon.store().warnings().await? {
+        eprintln!("warning: {warning}");
+    }
     if json {
         output::json(&list)
     } else {

@@ -86,6 +86,11 @@ pub async fn handle(engine: &Engine, request: Request) -> Result<serde_json::Val
         Request::ShadowSettings => json(klaxon.shadow_settings()),
         Request::SetShadow { follow } => json(klaxon.set_shadow(Some(follow)).await?),
         Request::ResetShadow => json(klaxon.set_shadow(None).await?),
+        Request::DismissWarnings => {
+            klaxon.store().dismiss_warnings().await.map_err(crate::EngineError::from)?;
+            engine.notify_changed();
+            json(())
+        }
         Request::AttachWindow | Request::ShowWindow | Request::Quit => {
             Err(IpcError::invalid_input("call: attach_window, show_window and quit are for the control socket"))
         }

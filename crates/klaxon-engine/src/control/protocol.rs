@@ -59,6 +59,8 @@ pub enum Request {
     },
     /// Back to the team file's `[shadow]` list.
     ResetShadow,
+    /// The user has read the list's warnings (e.g. "the database was found empty").
+    DismissWarnings,
     /// This connection is the app's window: the pager sends it `show_window` from now on. If
     /// another window is attached, that one is shown instead and the answer says so.
     AttachWindow,

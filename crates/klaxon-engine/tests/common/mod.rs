@@ -3,7 +3,7 @@
 
 use klaxon_engine::core::IncidentId;
 use klaxon_engine::secrets::{MemoryStore, SecretStore};
-use klaxon_engine::{DeliveryError, Engine, EngineOptions, Klaxon, Page, PageDelivery, Paths, RingState};
+use klaxon_engine::{Clock, DeliveryError, Engine, EngineOptions, Klaxon, Page, PageDelivery, Paths, RingState};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -81,9 +81,12 @@ pub struct Setup {
     pub dir: tempfile::TempDir,
     pub paths: Paths,
     pub secrets: Arc<MemoryStore>,
+    /// The escalation timers' clock: move it forward instead of waiting.
+    pub clock: Clock,
 }
 
 impl Setup {
+    /// With level 1 (me) escalating to level 2 (sam) after `escalate_after` (at least "1m").
     pub fn new(escalate_after: &str) -> Self {
         Self::with_extra(escalate_after, "")
     }
@@ -94,7 +97,7 @@ impl Setup {
         let config = dir.path().join("klaxon.toml");
         std::fs::write(&config, TEAM.replace("ESCALATE_AFTER", escalate_after) + extra).unwrap();
         let paths = Paths { data_dir: dir.path().join("data"), config_file: config };
-        Self { dir, paths, secrets: Arc::new(MemoryStore::default()) }
+        Self { dir, paths, secrets: Arc::new(MemoryStore::default()), clock: Clock::system() }
     }
 
     pub async fn klaxon(&self) -> Klaxon {
@@ -105,6 +108,7 @@ impl Setup {
         let options = EngineOptions {
             tick: Duration::from_millis(100),
             delivery_timeout: Duration::from_millis(500),
+            clock: self.clock.clone(),
             ..EngineOptions::new(deliveries, self.secrets.clone() as Arc<dyn SecretStore>)
         };
         Engine::start(self.klaxon().await, options).await.unwrap()

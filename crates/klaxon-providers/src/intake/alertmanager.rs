@@ -1,18 +1,15 @@
 //! `POST /v1/alertmanager`: Prometheus Alertmanager's webhook payload (version "4").
 //!
 //! One incident per alert fingerprint (or per group with `alertmanager_grouping = "group"`).
-//! Severity from the `severity` label (unknown or missing → sev3), title from the `summary`
-//! annotation or the `alertname` label, service from the `service` or `job` label,
-//! `"status": "resolved"` resolves.
+//! Severity from the `severity` label (missing or unknown → the team file's `unknown_severity`,
+//! sev2 by default: a pager errs loud), title from the `summary` annotation or the `alertname`
+//! label, service from the `service` or `job` label, `"status": "resolved"` resolves.
 
 use super::reject::{Reject, decode};
 use klaxon_core::team_file::Grouping;
 use klaxon_core::{Alert, AlertAction, Details, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-
-/// Severity for alerts whose `severity` label is missing or unknown.
-pub const FALLBACK_SEVERITY: Severity = Severity::Sev3;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -51,8 +48,9 @@ struct AmAlert {
     fingerprint: String,
 }
 
-fn severity(labels: &BTreeMap<String, String>) -> Severity {
-    labels.get("severity").and_then(|s| Severity::from_label(s).ok()).unwrap_or(FALLBACK_SEVERITY)
+/// The `severity` label's severity; `unknown` when it is missing or names none.
+fn severity(labels: &BTreeMap<String, String>, unknown: Severity) -> Severity {
+    labels.get("severity").and_then(|s| Severity::from_label(s).ok()).unwrap_or(unknown)
 }
 
 fn service(labels: &BTreeMap<String, String>) -> Option<String> {
@@ -73,7 +71,7 @@ fn details(labels: &BTreeMap<String, String>, annotations: &BTreeMap<String, Str
     Details { text, labels: all }
 }
 
-fn one(alert: &AmAlert) -> Alert {
+fn one(alert: &AmAlert, unknown: Severity) -> Alert {
     let title = alert
         .annotations
         .get("summary")
@@ -84,7 +82,7 @@ fn one(alert: &AmAlert) -> Alert {
         source: "alertmanager".into(),
         dedup_key: Some(format!("alertmanager:{}", alert.fingerprint)),
         title,
-        severity: severity(&alert.labels),
+        severity: severity(&alert.labels, unknown),
         urgency: None,
         service: service(&alert.labels),
         details: details(&alert.labels, &alert.annotations),
@@ -93,7 +91,7 @@ fn one(alert: &AmAlert) -> Alert {
     }
 }
 
-fn group(w: &Webhook) -> Alert {
+fn group(w: &Webhook, unknown: Severity) -> Alert {
     let firing = w.alerts.iter().filter(|a| a.status == Status::Firing).count();
     let name = w
         .common_annotations
@@ -102,7 +100,7 @@ fn group(w: &Webhook) -> Alert {
         .or_else(|| w.common_labels.get("alertname"))
         .cloned()
         .unwrap_or_else(|| "Alertmanager group".to_owned());
-    let worst = w.alerts.iter().map(|a| severity(&a.labels)).min().unwrap_or(FALLBACK_SEVERITY);
+    let worst = w.alerts.iter().map(|a| severity(&a.labels, unknown)).min().unwrap_or(unknown);
     let mut d = details(&w.common_labels, &w.common_annotations);
     d.labels.insert("firing".into(), firing.to_string());
     Alert {
@@ -118,7 +116,8 @@ fn group(w: &Webhook) -> Alert {
     }
 }
 
-pub(crate) fn parse(body: &[u8], grouping: Grouping) -> Result<Vec<Alert>, Reject> {
+/// Parses a webhook; alerts without a known `severity` label get `unknown`.
+pub(crate) fn parse(body: &[u8], grouping: Grouping, unknown: Severity) -> Result<Vec<Alert>, Reject> {
     let w: Webhook = decode(body)?;
     if w.version != "4" {
         return Err(Reject::field("version", format!("unsupported webhook version `{}` (expected \"4\")", w.version)));
@@ -127,9 +126,9 @@ pub(crate) fn parse(body: &[u8], grouping: Grouping) -> Result<Vec<Alert>, Rejec
         return Err(Reject::field(format!("alerts[{i}].fingerprint"), "must not be empty"));
     }
     Ok(match grouping {
-        Grouping::Alert => w.alerts.iter().map(one).collect(),
+        Grouping::Alert => w.alerts.iter().map(|a| one(a, unknown)).collect(),
         Grouping::Group if w.alerts.is_empty() => Vec::new(),
-        Grouping::Group => vec![group(&w)],
+        Grouping::Group => vec![group(&w, unknown)],
     })
 }
 
@@ -152,7 +151,7 @@ mod tests {
 
     #[test]
     fn one_alert_per_fingerprint() {
-        let alerts = parse(BODY.as_bytes(), Grouping::Alert).unwrap();
+        let alerts = parse(BODY.as_bytes(), Grouping::Alert, Severity::Sev2).unwrap();
         assert_eq!(alerts.len(), 2);
         let a = &alerts[0];
         assert_eq!(a.dedup_key.as_deref(), Some("alertmanager:aaa"));
@@ -167,9 +166,34 @@ mod tests {
         assert_eq!(b.service.as_deref(), Some("db"), "service label wins over job");
     }
 
+    fn severity_of(label: Option<&str>, unknown: Severity) -> Severity {
+        let labels = label.map_or_else(String::new, |l| format!(r#""severity": "{l}""#));
+        let body = format!(
+            r#"{{"version": "4", "groupKey": "g", "status": "firing", "alerts": [
+              {{"status": "firing", "labels": {{{labels}}}, "fingerprint": "f"}}]}}"#
+        );
+        parse(body.as_bytes(), Grouping::Alert, unknown).unwrap()[0].severity
+    }
+
+    #[test]
+    fn the_most_severe_labels_in_common_use_page_as_sev1() {
+        for label in ["P0", "p0", "sev0", "SEV-0", "0", "urgent", "page", "critical", "P1"] {
+            assert_eq!(severity_of(Some(label), Severity::Sev3), Severity::Sev1, "severity=\"{label}\"");
+        }
+    }
+
+    #[test]
+    fn missing_or_unknown_severity_pages_at_the_configured_level() {
+        for label in [Some("banana"), Some(""), None] {
+            assert_eq!(severity_of(label, Severity::Sev2), Severity::Sev2, "{label:?}");
+            assert_eq!(severity_of(label, Severity::Sev1), Severity::Sev1, "{label:?}");
+        }
+        assert_eq!(severity_of(Some("warning"), Severity::Sev1), Severity::Sev3, "known labels keep their level");
+    }
+
     #[test]
     fn one_alert_per_group() {
-        let alerts = parse(BODY.as_bytes(), Grouping::Group).unwrap();
+        let alerts = parse(BODY.as_bytes(), Grouping::Group, Severity::Sev2).unwrap();
         assert_eq!(alerts.len(), 1);
         assert_eq!(alerts[0].title, "DiskFull (1 firing)");
         assert_eq!(alerts[0].severity, Severity::Sev1, "worst of the group");
@@ -179,15 +203,25 @@ mod tests {
     #[test]
     fn rejects_bad_payloads_naming_the_field() {
         let e =
-            parse(BODY.replace("\"version\": \"4\"", "\"version\": \"3\"").as_bytes(), Grouping::Alert).unwrap_err();
+            parse(BODY.replace("\"version\": \"4\"", "\"version\": \"3\"").as_bytes(), Grouping::Alert, Severity::Sev2)
+                .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("version"));
-        let e = parse(br#"{"version":"4","groupKey":"g","status":"firing"}"#, Grouping::Alert).unwrap_err();
+        let e =
+            parse(br#"{"version":"4","groupKey":"g","status":"firing"}"#, Grouping::Alert, Severity::Sev2).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("alerts"));
-        let e = parse(BODY.replace("\"fingerprint\": \"bbb\"", "\"fingerprint\": 7").as_bytes(), Grouping::Alert)
-            .unwrap_err();
+        let e = parse(
+            BODY.replace("\"fingerprint\": \"bbb\"", "\"fingerprint\": 7").as_bytes(),
+            Grouping::Alert,
+            Severity::Sev2,
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("alerts[1].fingerprint"));
-        let e = parse(BODY.replace("\"status\": \"resolved\"", "\"status\": \"gone\"").as_bytes(), Grouping::Alert)
-            .unwrap_err();
+        let e = parse(
+            BODY.replace("\"status\": \"resolved\"", "\"status\": \"gone\"").as_bytes(),
+            Grouping::Alert,
+            Severity::Sev2,
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("alerts[1].status"));
     }
 }

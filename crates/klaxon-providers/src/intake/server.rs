@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use klaxon_core::Alert;
-use klaxon_core::Secret;
 use klaxon_core::team_file::Grouping;
+use klaxon_core::{Secret, Severity};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ pub struct IntakeConfig {
     pub listen: SocketAddr,
     pub token: Secret,
     pub grouping: Grouping,
+    /// Severity of Alertmanager alerts whose `severity` label is missing or unknown.
+    pub unknown_severity: Severity,
 }
 
 /// A running intake; dropping it does not stop it, call [`IntakeHandle::shutdown`].
@@ -54,6 +56,7 @@ impl IntakeHandle {
 struct Shared<S> {
     sink: Arc<S>,
     grouping: Grouping,
+    unknown_severity: Severity,
 }
 
 type AppState<S> = Arc<Shared<S>>;
@@ -64,7 +67,8 @@ pub async fn serve<S: AlertSink>(config: IntakeConfig, sink: Arc<S>) -> Result<I
         .await
         .map_err(|source| ProviderError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| ProviderError::Bind { addr: config.listen, source })?;
-    let state: AppState<S> = Arc::new(Shared { sink, grouping: config.grouping });
+    let state: AppState<S> =
+        Arc::new(Shared { sink, grouping: config.grouping, unknown_severity: config.unknown_severity });
     let protected = Router::new()
         .route("/v1/alertmanager", post(alertmanager_route::<S>))
         .route("/v1/alerts", post(generic_route::<S>))
@@ -129,7 +133,7 @@ async fn alertmanager_route<S: AlertSink>(
     State(state): State<AppState<S>>,
     raw: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match body(raw).and_then(|b| alertmanager::parse(&b, state.grouping)) {
+    match body(raw).and_then(|b| alertmanager::parse(&b, state.grouping, state.unknown_severity)) {
         Ok(alerts) => deliver(&state, alerts).await,
         Err(reject) => reject.into_response(),
     }

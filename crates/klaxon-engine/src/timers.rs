@@ -1,0 +1,105 @@
+//! The engine's timer task: escalation by the clock, the pager's tick, and other processes' changes.
+
+use crate::pager::Pager;
+use crate::runners::Runners;
+use crate::{Clock, EngineError, EngineEvent, Klaxon};
+use chrono::Utc;
+use klaxon_core::CoreError;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+
+/// What the engine's timer task works with.
+pub(crate) struct Timers {
+    pub klaxon: Arc<Klaxon>,
+    pub pager: Arc<Pager>,
+    pub runners: Arc<Runners>,
+    pub events: broadcast::Sender<EngineEvent>,
+    /// How often timers and other processes' changes are checked.
+    pub tick: Duration,
+    /// What escalation delays are measured against.
+    pub clock: Clock,
+}
+
+impl Timers {
+    /// Escalates due incidents and notices other processes' changes, once per tick, until stopped.
+    pub async fn run(self, mut watcher: klaxon_store::ChangeWatcher, mut stopped: watch::Receiver<bool>) {
+        let Self { klaxon, pager, runners, events, tick, clock } = self;
+        if let Err(e) = pager.scan().await {
+            tracing::error!(error = %e, "initial page scan failed");
+        }
+        let mut interval = tokio::time::interval(tick);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = stopped.changed() => break,
+                _ = interval.tick() => {}
+            }
+            if let Err(e) = escalate_due(&klaxon, &pager, &events, clock.now()).await {
+                tracing::error!(error = %e, "escalation step failed");
+            }
+            if let Err(e) = pager.tick().await {
+                tracing::error!(error = %e, "pager tick failed");
+            }
+            match watcher.changed().await {
+                Ok(true) => {
+                    let _ = events.send(EngineEvent::IncidentsChanged);
+                    // Another process (e.g. `klaxon ack`, `klaxon accounts add`) may have queued
+                    // actions or changed accounts.
+                    if let Err(e) = runners.reconcile().await {
+                        tracing::error!(error = %e, "account check failed");
+                    }
+                    runners.wake_outbox(None);
+                    if let Err(e) = klaxon.reload_shadow().await {
+                        tracing::error!(error = %e, "shadow settings check failed");
+                    }
+                    if let Err(e) = pager.scan().await {
+                        tracing::error!(error = %e, "page scan failed");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "change check failed"),
+            }
+        }
+    }
+}
+
+async fn escalate_due(
+    klaxon: &Klaxon,
+    pager: &Pager,
+    events: &broadcast::Sender<EngineEvent>,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), EngineError> {
+    let team = klaxon.team();
+    for id in klaxon.store().due_escalations(now).await? {
+        // Re-checked inside the transaction: an ack from another process may have landed.
+        let result = klaxon
+            .store()
+            .update_incident(id, |i| {
+                let due = i.status == klaxon_core::IncidentStatus::Triggered
+                    && i.next_escalation_at.is_some_and(|t| t <= now);
+                if !due {
+                    return Ok(vec![]);
+                }
+                match team.escalate(i, now, None) {
+                    Ok(log) => Ok(vec![log]),
+                    Err(CoreError::NoFurtherLevel) => {
+                        i.next_escalation_at = None;
+                        Ok(vec![])
+                    }
+                    Err(e) => Err(e),
+                }
+            })
+            .await;
+        match result {
+            Ok((incident, log)) if !log.is_empty() => {
+                tracing::info!(incident = %id, level = incident.escalation_level, "escalated");
+                let _ = events.send(EngineEvent::IncidentsChanged);
+                pager.page_if_due(&incident).await?;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(incident = %id, error = %e, "could not escalate"),
+        }
+    }
+    Ok(())
+}
