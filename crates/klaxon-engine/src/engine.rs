@@ -2,6 +2,7 @@
 
 use crate::accounts::NewAccount;
 use crate::actions::UserAction;
+use crate::outbox::UncertainChecks;
 use crate::pager::Pager;
 use crate::remote::Remote;
 use crate::runners::Runners;
@@ -32,6 +33,9 @@ pub struct EngineOptions {
     pub delivery_timeout: Duration,
     /// Timeouts for talking to paging platforms.
     pub http: HttpOptions,
+    /// How the outbox makes sure an action whose request timed out did not arrive after all,
+    /// before sending it again.
+    pub uncertain: UncertainChecks,
 }
 
 impl EngineOptions {
@@ -43,6 +47,7 @@ impl EngineOptions {
             tick: Duration::from_secs(1),
             delivery_timeout: Duration::from_secs(10),
             http: HttpOptions::default(),
+            uncertain: UncertainChecks::default(),
         }
     }
 }
@@ -94,7 +99,12 @@ impl Engine {
         } else {
             None
         };
-        let remote = Arc::new(Remote { klaxon: klaxon.clone(), pager: pager.clone(), events: events.clone() });
+        let remote = Arc::new(Remote {
+            klaxon: klaxon.clone(),
+            pager: pager.clone(),
+            events: events.clone(),
+            checks: options.uncertain,
+        });
         let runners = Arc::new(Runners::new(remote, options.secrets.clone(), options.http));
         runners.reconcile().await?;
         let (stop, stopped) = watch::channel(false);
