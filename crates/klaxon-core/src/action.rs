@@ -137,6 +137,34 @@ impl Action {
             }
         }
     }
+
+    /// Whether an incident the platform shows as `status` (at escalation `level`, where the
+    /// platform tells it) already is where this action would take it, and if so how to say so:
+    /// an acknowledgement of an acknowledged incident, a resolution of a resolved one, an
+    /// escalation of a triggered incident at or past the level asked for. Such an action has
+    /// nothing left to do; it is not a failure.
+    pub fn goal_reached(&self, status: IncidentStatus, level: Option<u32>) -> Option<String> {
+        match self {
+            Action::Acknowledge if status == IncidentStatus::Acknowledged => {
+                Some("already acknowledged on the platform".into())
+            }
+            Action::Resolve if status == IncidentStatus::Resolved => Some("already resolved on the platform".into()),
+            Action::Escalate { to_level } if status == IncidentStatus::Triggered => {
+                level.filter(|l| l >= to_level).map(|l| format!("already at escalation level {l} on the platform"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How a platform took an action it did not refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Performed {
+    /// The platform carried it out.
+    Applied,
+    /// The platform already was where the action would take it, so there was nothing to do;
+    /// says so (e.g. "already acknowledged on the platform").
+    AlreadyThere(String),
 }
 
 /// Where a queued action is.
@@ -191,6 +219,14 @@ pub struct OutboxEntry {
     pub maybe_sent: bool,
     /// The platform's reason for the last failure.
     pub last_error: Option<String>,
+    /// How a done action ended when it was not simply applied (e.g. "already acknowledged on the
+    /// platform", or found applied after its answer was lost).
+    pub note: Option<String>,
+    /// Since when it is unknown whether a request arrived (a timeout, a connection lost after
+    /// sending): the platform is asked again, with back-off, before anything is sent again.
+    pub uncertain_since: Option<DateTime<Utc>>,
+    /// How many times since then the platform said it had not taken effect.
+    pub checks: u32,
     /// When a pending action is tried next (after a transient failure).
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -250,6 +286,26 @@ mod tests {
         assert!(Action::Snooze { minutes: 30 }.validate().is_ok());
         assert!(Action::Reassign { to: vec![] }.validate().is_err());
         assert!(Action::Escalate { to_level: 0 }.validate().is_err());
+    }
+
+    #[test]
+    fn an_action_whose_goal_is_reached_says_so() {
+        use IncidentStatus::{Acknowledged, Resolved, Triggered};
+        let says = |a: Action, s, l| a.goal_reached(s, l);
+        assert_eq!(
+            says(Action::Acknowledge, Acknowledged, None).as_deref(),
+            Some("already acknowledged on the platform")
+        );
+        assert_eq!(says(Action::Resolve, Resolved, None).as_deref(), Some("already resolved on the platform"));
+        assert_eq!(says(Action::Acknowledge, Triggered, None), None);
+        assert_eq!(says(Action::Acknowledge, Resolved, None), None, "resolved is not what an ack asks for");
+        assert_eq!(says(Action::Resolve, Acknowledged, None), None);
+        let escalate = || Action::Escalate { to_level: 2 };
+        assert!(says(escalate(), Triggered, Some(3)).is_some_and(|n| n.contains("level 3")));
+        assert_eq!(says(escalate(), Triggered, Some(1)), None);
+        assert_eq!(says(escalate(), Triggered, None), None, "a platform that cannot tell levels");
+        assert_eq!(says(escalate(), Acknowledged, Some(2)), None, "escalating re-triggers");
+        assert_eq!(says(Action::Note { text: "x".into() }, Triggered, None), None);
     }
 
     #[test]

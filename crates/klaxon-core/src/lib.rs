@@ -21,7 +21,7 @@ mod duration;
 mod error;
 
 pub use account::{Account, AccountKind, LOCAL_ACCOUNT};
-pub use action::{Action, ActionKind, OutboxEntry, OutboxState};
+pub use action::{Action, ActionKind, OutboxEntry, OutboxState, Performed};
 pub use alert::{Alert, AlertAction, AlertOutcome, apply_alert};
 pub use error::{ConfigError, CoreError};
 pub use escalation::{EscalationLevel, EscalationPolicy, Target};

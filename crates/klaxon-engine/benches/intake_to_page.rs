@@ -3,6 +3,7 @@
 //! 1. notification call issued, over 1,000 alerts (target p99 ≤ 50 ms);
 //! 2. every path started (the notification's `deliver` and the ringing paths' `ringing`), over 200
 //!    alerts each acknowledged once it rings (target p99 ≤ 50 ms).
+//!
 //! Real SQLite file (WAL, synchronous=FULL), real loopback HTTP; the paths record when they are
 //! called instead of talking to a notification server or a sound card.
 

@@ -2,6 +2,7 @@
 
 use crate::accounts::NewAccount;
 use crate::actions::UserAction;
+use crate::outbox::UncertainChecks;
 use crate::pager::Pager;
 use crate::remote::Remote;
 use crate::runners::Runners;
@@ -35,6 +36,9 @@ pub struct EngineOptions {
     pub http: HttpOptions,
     /// The clock escalation timers read (tests move it forward).
     pub clock: Clock,
+    /// How the outbox makes sure an action whose request timed out did not arrive after all,
+    /// before sending it again.
+    pub uncertain: UncertainChecks,
 }
 
 impl EngineOptions {
@@ -47,6 +51,7 @@ impl EngineOptions {
             delivery_timeout: Duration::from_secs(10),
             http: HttpOptions::default(),
             clock: Clock::system(),
+            uncertain: UncertainChecks::default(),
         }
     }
 }
@@ -117,7 +122,12 @@ impl Engine {
         } else {
             None
         };
-        let remote = Arc::new(Remote { klaxon: klaxon.clone(), pager: pager.clone(), events: events.clone() });
+        let remote = Arc::new(Remote {
+            klaxon: klaxon.clone(),
+            pager: pager.clone(),
+            events: events.clone(),
+            checks: options.uncertain,
+        });
         let runners = Arc::new(Runners::new(remote, options.secrets.clone(), options.http));
         runners.reconcile().await?;
         let (stop, stopped) = watch::channel(false);

@@ -38,6 +38,7 @@ pub use error::EngineError;
 pub use events::{DeliveryError, EngineEvent, Page, PageDelivery, RingState};
 pub use klaxon::{DASHBOARD_LIMIT, INTAKE_TOKEN_KEY, Klaxon};
 pub use lock::DataDirLock;
+pub use outbox::UncertainChecks;
 pub use paths::{ENV_CONFIG, ENV_DATA_DIR, Paths};
 pub use sync::{HISTORY_DAYS, SHIFTS_AHEAD_DAYS};
 

@@ -15,6 +15,8 @@ pub(crate) struct Remote {
     pub klaxon: Arc<Klaxon>,
     pub pager: Arc<Pager>,
     pub events: broadcast::Sender<EngineEvent>,
+    /// How an action whose request's fate is unknown is checked before it is sent again.
+    pub checks: crate::outbox::UncertainChecks,
 }
 
 impl Remote {

@@ -81,8 +81,10 @@ pub(crate) async fn run(
     }
 }
 
-/// One poll: my open incidents; also the resolved ones when `full` or when an open one vanished
-/// from the platform's list (resolved, or given to someone else); schedules/on-call/policies when `full`.
+/// One poll: my open incidents; also the resolved ones when `full`, when an open one vanished
+/// from the platform's list (resolved, or given to someone else), or when one whose actions just
+/// finished is not in it (so that its optimistic values give way to the platform's, resolved or
+/// not); schedules/on-call/policies when `full`.
 pub(crate) async fn sync_once(
     remote: &Remote,
     account: &Account,
@@ -100,17 +102,21 @@ pub(crate) async fn sync_once(
     };
     let now = Utc::now();
     let since = now - Days::days(HISTORY_DAYS);
+    // Asked before the answer: an action that finishes after this is not undone by the answer.
+    let mut asked_at = Utc::now();
     let mut incidents = provider.my_incidents(&me, full.then_some(since)).await?;
     let mut complete = full;
     if !full {
         let listed: HashSet<&str> = incidents.iter().map(|i| i.provider_ref.as_str()).collect();
-        let vanished = store.open_refs(&account.name).await?.iter().any(|r| !listed.contains(r.as_str()));
-        if vanished {
+        let mut expected = store.open_refs(&account.name).await?;
+        expected.extend(store.reread_refs(&account.name).await?);
+        if expected.iter().any(|r| !listed.contains(r.as_str())) {
+            asked_at = Utc::now();
             incidents = provider.my_incidents(&me, Some(since)).await?;
             complete = true;
         }
     }
-    let changes = store.apply_sync(&account.name, Some(&me.id), &incidents, since, complete).await?;
+    let changes = store.apply_sync(&account.name, Some(&me.id), &incidents, since, complete, asked_at).await?;
     if !changes.is_empty() {
         remote.changed();
         remote.pager.page_all(&changes.changed).await?;

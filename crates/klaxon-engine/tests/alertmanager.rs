@@ -1,4 +1,5 @@
 //! A real Prometheus Alertmanager (Debian package prometheus-alertmanager) as the sender.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 mod common;
 

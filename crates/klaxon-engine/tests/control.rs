@@ -1,5 +1,6 @@
 //! The control socket on a real Unix socket: a window in another process sees pages, acts on
 //! them, is the only window, and bad input or a vanished pager never crashes either side.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 mod common;
 

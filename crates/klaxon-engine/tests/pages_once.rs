@@ -1,6 +1,7 @@
 //! Each trigger is paged once: a page is recorded as begun before its paths run, so after a crash
 //! only the pages then in flight come again (saying so); the most severe labels in common use page
 //! loudly; and the timeline names only the paths that delivered.
+#![allow(clippy::unwrap_used)] // test helpers: a failed step is a failed test
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! A platform account end to end inside the engine, against the PagerDuty fake on loopback:
 //! sync pages me, actions go through the outbox exactly once, offline actions are replayed in
 //! order, refusals are surfaced, and a failed sync never erases the cache.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 mod common;
 

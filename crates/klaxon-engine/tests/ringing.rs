@@ -1,5 +1,6 @@
 //! Loud pages ring until answered: queue, re-alerts, stop on answer (here or in another process),
 //! restart without re-paging, mute, low urgency and quiet hours.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 mod common;
 

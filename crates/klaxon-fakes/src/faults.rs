@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// One way to misbehave for one request.
@@ -21,6 +22,13 @@ pub enum Fault {
     /// Handle the request (its effects happen), then wait this long before answering: a client
     /// killed meanwhile never learns that it was applied.
     HoldAfterHandling(Duration),
+    /// Hold the request this long without answering (a client with a shorter timeout gives up),
+    /// then handle it all the same: its effects happen after the client stopped waiting, as on a
+    /// slow platform that works through its backlog.
+    HoldThenApply(Duration),
+    /// Hold the request this long without answering, then drop it unhandled (answer 504): a
+    /// client that timed out meanwhile cannot tell it from [`Fault::HoldThenApply`].
+    HoldThenDrop(Duration),
     /// Answer 200 with a JSON body of the wrong shape.
     Malformed,
     /// Handle the request and answer with the first half of its JSON body.
@@ -33,6 +41,8 @@ pub enum Fault {
 #[derive(Debug, Default)]
 pub struct Faults {
     queue: Mutex<VecDeque<Fault>>,
+    /// Requests taken by [`Fault::HoldThenApply`] and not yet applied.
+    held: AtomicUsize,
 }
 
 impl Faults {
@@ -59,8 +69,23 @@ impl Faults {
         self.lock().len()
     }
 
+    /// How many requests held by [`Fault::HoldThenApply`] are still to be applied (so a test
+    /// can wait until a slow platform has caught up).
+    pub fn held(&self) -> usize {
+        self.held.load(Ordering::SeqCst)
+    }
+
     pub(crate) fn take(&self) -> Option<Fault> {
-        self.lock().pop_front()
+        let fault = self.lock().pop_front();
+        if matches!(fault, Some(Fault::HoldThenApply(_))) {
+            self.held.fetch_add(1, Ordering::SeqCst);
+        }
+        fault
+    }
+
+    /// A held request was applied.
+    pub(crate) fn release(&self) {
+        self.held.fetch_sub(1, Ordering::SeqCst);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Fault>> {

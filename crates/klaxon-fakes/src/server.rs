@@ -136,11 +136,17 @@ async fn accept_loop(
             },
         };
         let fault = faults.take();
-        tokio::spawn(serve_connection(stream, router.clone(), fault, log.clone()));
+        tokio::spawn(serve_connection(stream, router.clone(), fault, log.clone(), faults.clone()));
     }
 }
 
-async fn serve_connection(stream: TcpStream, router: Router, fault: Option<Fault>, log: Arc<Mutex<Vec<Recorded>>>) {
+async fn serve_connection(
+    stream: TcpStream,
+    router: Router,
+    fault: Option<Fault>,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    faults: Arc<Faults>,
+) {
     let resets = matches!(fault, Some(Fault::Reset | Fault::ResetAfterHandling));
     if resets {
         // Linger 0: dropping the socket sends RST instead of FIN.
@@ -151,7 +157,8 @@ async fn serve_connection(stream: TcpStream, router: Router, fault: Option<Fault
         let abandon = abandon.clone();
         hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
             let (router, fault, log, abandon) = (router.clone(), fault.clone(), log.clone(), abandon.clone());
-            async move { Ok::<_, Infallible>(handle(req, router, fault, log, abandon).await) }
+            let faults = faults.clone();
+            async move { Ok::<_, Infallible>(handle(req, router, fault, log, abandon, faults).await) }
         })
     };
     let conn =
@@ -173,6 +180,7 @@ async fn handle(
     fault: Option<Fault>,
     log: Arc<Mutex<Vec<Recorded>>>,
     abandon: Arc<Notify>,
+    faults: Arc<Faults>,
 ) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let body = axum::body::to_bytes(Body::new(body), 64 * 1024 * 1024).await.unwrap_or_default();
@@ -213,6 +221,20 @@ async fn handle(
         Some(Fault::Delay(d)) => {
             tokio::time::sleep(d).await;
             run(parts, body).await
+        }
+        Some(Fault::HoldThenApply(d)) => {
+            // On a task of its own: the effects happen even when the client hangs up first.
+            let applied = tokio::spawn(async move {
+                tokio::time::sleep(d).await;
+                let r = run(parts, body).await;
+                faults.release();
+                r
+            });
+            applied.await.unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "fake handler failed".into()))
+        }
+        Some(Fault::HoldThenDrop(d)) => {
+            tokio::time::sleep(d).await;
+            plain(StatusCode::GATEWAY_TIMEOUT, "upstream timed out".into())
         }
         Some(Fault::HoldAfterHandling(d)) => {
             let r = run(parts, body).await;

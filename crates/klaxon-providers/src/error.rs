@@ -38,7 +38,10 @@ pub enum ProviderError {
     /// No answer in time.
     #[error("the platform did not answer in time")]
     Timeout,
-    /// The connection failed or broke.
+    /// No connection could be made: nothing was sent.
+    #[error("cannot reach the platform: {0}")]
+    Unreachable(String),
+    /// The connection broke (perhaps after the request was sent).
     #[error("cannot reach the platform: {0}")]
     Network(String),
     /// The answer was not what the platform's API documents (cut short, wrong shape).
@@ -55,8 +58,23 @@ impl ProviderError {
             ProviderError::RateLimited { .. }
                 | ProviderError::Server { .. }
                 | ProviderError::Timeout
+                | ProviderError::Unreachable(_)
                 | ProviderError::Network(_)
                 | ProviderError::Malformed(_)
+        )
+    }
+
+    /// Whether a write that failed like this may still take effect, or may have done so without
+    /// our hearing of it: the request may have reached the platform, which may be slow to apply
+    /// it (no answer in time, a connection lost after sending, a gateway that gave up waiting,
+    /// an answer cut short).
+    pub fn uncertain(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Timeout
+                | ProviderError::Network(_)
+                | ProviderError::Malformed(_)
+                | ProviderError::Server { status: 502 | 504, .. }
         )
     }
 
@@ -81,7 +99,7 @@ impl ProviderError {
             ProviderError::RateLimited { .. } => "rate_limited",
             ProviderError::Server { .. } => "server",
             ProviderError::Timeout => "timeout",
-            ProviderError::Network(_) => "network",
+            ProviderError::Unreachable(_) | ProviderError::Network(_) => "network",
             ProviderError::Malformed(_) => "malformed",
         }
     }

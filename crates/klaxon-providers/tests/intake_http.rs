@@ -1,4 +1,5 @@
 //! The intake over real loopback HTTP: every good and bad case of the contract.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 use klaxon_core::team_file::Grouping;
 use klaxon_core::{Alert, AlertAction, IncidentId, Secret, Severity};
@@ -125,6 +126,8 @@ async fn accepts_generic_alerts() {
 #[tokio::test]
 async fn bad_input_is_rejected_clearly_and_stores_nothing() {
     let intake = Intake::start(Grouping::Alert, false).await;
+    // (path, token, body, status, error code, detail)
+    #[allow(clippy::type_complexity)]
     let cases: Vec<(&str, Option<&str>, String, StatusCode, &str, Option<&str>)> = vec![
         ("/v1/alerts", Some(TOKEN), "{\"title\": ".into(), StatusCode::BAD_REQUEST, "malformed_json", None),
         (

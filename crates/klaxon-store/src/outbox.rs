@@ -7,6 +7,7 @@ use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use klaxon_core::{Action, Incident, IncidentId, OutboxEntry, OutboxState};
 use sqlx::Row;
+use sqlx::SqliteConnection;
 use sqlx::sqlite::SqliteRow;
 
 /// `SELECT <outbox entry columns> FROM outbox o JOIN incidents i` followed by the given SQL.
@@ -14,7 +15,8 @@ macro_rules! select_outbox {
     ($rest:literal) => {
         concat!(
             "SELECT o.id, o.account, o.incident_id, i.provider_ref, i.title, o.action, o.state, o.attempts, \
-             o.maybe_sent, o.last_error, o.next_attempt_at, o.created_at, o.updated_at \
+             o.maybe_sent, o.last_error, o.note, o.uncertain_since, o.checks, o.next_attempt_at, o.created_at, \
+             o.updated_at \
              FROM outbox o JOIN incidents i ON i.id = o.incident_id ",
             $rest
         )
@@ -36,6 +38,9 @@ fn entry(row: &SqliteRow) -> Result<OutboxEntry, StoreError> {
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
         maybe_sent: row.try_get::<i64, _>("maybe_sent")? != 0,
         last_error: row.try_get("last_error")?,
+        note: row.try_get("note")?,
+        uncertain_since: opt_time(row.try_get("uncertain_since")?)?,
+        checks: u32::try_from(row.try_get::<i64, _>("checks")?).unwrap_or(u32::MAX),
         next_attempt_at: opt_time(row.try_get("next_attempt_at")?)?,
         created_at: time(row.try_get("created_at")?)?,
         updated_at: time(row.try_get("updated_at")?)?,
@@ -111,26 +116,40 @@ impl Store {
         Ok(claimed.rows_affected() == 1)
     }
 
-    /// Marks an action as applied by the platform.
-    pub async fn outbox_done(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.outbox_update(
-            "UPDATE outbox SET state = 'done', last_error = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
-            id,
-            None,
-            now,
+    /// Marks an action as applied by the platform (`note`: how, when it was not simply applied,
+    /// e.g. "already acknowledged on the platform"). Its incident is re-read at the next sync.
+    pub async fn outbox_done(&self, id: i64, note: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'done', last_error = NULL, note = ?, next_attempt_at = NULL, \
+             uncertain_since = NULL, checks = 0, updated_at = ? WHERE id = ?",
         )
-        .await
+        .bind(note)
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        reread_after(&mut tx, id, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
-    /// Marks an action as refused for good, with the platform's reason.
+    /// Marks an action as refused for good, with the platform's reason. Its incident is re-read
+    /// at the next sync.
     pub async fn outbox_failed(&self, id: i64, reason: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.outbox_update(
-            "UPDATE outbox SET state = 'failed', last_error = ?, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
-            id,
-            Some(reason),
-            now,
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'failed', last_error = ?, next_attempt_at = NULL, uncertain_since = NULL, \
+             checks = 0, updated_at = ? WHERE id = ?",
         )
-        .await
+        .bind(reason)
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        reread_after(&mut tx, id, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Puts an action back in the queue after a transient failure, to be tried at `at`.
@@ -144,8 +163,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ?, maybe_sent = ?, updated_at = ? \
-             WHERE id = ?",
+            "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ?, maybe_sent = ?, \
+             uncertain_since = NULL, checks = 0, updated_at = ? WHERE id = ?",
         )
         .bind(reason)
         .bind(ms(at))
@@ -157,18 +176,30 @@ impl Store {
         Ok(())
     }
 
-    async fn outbox_update(
+    /// Puts an action whose request may or may not have arrived back in the queue: it is not
+    /// sent again before the platform has been asked, at `at`, whether it took effect. `since`
+    /// is when that became unknown; `checks` how many times since the platform said "no".
+    pub async fn outbox_uncertain(
         &self,
-        sql: &'static str,
         id: i64,
-        text: Option<&str>,
+        reason: &str,
+        since: DateTime<Utc>,
+        checks: u32,
+        at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut q = sqlx::query(sql);
-        if let Some(text) = text {
-            q = q.bind(text);
-        }
-        q.bind(ms(now)).bind(id).execute(&self.pool).await?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ?, maybe_sent = 1, \
+             uncertain_since = ?, checks = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(reason)
+        .bind(ms(at))
+        .bind(ms(since))
+        .bind(i64::from(checks))
+        .bind(ms(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -204,13 +235,28 @@ impl Store {
     /// Drops a failed or still pending action (the platform's state wins at the next sync).
     pub async fn discard_outbox(&self, id: i64) -> Result<OutboxEntry, StoreError> {
         let entry = self.outbox_entry(id).await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        reread_after(&mut tx, id, Utc::now()).await?;
         let gone = sqlx::query("DELETE FROM outbox WHERE id = ? AND state IN ('failed', 'pending')")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if gone.rows_affected() == 0 {
             return Err(StoreError::NoOutboxEntry(id, "discarded (it is being sent or already done)"));
         }
+        tx.commit().await?;
         Ok(entry)
     }
+}
+
+/// Marks the incident of outbox entry `id` for a re-read from its platform: an action on it
+/// finished at `now`, so the optimistic values it put in the cache give way to the platform's
+/// at the next sync asked after `now` (see [`Store::apply_sync`]).
+async fn reread_after(tx: &mut SqliteConnection, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE incidents SET reread_after = ? WHERE id = (SELECT incident_id FROM outbox WHERE id = ?)")
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

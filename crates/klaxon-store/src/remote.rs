@@ -28,11 +28,14 @@ impl SyncChanges {
 }
 
 impl Store {
-    /// Merges the platform's answer into the cache of `account`, in one transaction. Incidents
-    /// with actions still in the outbox keep their optimistic state. Resolved incidents the cache
-    /// never held are not added (some platforms cannot tell whose they were). When the answer is
-    /// `complete` (my open incidents plus those resolved since `resolved_since`), cached incidents
-    /// it no longer lists are dropped, unless an action on them is unfinished or failed.
+    /// Merges the platform's answer, asked for at `asked_at`, into the cache of `account`, in
+    /// one transaction. Incidents with actions still in the outbox keep their optimistic state,
+    /// and so do those whose last action finished at or after `asked_at` (the answer may predate
+    /// it; the next one is taken). Otherwise the platform's view wins, optimistic values included,
+    /// and an incident marked for a re-read is re-read. Resolved incidents the cache never held
+    /// are not added (some platforms cannot tell whose they were). When the answer is `complete`
+    /// (my open incidents plus those resolved since `resolved_since`), cached incidents it no
+    /// longer lists are dropped, unless an action on them is unfinished or failed.
     pub async fn apply_sync(
         &self,
         account: &str,
@@ -40,6 +43,7 @@ impl Store {
         remote: &[RemoteIncident],
         resolved_since: DateTime<Utc>,
         complete: bool,
+        asked_at: DateTime<Utc>,
     ) -> Result<SyncChanges, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         // A complete answer is compared with everything cached; a partial one only with what it lists.
@@ -76,6 +80,13 @@ impl Store {
                 busy.insert(id)
             };
         }
+        let finished_since_asked: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM incidents WHERE account = ? AND reread_after >= ?")
+                .bind(account)
+                .bind(ms(asked_at))
+                .fetch_all(&mut *tx)
+                .await?;
+        busy.extend(finished_since_asked);
 
         let mut changes = SyncChanges::default();
         let mut seen = HashSet::with_capacity(remote.len());
@@ -109,6 +120,17 @@ impl Store {
                 changes.removed += 1;
             }
         }
+        // What this answer told (all of it, when complete) has been re-read.
+        let told: Vec<i64> = cached
+            .values()
+            .filter(|c| complete || seen.contains(c.provider_ref.as_str()))
+            .map(|c| c.id.0)
+            .filter(|id| !busy.contains(id))
+            .collect();
+        sqlx::query("UPDATE incidents SET reread_after = NULL WHERE id IN (SELECT value FROM json_each(?))")
+            .bind(crate::rows::json(&told)?)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(changes)
     }
@@ -119,6 +141,18 @@ impl Store {
             .bind(account)
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    /// The platform ids of the cached incidents of `account` (resolved ones too) whose actions
+    /// have all finished since the last sync: the next sync must read them from the platform.
+    pub async fn reread_refs(&self, account: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT provider_ref FROM incidents i WHERE account = ? AND reread_after IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.incident_id = i.id AND o.state IN ('pending', 'sending'))",
+        )
+        .bind(account)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// Replaces the cached shifts of `account` with `shifts` (the platform's answer for the cache horizon).

@@ -1,4 +1,5 @@
 //! Accounts, platform sync merges and the outbox, on real SQLite files.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 use chrono::{DateTime, TimeZone, Utc};
 use klaxon_core::{
@@ -72,7 +73,10 @@ async fn accounts_are_added_listed_recorded_and_removed_with_their_cache() {
     store.record_sync("pd", t(30), None).await.unwrap();
     assert_eq!(store.account("pd").await.unwrap().last_error, None);
 
-    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true).await.unwrap();
+    store
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true, t(1_000))
+        .await
+        .unwrap();
     let id = store.incidents_of("pd").await.unwrap()[0].id;
     store.take_action(id, &Action::Acknowledge, "U_ME", t(40)).await.unwrap();
     let shift = Shift {
@@ -104,6 +108,7 @@ async fn sync_merges_pages_once_per_trigger_and_drops_what_is_no_longer_mine() {
             &[remote("P1", IncidentStatus::Triggered, 1), remote("P2", IncidentStatus::Acknowledged, 1)],
             t(-100),
             true,
+            t(1_000),
         )
         .await
         .unwrap();
@@ -115,13 +120,14 @@ async fn sync_merges_pages_once_per_trigger_and_drops_what_is_no_longer_mine() {
             &[remote("P1", IncidentStatus::Triggered, 1), remote("P2", IncidentStatus::Acknowledged, 1)],
             t(-100),
             true,
+            t(1_000),
         )
         .await
         .unwrap();
     assert!(again.is_empty(), "an unchanged answer changes nothing: {again:?}");
 
     let moved = store
-        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 2)], t(-100), true)
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 2)], t(-100), true, t(1_000))
         .await
         .unwrap();
     assert_eq!(moved.changed.len(), 1);
@@ -134,22 +140,27 @@ async fn sync_merges_pages_once_per_trigger_and_drops_what_is_no_longer_mine() {
 
     // An answer of open incidents only drops nothing; a resolved stranger is not taken in.
     let light = store
-        .apply_sync("pd", Some("U_ME"), &[remote("P9", IncidentStatus::Resolved, 1)], t(-100), false)
+        .apply_sync("pd", Some("U_ME"), &[remote("P9", IncidentStatus::Resolved, 1)], t(-100), false, t(1_000))
         .await
         .unwrap();
     assert!(light.is_empty(), "{light:?}");
     assert_eq!(store.incidents_of("pd").await.unwrap().len(), 1);
 
     // Resolved beyond the horizon: dropped.
-    let old =
-        store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Resolved, 2)], t(100), true).await.unwrap();
+    let old = store
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Resolved, 2)], t(100), true, t(1_000))
+        .await
+        .unwrap();
     assert_eq!(old.removed, 1);
 }
 
 #[tokio::test]
 async fn an_action_is_applied_and_queued_together_and_sync_does_not_undo_it() {
     let (_dir, store) = with_account().await;
-    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true).await.unwrap();
+    store
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true, t(1_000))
+        .await
+        .unwrap();
     let id = store.incidents_of("pd").await.unwrap()[0].id;
 
     let (incident, queued) = store.take_action(id, &Action::Acknowledge, "U_ME", t(5)).await.unwrap();
@@ -159,7 +170,7 @@ async fn an_action_is_applied_and_queued_together_and_sync_does_not_undo_it() {
 
     // The platform has not seen the ack yet: its stale "triggered" must not re-trigger the cache.
     let stale = store
-        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true)
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true, t(1_000))
         .await
         .unwrap();
     assert!(stale.is_empty());
@@ -172,9 +183,9 @@ async fn an_action_is_applied_and_queued_together_and_sync_does_not_undo_it() {
 
     // Once sent, the platform's state is taken again.
     assert!(store.outbox_sending(queued.id, t(7)).await.unwrap());
-    store.outbox_done(queued.id, t(8)).await.unwrap();
+    store.outbox_done(queued.id, None, t(8)).await.unwrap();
     let after = store
-        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Resolved, 1)], t(-100), true)
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Resolved, 1)], t(-100), true, t(1_000))
         .await
         .unwrap();
     assert_eq!(after.changed[0].status, IncidentStatus::Resolved);
@@ -190,6 +201,7 @@ async fn outbox_sends_in_order_per_incident_and_keeps_failures() {
             &[remote("P1", IncidentStatus::Triggered, 1), remote("P2", IncidentStatus::Triggered, 1)],
             t(-100),
             true,
+            t(1_000),
         )
         .await
         .unwrap();
@@ -228,7 +240,10 @@ async fn outbox_survives_reopening_the_file() {
     let path = dir.path().join("klaxon.db");
     let store = Store::open(&path).await.unwrap();
     store.add_account(&account("pd")).await.unwrap();
-    store.apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true).await.unwrap();
+    store
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true, t(1_000))
+        .await
+        .unwrap();
     let id = store.incidents_of("pd").await.unwrap()[0].id;
     let (_, queued) = store.take_action(id, &Action::Escalate { to_level: 2 }, "U_ME", t(1)).await.unwrap();
     store.outbox_sending(queued.id, t(2)).await.unwrap();
@@ -237,4 +252,70 @@ async fn outbox_survives_reopening_the_file() {
     let entry = store.next_outbox("pd", t(3)).await.unwrap().unwrap();
     assert_eq!((entry.id, entry.state, entry.maybe_sent), (queued.id, OutboxState::Sending, true));
     assert_eq!(entry.action, Action::Escalate { to_level: 2 });
+}
+
+#[tokio::test]
+async fn finished_actions_give_way_to_the_platform_at_the_next_sync_asked_after_them() {
+    let (_dir, store) = with_account().await;
+    let open = remote("P1", IncidentStatus::Triggered, 1);
+    store.apply_sync("pd", Some("U_ME"), &[open], t(-100), true, t(0)).await.unwrap();
+    let id = store.incidents_of("pd").await.unwrap()[0].id;
+    let (_, escalate) = store.take_action(id, &Action::Escalate { to_level: 2 }, "U_ME", t(1)).await.unwrap();
+    let (optimistic, resolve) = store.take_action(id, &Action::Resolve, "U_ME", t(2)).await.unwrap();
+    assert_eq!((optimistic.status, optimistic.escalation_level), (IncidentStatus::Resolved, 2));
+    assert!(optimistic.assignees.is_empty());
+
+    store.outbox_done(escalate.id, None, t(3)).await.unwrap();
+    assert!(store.reread_refs("pd").await.unwrap().is_empty(), "an action on it is still unfinished");
+    store.outbox_done(resolve.id, Some("already resolved on the platform"), t(4)).await.unwrap();
+    assert_eq!(store.reread_refs("pd").await.unwrap(), ["P1"], "resolved, and still to be re-read");
+
+    // An answer asked before the last action finished may predate it: the cache keeps its values.
+    let truth = remote("P1", IncidentStatus::Resolved, 1);
+    let early = store.apply_sync("pd", Some("U_ME"), std::slice::from_ref(&truth), t(-100), true, t(4)).await.unwrap();
+    assert!(early.is_empty(), "{early:?}");
+    assert_eq!(store.incident(id).await.unwrap().escalation_level, 2);
+    assert_eq!(store.reread_refs("pd").await.unwrap(), ["P1"]);
+
+    // One asked afterwards wins over every optimistic value, and the incident is re-read.
+    let later = store.apply_sync("pd", Some("U_ME"), &[truth], t(-100), true, t(5)).await.unwrap();
+    assert_eq!(later.changed.len(), 1);
+    let i = store.incident(id).await.unwrap();
+    assert_eq!((i.status, i.escalation_level, i.assignees), (IncidentStatus::Resolved, 1, vec!["U_ME".to_owned()]));
+    assert!(store.reread_refs("pd").await.unwrap().is_empty());
+    let done = store.outbox(true).await.unwrap();
+    let notes: Vec<Option<&str>> = done.iter().map(|e| e.note.as_deref()).collect();
+    assert_eq!(notes, [None, Some("already resolved on the platform")]);
+}
+
+#[tokio::test]
+async fn an_uncertain_action_keeps_since_when_and_how_often_it_was_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("klaxon.db");
+    let store = Store::open(&path).await.unwrap();
+    store.add_account(&account("pd")).await.unwrap();
+    let open = remote("P1", IncidentStatus::Triggered, 1);
+    store.apply_sync("pd", Some("U_ME"), &[open], t(-100), true, t(0)).await.unwrap();
+    let id = store.incidents_of("pd").await.unwrap()[0].id;
+    let (_, note) = store.take_action(id, &Action::Note { text: "on it".into() }, "U_ME", t(1)).await.unwrap();
+
+    assert!(store.outbox_sending(note.id, t(2)).await.unwrap());
+    store.outbox_uncertain(note.id, "the platform did not answer in time", t(3), 0, t(5), t(3)).await.unwrap();
+    assert!(store.next_outbox("pd", t(4)).await.unwrap().is_none(), "not before the check is due");
+    let due = store.next_outbox("pd", t(5)).await.unwrap().unwrap();
+    assert_eq!(
+        (due.state, due.maybe_sent, due.uncertain_since, due.checks),
+        (OutboxState::Pending, true, Some(t(3)), 0)
+    );
+    assert!(store.outbox_sending(note.id, t(5)).await.unwrap());
+    store.outbox_uncertain(note.id, "the platform did not answer in time", t(3), 2, t(9), t(5)).await.unwrap();
+    drop(store);
+
+    let store = Store::open(&path).await.unwrap();
+    let kept = store.outbox_entry(note.id).await.unwrap();
+    assert_eq!((kept.uncertain_since, kept.checks, kept.next_attempt_at), (Some(t(3)), 2, Some(t(9))));
+    store.outbox_done(note.id, Some("applied on the platform"), t(9)).await.unwrap();
+    let done = store.outbox_entry(note.id).await.unwrap();
+    assert_eq!((done.state, done.uncertain_since, done.checks), (OutboxState::Done, None, 0));
+    assert_eq!((done.note.as_deref(), done.last_error), (Some("applied on the platform"), None));
 }

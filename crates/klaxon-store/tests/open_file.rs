@@ -1,5 +1,6 @@
 //! Opening the cache file: damaged files are refused untouched, an emptied file is said out loud
 //! (until dismissed), the file is private, and a page's record goes from begun to sent.
+#![allow(clippy::unwrap_used)] // test helpers: a failed step is a failed test
 
 use chrono::Utc;
 use klaxon_core::pager::PageKey;

@@ -1,4 +1,5 @@
 //! Store tests on real SQLite files in temp dirs.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use klaxon_core::pager::{PageKey, page_for};

@@ -3,6 +3,7 @@
 //! afterwards: every accepted alert was notified, none more than twice, and a notification after
 //! the first only ever for a page that was in flight at a kill — and it says "re-sent after a
 //! restart".
+#![allow(clippy::unwrap_used)] // test helpers: a failed step is a failed test
 
 use klaxon_e2e::env::Env;
 use klaxon_e2e::process::Guard;

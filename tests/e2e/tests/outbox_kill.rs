@@ -3,6 +3,7 @@
 //! applied one but before its answer arrived. Afterwards every action reached the platform exactly
 //! once: none lost, none doubled (a note sent twice would show twice). And the account's token is
 //! nowhere in the data dir or the logs.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 use chrono::Utc;
 use klaxon_e2e::dbus::Session;

@@ -1,6 +1,7 @@
 //! The pager's files under bad conditions: a damaged database is refused untouched, an emptied
 //! one is said out loud, files are private whatever the umask, and a full disk neither wedges
 //! the intake nor pages twice.
+#![allow(clippy::unwrap_used)] // test helpers: a failed step is a failed test
 
 use klaxon_e2e::env::Env;
 use klaxon_e2e::process::Guard;

@@ -1,5 +1,6 @@
 //! The timeline tells the truth: on a machine without a sound card, a page's timeline entry lists
 //! the ringtone as failed (with why), never as delivered.
+#![allow(clippy::unwrap_used)] // test helpers: a failed step is a failed test
 
 use klaxon_e2e::env::Env;
 use klaxon_e2e::process::Guard;

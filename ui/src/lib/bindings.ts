@@ -122,6 +122,20 @@ maybe_sent: boolean,
  */
 last_error: string | null, 
 /**
+ * How a done action ended when it was not simply applied (e.g. "already acknowledged on the
+ * platform", or found applied after its answer was lost).
+ */
+note: string | null, 
+/**
+ * Since when it is unknown whether a request arrived (a timeout, a connection lost after
+ * sending): the platform is asked again, with back-off, before anything is sent again.
+ */
+uncertain_since: string | null, 
+/**
+ * How many times since then the platform said it had not taken effect.
+ */
+checks: number, 
+/**
  * When a pending action is tried next (after a transient failure).
  */
 next_attempt_at: string | null, created_at: string, updated_at: string, };

@@ -67,7 +67,7 @@ fn table(entries: &[OutboxEntry]) {
             e.state.as_str(),
             describe(&e.action),
             output::age(e.created_at, now),
-            e.last_error.as_deref().unwrap_or("")
+            e.last_error.as_deref().or(e.note.as_deref()).unwrap_or("")
         );
     }
 }

@@ -1,5 +1,5 @@
 //! Shared helpers for engine tests: temp data dirs, team files, recording delivery paths.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use klaxon_engine::core::IncidentId;
 use klaxon_engine::secrets::{MemoryStore, SecretStore};
@@ -105,12 +105,22 @@ impl Setup {
     }
 
     pub async fn engine(&self, deliveries: Vec<Arc<dyn PageDelivery>>) -> Engine {
-        let options = EngineOptions {
+        self.engine_with(deliveries, |_| {}).await
+    }
+
+    /// An engine with test timings, and then whatever `tweak` changes.
+    pub async fn engine_with(
+        &self,
+        deliveries: Vec<Arc<dyn PageDelivery>>,
+        tweak: impl FnOnce(&mut EngineOptions),
+    ) -> Engine {
+        let mut options = EngineOptions {
             tick: Duration::from_millis(100),
             delivery_timeout: Duration::from_millis(500),
             clock: self.clock.clone(),
             ..EngineOptions::new(deliveries, self.secrets.clone() as Arc<dyn SecretStore>)
         };
+        tweak(&mut options);
         Engine::start(self.klaxon().await, options).await.unwrap()
     }
 

@@ -11,35 +11,44 @@ use super::map;
 use super::queries::{ESCALATE_ALERTS, UPDATE_ALERTS};
 use super::wire::{AlertStatus, EscalateAlertsData, UpdateAlertsData};
 use crate::ProviderError;
+use klaxon_core::{Action, Performed};
 use serde_json::json;
 
 impl GoAlert {
-    /// Moves the alert to `to` (acknowledged or closed) unless it is there or beyond.
-    pub(super) async fn set_status(&self, id: i64, to: AlertStatus) -> Result<(), ProviderError> {
+    /// Moves the alert to `to` (acknowledged or closed) unless it is there or beyond, which is
+    /// [`Performed::AlreadyThere`].
+    pub(super) async fn set_status(&self, id: i64, to: AlertStatus) -> Result<Performed, ProviderError> {
         if to == AlertStatus::Unacknowledged {
             return Err(ProviderError::InvalidState("GoAlert cannot un-acknowledge an alert".into()));
         }
         let input = json!({ "input": { "alertIDs": [id], "newStatus": to.as_str() } });
         let changed: UpdateAlertsData = self.gql.run(UPDATE_ALERTS, input).await?;
         if changed.update_alerts.unwrap_or_default().iter().any(|a| a.alert_id == id) {
-            return Ok(());
+            return Ok(Performed::Applied);
         }
         // Nothing changed: GoAlert says the same for an alert already there and for no alert at all.
-        self.alert(id).await.map(|_| ())
+        let status = self.alert(id).await?.status;
+        let action = if to == AlertStatus::Closed { Action::Resolve } else { Action::Acknowledge };
+        // An acknowledgement of a closed alert is a no-op in GoAlert too (statuses only move on).
+        let note = action
+            .goal_reached(map::status(status), None)
+            .unwrap_or_else(|| format!("already {} on the platform", map::status(status)));
+        Ok(Performed::AlreadyThere(note))
     }
 
     /// Escalates the alert by one step if it is open and below `to_level` (1-based).
-    pub(super) async fn escalate(&self, id: i64, to_level: u32) -> Result<(), ProviderError> {
+    pub(super) async fn escalate(&self, id: i64, to_level: u32) -> Result<Performed, ProviderError> {
         let alert = self.alert(id).await?;
         if alert.status == AlertStatus::Closed {
             return Err(ProviderError::InvalidState(format!("alert {id} is already closed")));
         }
-        if map::level(&alert) >= to_level {
-            return Ok(());
+        let level = map::level(&alert);
+        if level >= to_level {
+            return Ok(Performed::AlreadyThere(format!("already at escalation level {level} on the platform")));
         }
         let changed: EscalateAlertsData = self.gql.run(ESCALATE_ALERTS, json!({ "input": [id] })).await?;
         if changed.escalate_alerts.unwrap_or_default().iter().any(|a| a.alert_id == id) {
-            Ok(())
+            Ok(Performed::Applied)
         } else {
             Err(ProviderError::InvalidState(format!("GoAlert did not escalate alert {id}")))
         }

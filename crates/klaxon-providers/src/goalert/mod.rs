@@ -19,7 +19,9 @@ use crate::{Connection, Provider, ProviderError};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use client::Gql;
-use klaxon_core::{AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, RemoteIncident, RemoteUser, Shift};
+use klaxon_core::{
+    AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, Performed, RemoteIncident, RemoteUser, Shift,
+};
 use serde_json::{Value, json};
 use wire::{AlertStatus, Connection as Page};
 
@@ -163,7 +165,10 @@ impl Provider for GoAlert {
         Ok(log)
     }
 
-    async fn perform(&self, _me: &RemoteUser, incident: &str, action: &Action) -> Result<(), ProviderError> {
+    /// GoAlert answers an acknowledgement or closing of an alert already there with "nothing
+    /// changed", and an escalation of an alert at or past the level asked for is not sent: both
+    /// are [`Performed::AlreadyThere`].
+    async fn perform(&self, _me: &RemoteUser, incident: &str, action: &Action) -> Result<Performed, ProviderError> {
         self.supports(action.kind()).map_err(ProviderError::Unsupported)?;
         let id = alert_id(incident)?;
         match action {

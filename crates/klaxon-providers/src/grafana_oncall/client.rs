@@ -103,6 +103,7 @@ impl Client {
             ProviderError::NotFound(m) => ProviderError::NotFound(clean(m)),
             ProviderError::InvalidState(m) => ProviderError::InvalidState(clean(m)),
             ProviderError::Server { status, message } => ProviderError::Server { status, message: clean(message) },
+            ProviderError::Unreachable(m) => ProviderError::Unreachable(clean(m)),
             ProviderError::Network(m) => ProviderError::Network(clean(m)),
             ProviderError::Malformed(m) => ProviderError::Malformed(clean(m)),
             other => other,

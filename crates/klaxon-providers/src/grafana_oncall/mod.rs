@@ -32,11 +32,14 @@ mod map;
 mod schedules;
 mod wire;
 
+use crate::remote::refusal_or_goal;
 use crate::{Connection, Provider, ProviderError};
 use chains::Routing;
 use chrono::{DateTime, Duration, Utc};
 use client::Client;
-use klaxon_core::{AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, RemoteIncident, RemoteUser, Shift};
+use klaxon_core::{
+    AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, Performed, RemoteIncident, RemoteUser, Shift,
+};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -134,8 +137,18 @@ impl Provider for GrafanaOncall {
         Ok(map::log(&group, notes))
     }
 
-    async fn perform(&self, _me: &RemoteUser, incident: &str, action: &Action) -> Result<(), ProviderError> {
-        self.act(incident, action).await
+    /// OnCall refuses to acknowledge an acknowledged group or resolve a resolved one ("Can't
+    /// acknowledge an acknowledged alert group"); the group is read back, and if it is there
+    /// already, so is the action. (OnCall tells no escalation level: an escalation is never
+    /// "already there".)
+    async fn perform(&self, _me: &RemoteUser, incident: &str, action: &Action) -> Result<Performed, ProviderError> {
+        match self.act(incident, action).await {
+            Ok(()) => Ok(Performed::Applied),
+            Err(refusal) => {
+                let read_back = async { Ok((map::status(self.alert_group(incident).await?.state), None)) };
+                refusal_or_goal(action, refusal, read_back).await
+            }
+        }
     }
 
     async fn already_applied(

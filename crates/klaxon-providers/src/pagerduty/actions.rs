@@ -51,6 +51,24 @@ impl PagerDuty {
         }
     }
 
+    /// The incident's status, and (for an escalation) its level, to tell whether a refused
+    /// action's goal is reached.
+    pub(super) async fn read_back(
+        &self,
+        id: &str,
+        action: &Action,
+    ) -> Result<(klaxon_core::IncidentStatus, Option<u32>), ProviderError> {
+        let path = format!("incidents/{}", segment(id));
+        let incident = self.client.get::<wire::IncidentBody>(&path, &Vec::new()).await?.incident;
+        let level = if matches!(action, Action::Escalate { .. }) && incident.status == wire::Status::Triggered {
+            let policies: BTreeSet<String> = incident.escalation_policy.iter().map(|p| p.id.clone()).collect();
+            map::level(&incident, &self.fetch_levels(&policies).await?)
+        } else {
+            None
+        };
+        Ok((map::status(incident.status), level))
+    }
+
     /// Whether `action` shows in the incident's current state (see [`crate::Provider::already_applied`]).
     pub(super) async fn shows(
         &self,

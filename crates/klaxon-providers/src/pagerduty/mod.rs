@@ -8,10 +8,13 @@ mod map;
 mod wire;
 
 use crate::remote::http::Http;
+use crate::remote::refusal_or_goal;
 use crate::{Connection, Provider, ProviderError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use client::{Client, Query, segment};
-use klaxon_core::{AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, RemoteIncident, RemoteUser, Shift};
+use klaxon_core::{
+    AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, Performed, RemoteIncident, RemoteUser, Shift,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most escalation policies named in one `GET /oncalls` (keeps the URL short).
@@ -138,9 +141,15 @@ impl Provider for PagerDuty {
         Ok(entries)
     }
 
-    async fn perform(&self, me: &RemoteUser, incident: &str, action: &Action) -> Result<(), ProviderError> {
+    /// PagerDuty takes an acknowledgement of an acknowledged incident as a no-op (applied); it
+    /// refuses to touch a resolved one ("Incident Already Resolved"), which for a resolution is
+    /// read back as already there.
+    async fn perform(&self, me: &RemoteUser, incident: &str, action: &Action) -> Result<Performed, ProviderError> {
         self.supports(action.kind()).map_err(ProviderError::Unsupported)?;
-        self.send_action(me, incident, action).await
+        match self.send_action(me, incident, action).await {
+            Ok(()) => Ok(Performed::Applied),
+            Err(refusal) => refusal_or_goal(action, refusal, self.read_back(incident, action)).await,
+        }
     }
 
     async fn already_applied(

@@ -116,7 +116,9 @@ async fn read_body(mut response: Response) -> Result<Vec<u8>, ProviderError> {
 }
 
 fn transport(e: reqwest::Error) -> ProviderError {
-    if e.is_timeout() {
+    // A connection that was never made sent nothing (this includes a connect timeout).
+    let unreachable = e.is_connect();
+    if e.is_timeout() && !unreachable {
         return ProviderError::Timeout;
     }
     // The full source chain says what broke (refused, reset, DNS); the URL is dropped because some
@@ -128,6 +130,9 @@ fn transport(e: reqwest::Error) -> ProviderError {
     while let Some(s) = source {
         message = format!("{message}: {s}");
         source = s.source();
+    }
+    if unreachable {
+        return ProviderError::Unreachable(message);
     }
     if cut_short {
         return ProviderError::Network(format!("answer cut short ({message})"));

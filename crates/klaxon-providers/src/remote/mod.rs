@@ -6,8 +6,10 @@ use crate::ProviderError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use klaxon_core::{
-    AccountKind, Action, ActionKind, EscalationPolicy, LogEntry, OnCallEntry, RemoteIncident, RemoteUser, Secret, Shift,
+    AccountKind, Action, ActionKind, EscalationPolicy, IncidentStatus, LogEntry, OnCallEntry, Performed,
+    RemoteIncident, RemoteUser, Secret, Shift,
 };
+use std::future::Future;
 use std::sync::Arc;
 
 pub use http::HttpOptions;
@@ -51,8 +53,11 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     async fn log_entries(&self, incident: &str) -> Result<Vec<LogEntry>, ProviderError>;
 
     /// Carries out `action` on the incident as `me`. Unsupported actions fail with
-    /// [`ProviderError::Unsupported`] without a request.
-    async fn perform(&self, me: &RemoteUser, incident: &str, action: &Action) -> Result<(), ProviderError>;
+    /// [`ProviderError::Unsupported`] without a request. When the platform already is where the
+    /// action would take it (an acknowledgement of an acknowledged incident, a resolution of a
+    /// resolved one), that is [`Performed::AlreadyThere`], told from the platform's answer or by
+    /// reading the incident back after a refusal, not an error.
+    async fn perform(&self, me: &RemoteUser, incident: &str, action: &Action) -> Result<Performed, ProviderError>;
 
     /// Whether `action`, taken at `taken_at` and perhaps sent before a crash or a lost answer,
     /// has already taken effect on the platform (so it must not be sent again).
@@ -72,6 +77,33 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 
     /// Escalation policies with their levels (targets are `person:ID` or `rotation:SCHEDULE_ID`).
     async fn escalation_policies(&self) -> Result<Vec<EscalationPolicy>, ProviderError>;
+}
+
+/// What a refusal of `action` means: when `read_back` (the incident's status and, where the
+/// platform tells it, its escalation level) shows the incident already where the action would
+/// take it, there was nothing to do ([`Performed::AlreadyThere`]); otherwise the refusal stands.
+/// Only refusals in the incident's current state are read back; a read-back that fails
+/// transiently is returned instead (the action is tried again later).
+pub(crate) async fn refusal_or_goal<F>(
+    action: &Action,
+    refusal: ProviderError,
+    read_back: F,
+) -> Result<Performed, ProviderError>
+where
+    F: Future<Output = Result<(IncidentStatus, Option<u32>), ProviderError>>,
+{
+    let could_be_there = matches!(action, Action::Acknowledge | Action::Resolve | Action::Escalate { .. });
+    if !matches!(refusal, ProviderError::InvalidState(_)) || !could_be_there {
+        return Err(refusal);
+    }
+    match read_back.await {
+        Ok((status, level)) => match action.goal_reached(status, level) {
+            Some(note) => Ok(Performed::AlreadyThere(note)),
+            None => Err(refusal),
+        },
+        Err(e) if e.is_transient() => Err(e),
+        Err(_) => Err(refusal),
+    }
 }
 
 /// The adapter for an account of `kind`.
