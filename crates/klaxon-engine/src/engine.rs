@@ -88,7 +88,7 @@ impl Engine {
             let token = tokio::task::spawn_blocking(move || k.intake_token(secrets.as_ref(), true))
                 .await
                 .map_err(|e| EngineError::Internal(e.to_string()))??;
-            let config = IntakeConfig { listen: settings.listen, token, grouping: settings.grouping };
+            let config = IntakeConfig::new(settings.listen, token, settings.grouping);
             let sink = Sink { klaxon: klaxon.clone(), pager: pager.clone(), events: events.clone() };
             Some(intake::serve(config, Arc::new(sink)).await?)
         } else {
