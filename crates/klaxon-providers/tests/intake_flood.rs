@@ -1,6 +1,7 @@
 //! Floods of connections against an intake whose process has fewer file descriptors than the
 //! flood has connections. The intake runs in a child process (this test binary again, under
 //! util-linux `prlimit`), so only it has the lowered limit; the flood comes from this process.
+#![cfg(target_os = "linux")] // prlimit and /proc
 #![allow(clippy::unwrap_used)] // the helpers below (and in common/) are test code outside #[test] functions
 
 mod common;
