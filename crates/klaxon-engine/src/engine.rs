@@ -106,12 +106,8 @@ impl Engine {
             let token = tokio::task::spawn_blocking(move || k.intake_token(secrets.as_ref(), true))
                 .await
                 .map_err(|e| EngineError::Internal(e.to_string()))??;
-            let config = IntakeConfig {
-                listen: settings.listen,
-                token,
-                grouping: settings.grouping,
-                unknown_severity: settings.unknown_severity,
-            };
+            let mut config = IntakeConfig::new(settings.listen, token, settings.grouping);
+            config.unknown_severity = settings.unknown_severity;
             let sink = Sink {
                 klaxon: klaxon.clone(),
                 pager: pager.clone(),

@@ -1,36 +1,16 @@
 //! The intake over real loopback HTTP: every good and bad case of the contract.
-#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
+#![allow(clippy::unwrap_used)] // the helpers below (and in common/) are test code outside #[test] functions
 
+mod common;
+
+use common::{Recorder, TOKEN};
 use klaxon_core::team_file::Grouping;
-use klaxon_core::{Alert, AlertAction, IncidentId, Secret, Severity};
-use klaxon_providers::intake::{Accepted, AlertSink, Change, IntakeConfig, IntakeHandle, serve};
+use klaxon_core::{AlertAction, Secret, Severity};
+use klaxon_providers::intake::limits::{MAX_LABEL_VALUE, MAX_SERVICE, MAX_TITLE};
+use klaxon_providers::intake::{ConnectionLimits, IntakeConfig, IntakeHandle, serve};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
-
-const TOKEN: &str = "test-token-123";
-
-#[derive(Default)]
-struct Recorder {
-    alerts: Mutex<Vec<Alert>>,
-    fail: bool,
-}
-
-impl AlertSink for Recorder {
-    async fn ingest(&self, alerts: Vec<Alert>) -> Result<Vec<Accepted>, Box<dyn std::error::Error + Send + Sync>> {
-        if self.fail {
-            return Err("disk on fire".into());
-        }
-        let mut all = self.alerts.lock().unwrap();
-        let out = alerts
-            .iter()
-            .enumerate()
-            .map(|(i, _)| Accepted { incident: Some(IncidentId((all.len() + i + 1) as i64)), change: Change::Created })
-            .collect();
-        all.extend(alerts);
-        Ok(out)
-    }
-}
+use std::sync::Arc;
 
 struct Intake {
     handle: IntakeHandle,
@@ -41,13 +21,7 @@ struct Intake {
 impl Intake {
     async fn start(grouping: Grouping, fail: bool) -> Self {
         let sink = Arc::new(Recorder { fail, ..Default::default() });
-        let config = IntakeConfig {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            token: Secret::new(TOKEN),
-            grouping,
-            unknown_severity: Severity::Sev2,
-        };
-        let handle = serve(config, sink.clone()).await.unwrap();
+        let handle = common::start(grouping, sink.clone(), ConnectionLimits::default()).await;
         Self { handle, sink, http: reqwest::Client::new() }
     }
 
@@ -67,7 +41,7 @@ impl Intake {
     }
 
     fn stored(&self) -> usize {
-        self.sink.alerts.lock().unwrap().len()
+        self.sink.stored()
     }
 }
 
@@ -126,9 +100,9 @@ async fn accepts_generic_alerts() {
 #[tokio::test]
 async fn bad_input_is_rejected_clearly_and_stores_nothing() {
     let intake = Intake::start(Grouping::Alert, false).await;
-    // (path, token, body, status, error code, detail)
-    #[allow(clippy::type_complexity)]
-    let cases: Vec<(&str, Option<&str>, String, StatusCode, &str, Option<&str>)> = vec![
+    /// Path, token, body, and the status, code and field expected.
+    type Case<'a> = (&'a str, Option<&'a str>, String, StatusCode, &'a str, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         ("/v1/alerts", Some(TOKEN), "{\"title\": ".into(), StatusCode::BAD_REQUEST, "malformed_json", None),
         (
             "/v1/alerts",
@@ -207,13 +181,80 @@ async fn storage_failure_is_503_so_senders_retry() {
 #[tokio::test]
 async fn a_taken_port_is_a_clear_error() {
     let intake = Intake::start(Grouping::Alert, false).await;
-    let config = IntakeConfig {
-        listen: intake.handle.local_addr(),
-        token: Secret::new(TOKEN),
-        grouping: Grouping::Alert,
-        unknown_severity: Severity::Sev2,
-    };
+    let config = IntakeConfig::new(intake.handle.local_addr(), Secret::new(TOKEN), Grouping::Alert);
     let err = serve(config, Arc::new(Recorder::default())).await.unwrap_err();
     assert!(err.to_string().contains("cannot listen on 127.0.0.1:"), "{err}");
+    intake.handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn only_json_bodies_are_taken() {
+    let intake = Intake::start(Grouping::Alert, false).await;
+    let generic = json!({"title": "x"}).to_string();
+    let am = am_payload("firing").to_string();
+    for (path, body) in [("/v1/alerts", &generic), ("/v1/alertmanager", &am)] {
+        for content_type in [None, Some("application/x-www-form-urlencoded"), Some("text/plain"), Some("text/json")] {
+            let mut req = intake.http.post(intake.url(path)).bearer_auth(TOKEN).body(body.clone());
+            if let Some(ct) = content_type {
+                req = req.header("content-type", ct);
+            }
+            let resp = req.send().await.unwrap();
+            assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{path} {content_type:?}");
+            let resp: Value = resp.json().await.unwrap();
+            assert_eq!(resp["error"]["code"], "unsupported_media_type", "{path} {content_type:?}");
+            assert_eq!(resp["error"]["field"], Value::Null);
+        }
+        // The token is checked first.
+        let resp = intake.http.post(intake.url(path)).header("content-type", "text/plain").body(body.clone());
+        assert_eq!(resp.send().await.unwrap().status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    assert_eq!(intake.stored(), 0, "nothing but JSON was stored");
+    // Any case, with parameters: taken.
+    for (path, body) in [("/v1/alerts", &generic), ("/v1/alertmanager", &am)] {
+        let req = intake.http.post(intake.url(path)).bearer_auth(TOKEN);
+        let resp = req.header("content-type", "Application/JSON; charset=UTF-8").body(body.clone()).send().await;
+        assert_eq!(resp.unwrap().status(), StatusCode::OK, "{path}");
+    }
+    assert_eq!(intake.stored(), 2);
+    intake.handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn text_fields_are_capped_alike_on_both_endpoints() {
+    let intake = Intake::start(Grouping::Alert, false).await;
+    let long = |n: usize| "x".repeat(n);
+    let am = |labels: Value, annotations: Value| {
+        let mut p = am_payload("firing");
+        p["alerts"][0]["labels"].as_object_mut().unwrap().extend(labels.as_object().unwrap().clone());
+        p["alerts"][0]["annotations"].as_object_mut().unwrap().extend(annotations.as_object().unwrap().clone());
+        p
+    };
+    let cases = [
+        ("/v1/alerts", json!({"title": long(MAX_TITLE + 1)}), "title"),
+        ("/v1/alertmanager", am(json!({}), json!({"summary": long(MAX_TITLE + 1)})), "alerts[0].annotations.summary"),
+        ("/v1/alerts", json!({"title": "t", "service": long(MAX_SERVICE + 1)}), "service"),
+        ("/v1/alertmanager", am(json!({"job": long(MAX_SERVICE + 1)}), json!({})), "alerts[0].labels.job"),
+        ("/v1/alerts", json!({"title": "t", "details": {"instance": long(MAX_LABEL_VALUE + 1)}}), "details.instance"),
+        (
+            "/v1/alertmanager",
+            am(json!({"instance": long(MAX_LABEL_VALUE + 1)}), json!({})),
+            "alerts[0].labels.instance",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let (status, resp) = intake.post(path, Some(TOKEN), body.to_string()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {resp}");
+        assert_eq!(resp["error"]["field"], field, "{resp}");
+        assert!(resp["error"]["message"].as_str().unwrap().contains("longer than"), "{resp}");
+    }
+    assert_eq!(intake.stored(), 0);
+    // At the caps: taken whole.
+    let body = json!({"title": long(MAX_TITLE), "service": long(MAX_SERVICE), "details": {"i": long(MAX_LABEL_VALUE)}});
+    assert_eq!(intake.post("/v1/alerts", Some(TOKEN), body.to_string()).await.0, StatusCode::OK);
+    let body = am(json!({"job": long(MAX_SERVICE), "i": long(MAX_LABEL_VALUE)}), json!({"summary": long(MAX_TITLE)}));
+    assert_eq!(intake.post("/v1/alertmanager", Some(TOKEN), body.to_string()).await.0, StatusCode::OK);
+    let alerts = intake.sink.alerts.lock().unwrap().clone();
+    assert_eq!((alerts[0].title.chars().count(), alerts[1].title.chars().count()), (MAX_TITLE, MAX_TITLE));
+    assert_eq!(alerts[1].service.as_deref().map(str::len), Some(MAX_SERVICE));
     intake.handle.shutdown().await.unwrap();
 }

@@ -5,11 +5,14 @@
 //! sev2 by default: a pager errs loud), title from the `summary` annotation or the `alertname`
 //! label, service from the `service` or `job` label, `"status": "resolved"` resolves.
 
+use super::limits::{self, MAX_DEDUP_KEY, MAX_SERVICE, MAX_TEXT, MAX_TITLE, MAX_URL};
 use super::reject::{Reject, decode};
 use klaxon_core::team_file::Grouping;
 use klaxon_core::{Alert, AlertAction, Details, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+type Labels = BTreeMap<String, String>;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -18,11 +21,11 @@ struct Webhook {
     group_key: String,
     status: Status,
     #[serde(default)]
-    group_labels: BTreeMap<String, String>,
+    group_labels: Labels,
     #[serde(default)]
-    common_labels: BTreeMap<String, String>,
+    common_labels: Labels,
     #[serde(default)]
-    common_annotations: BTreeMap<String, String>,
+    common_annotations: Labels,
     #[serde(rename = "externalURL", default)]
     external_url: Option<String>,
     alerts: Vec<AmAlert>,
@@ -40,21 +43,41 @@ enum Status {
 struct AmAlert {
     status: Status,
     #[serde(default)]
-    labels: BTreeMap<String, String>,
+    labels: Labels,
     #[serde(default)]
-    annotations: BTreeMap<String, String>,
+    annotations: Labels,
     #[serde(rename = "generatorURL", default)]
     generator_url: Option<String>,
     fingerprint: String,
 }
 
-/// The `severity` label's severity; `unknown` when it is missing or names none.
-fn severity(labels: &BTreeMap<String, String>, unknown: Severity) -> Severity {
-    labels.get("severity").and_then(|s| Severity::from_label(s).ok()).unwrap_or(unknown)
+/// A value taken from one of the payload's maps: the map's field name, the key, the value.
+type Found<'a> = (&'static str, &'static str, &'a String);
+
+/// The first of `sources` present.
+fn first<'a>(sources: &[(&'static str, &'a Labels, &'static str)]) -> Option<Found<'a>> {
+    sources.iter().find_map(|&(at, map, key)| map.get(key).map(|v| (at, key, v)))
 }
 
-fn service(labels: &BTreeMap<String, String>) -> Option<String> {
-    labels.get("service").or_else(|| labels.get("job")).cloned()
+fn alert_title(a: &AmAlert) -> Option<Found<'_>> {
+    first(&[("annotations", &a.annotations, "summary"), ("labels", &a.labels, "alertname")])
+}
+
+fn group_title(w: &Webhook) -> Option<Found<'_>> {
+    first(&[
+        ("commonAnnotations", &w.common_annotations, "summary"),
+        ("groupLabels", &w.group_labels, "alertname"),
+        ("commonLabels", &w.common_labels, "alertname"),
+    ])
+}
+
+fn service_of<'a>(at: &'static str, labels: &'a Labels) -> Option<Found<'a>> {
+    first(&[(at, labels, "service"), (at, labels, "job")])
+}
+
+/// The `severity` label's severity; `unknown` when it is missing or names none.
+fn severity(labels: &Labels, unknown: Severity) -> Severity {
+    labels.get("severity").and_then(|s| Severity::from_label(s).ok()).unwrap_or(unknown)
 }
 
 fn action(status: Status) -> AlertAction {
@@ -64,7 +87,7 @@ fn action(status: Status) -> AlertAction {
     }
 }
 
-fn details(labels: &BTreeMap<String, String>, annotations: &BTreeMap<String, String>) -> Details {
+fn details(labels: &Labels, annotations: &Labels) -> Details {
     let mut all = labels.clone();
     all.extend(annotations.iter().map(|(k, v)| (format!("annotation.{k}"), v.clone())));
     let text = annotations.get("description").or_else(|| annotations.get("summary")).cloned();
@@ -72,19 +95,13 @@ fn details(labels: &BTreeMap<String, String>, annotations: &BTreeMap<String, Str
 }
 
 fn one(alert: &AmAlert, unknown: Severity) -> Alert {
-    let title = alert
-        .annotations
-        .get("summary")
-        .or_else(|| alert.labels.get("alertname"))
-        .cloned()
-        .unwrap_or_else(|| "Alertmanager alert".to_owned());
     Alert {
         source: "alertmanager".into(),
         dedup_key: Some(format!("alertmanager:{}", alert.fingerprint)),
-        title,
+        title: alert_title(alert).map_or_else(|| "Alertmanager alert".to_owned(), |(_, _, t)| t.clone()),
         severity: severity(&alert.labels, unknown),
         urgency: None,
-        service: service(&alert.labels),
+        service: service_of("labels", &alert.labels).map(|(_, _, s)| s.clone()),
         details: details(&alert.labels, &alert.annotations),
         web_url: alert.generator_url.clone(),
         action: action(alert.status),
@@ -93,13 +110,7 @@ fn one(alert: &AmAlert, unknown: Severity) -> Alert {
 
 fn group(w: &Webhook, unknown: Severity) -> Alert {
     let firing = w.alerts.iter().filter(|a| a.status == Status::Firing).count();
-    let name = w
-        .common_annotations
-        .get("summary")
-        .or_else(|| w.group_labels.get("alertname"))
-        .or_else(|| w.common_labels.get("alertname"))
-        .cloned()
-        .unwrap_or_else(|| "Alertmanager group".to_owned());
+    let name = group_title(w).map_or("Alertmanager group", |(_, _, t)| t.as_str());
     let worst = w.alerts.iter().map(|a| severity(&a.labels, unknown)).min().unwrap_or(unknown);
     let mut d = details(&w.common_labels, &w.common_annotations);
     d.labels.insert("firing".into(), firing.to_string());
@@ -109,10 +120,56 @@ fn group(w: &Webhook, unknown: Severity) -> Alert {
         title: format!("{name} ({firing} firing)"),
         severity: worst,
         urgency: None,
-        service: service(&w.common_labels),
+        service: service_of("commonLabels", &w.common_labels).map(|(_, _, s)| s.clone()),
         details: d,
         web_url: w.external_url.clone(),
         action: action(w.status),
+    }
+}
+
+/// Caps on what one stored alert takes from `labels` and `annotations` (found at `at`, e.g.
+/// `alerts[0].` or the top level): title, service, details text, every label.
+fn check_maps(
+    at: &str,
+    title: Option<Found<'_>>,
+    service: Option<Found<'_>>,
+    maps: [(&str, &Labels); 2],
+) -> Result<(), Reject> {
+    let field = |(map, key, _): Found<'_>| format!("{at}{map}.{key}");
+    if let Some(found @ (_, _, t)) = title {
+        limits::text(|| field(found), t, MAX_TITLE)?;
+    }
+    if let Some(found @ (_, _, s)) = service {
+        limits::text(|| field(found), s, MAX_SERVICE)?;
+    }
+    let [(labels_at, labels), (annotations_at, annotations)] = maps;
+    limits::label_count(|| format!("{at}{labels_at}"), labels.len() + annotations.len())?;
+    limits::labels(&format!("{at}{labels_at}"), labels)?;
+    limits::labels(&format!("{at}{annotations_at}"), annotations)?;
+    // The details text is an annotation, so its label cap holds; keep the text cap explicit anyway.
+    for key in ["description", "summary"] {
+        limits::opt_text(&format!("{at}{annotations_at}.{key}"), annotations.get(key).map(String::as_str), MAX_TEXT)?;
+    }
+    Ok(())
+}
+
+/// Every text field the chosen grouping stores, capped like the generic endpoint's.
+fn check(w: &Webhook, grouping: Grouping) -> Result<(), Reject> {
+    match grouping {
+        Grouping::Alert => w.alerts.iter().enumerate().try_for_each(|(i, a)| {
+            let at = format!("alerts[{i}].");
+            limits::text(|| format!("{at}fingerprint"), &a.fingerprint, MAX_DEDUP_KEY)?;
+            limits::opt_text(&format!("{at}generatorURL"), a.generator_url.as_deref(), MAX_URL)?;
+            let maps = [("labels", &a.labels), ("annotations", &a.annotations)];
+            check_maps(&at, alert_title(a), service_of("labels", &a.labels), maps)
+        }),
+        Grouping::Group => {
+            limits::text(|| "groupKey".into(), &w.group_key, MAX_DEDUP_KEY)?;
+            limits::opt_text("externalURL", w.external_url.as_deref(), MAX_URL)?;
+            limits::labels("groupLabels", &w.group_labels)?;
+            let maps = [("commonLabels", &w.common_labels), ("commonAnnotations", &w.common_annotations)];
+            check_maps("", group_title(w), service_of("commonLabels", &w.common_labels), maps)
+        }
     }
 }
 
@@ -125,6 +182,7 @@ pub(crate) fn parse(body: &[u8], grouping: Grouping, unknown: Severity) -> Resul
     if let Some(i) = w.alerts.iter().position(|a| a.fingerprint.trim().is_empty()) {
         return Err(Reject::field(format!("alerts[{i}].fingerprint"), "must not be empty"));
     }
+    check(&w, grouping)?;
     Ok(match grouping {
         Grouping::Alert => w.alerts.iter().map(|a| one(a, unknown)).collect(),
         Grouping::Group if w.alerts.is_empty() => Vec::new(),
@@ -198,6 +256,49 @@ mod tests {
         assert_eq!(alerts[0].title, "DiskFull (1 firing)");
         assert_eq!(alerts[0].severity, Severity::Sev1, "worst of the group");
         assert!(alerts[0].dedup_key.as_deref().unwrap().starts_with("alertmanager-group:"));
+    }
+
+    /// BODY with `value` of length `len` at `pointer`, parsed with `grouping`: the field named, if any.
+    fn field_with(pointer: &str, len: usize, grouping: Grouping) -> Option<String> {
+        let mut body: serde_json::Value = serde_json::from_str(BODY).unwrap();
+        *body.pointer_mut(pointer).unwrap() = "x".repeat(len).into();
+        parse(body.to_string().as_bytes(), grouping, Severity::Sev2).err().map(|e| e.field.unwrap())
+    }
+
+    #[test]
+    fn caps_what_it_stores_naming_the_field() {
+        let cases = [
+            ("/alerts/0/labels/instance", limits::MAX_LABEL_VALUE, "alerts[0].labels.instance"),
+            ("/alerts/0/annotations/summary", MAX_TITLE, "alerts[0].annotations.summary"),
+            ("/alerts/1/labels/alertname", MAX_TITLE, "alerts[1].labels.alertname"),
+            ("/alerts/0/labels/job", MAX_SERVICE, "alerts[0].labels.job"),
+            ("/alerts/1/labels/service", MAX_SERVICE, "alerts[1].labels.service"),
+            ("/alerts/0/annotations/description", MAX_TEXT, "alerts[0].annotations.description"),
+            ("/alerts/1/fingerprint", MAX_DEDUP_KEY, "alerts[1].fingerprint"),
+            ("/alerts/0/generatorURL", MAX_URL, "alerts[0].generatorURL"),
+        ];
+        for (pointer, max, field) in cases {
+            assert_eq!(field_with(pointer, max, Grouping::Alert), None, "{pointer} at its cap");
+            assert_eq!(field_with(pointer, max + 1, Grouping::Alert).as_deref(), Some(field), "{pointer}");
+        }
+        // Only what the grouping stores counts: the alert's own title is not the group's.
+        assert_eq!(field_with("/alerts/1/labels/alertname", MAX_TITLE + 1, Grouping::Group), None);
+        let cases = [
+            ("/groupKey", MAX_DEDUP_KEY, "groupKey"),
+            ("/externalURL", MAX_URL, "externalURL"),
+            ("/commonLabels/job", MAX_SERVICE, "commonLabels.job"),
+            ("/groupLabels/alertname", MAX_TITLE, "groupLabels.alertname"),
+        ];
+        for (pointer, max, field) in cases {
+            assert_eq!(field_with(pointer, max, Grouping::Group), None, "{pointer} at its cap");
+            assert_eq!(field_with(pointer, max + 1, Grouping::Group).as_deref(), Some(field), "{pointer}");
+        }
+        let mut body: serde_json::Value = serde_json::from_str(BODY).unwrap();
+        for i in 0..limits::MAX_LABELS {
+            body["alerts"][0]["annotations"][format!("a{i}")] = "x".into();
+        }
+        let e = parse(body.to_string().as_bytes(), Grouping::Alert, Severity::Sev2).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("alerts[0].labels"), "labels and annotations together");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //!   "service"?: "...", "dedup_key"?: "...", "details"?: "text" | {..labels..}, "url"?: "...",
 //!   "action"?: "trigger" | "resolve"}`. Severity defaults to sev2; `resolve` needs `dedup_key`.
 
+use super::limits::{self, MAX_DEDUP_KEY, MAX_SERVICE, MAX_TEXT, MAX_TITLE, MAX_URL};
 use super::reject::{Reject, decode};
 use klaxon_core::{Alert, AlertAction, Details, Severity, Urgency};
 use serde::Deserialize;
@@ -11,7 +12,6 @@ use std::collections::BTreeMap;
 
 /// Severity of a generic alert that names none.
 pub const DEFAULT_SEVERITY: Severity = Severity::Sev2;
-const MAX_TITLE: usize = 1024;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -51,11 +51,10 @@ pub(crate) fn parse(body: &[u8]) -> Result<Alert, Reject> {
         Action::Resolve => AlertAction::Resolve,
     };
     let dedup_key = non_empty("dedup_key", p.dedup_key)?;
+    limits::opt_text("dedup_key", dedup_key.as_deref(), MAX_DEDUP_KEY)?;
     let title = non_empty("title", p.title)?;
+    limits::opt_text("title", title.as_deref(), MAX_TITLE)?;
     let title = match (title, action) {
-        (Some(t), _) if t.chars().count() > MAX_TITLE => {
-            return Err(Reject::field("title", format!("longer than {MAX_TITLE} characters")));
-        }
         (Some(t), _) => t,
         (None, AlertAction::Trigger) => return Err(Reject::field("title", "missing field `title`")),
         (None, AlertAction::Resolve) => String::new(),
@@ -75,13 +74,19 @@ pub(crate) fn parse(body: &[u8]) -> Result<Alert, Reject> {
         Some(serde_json::Value::Object(map)) => Details { text: None, labels: labels(&map) },
         Some(_) => return Err(Reject::field("details", "must be a string or an object")),
     };
+    limits::opt_text("details", details.text.as_deref(), MAX_TEXT)?;
+    limits::label_count(|| "details".into(), details.labels.len())?;
+    limits::labels("details", &details.labels)?;
+    let service = non_empty("service", p.service)?;
+    limits::opt_text("service", service.as_deref(), MAX_SERVICE)?;
+    limits::opt_text("url", p.url.as_deref(), MAX_URL)?;
     Ok(Alert {
         source: "webhook".into(),
         dedup_key,
         title,
         severity,
         urgency,
-        service: non_empty("service", p.service)?,
+        service,
         details,
         web_url: p.url,
         action,
@@ -120,6 +125,31 @@ mod tests {
         assert_eq!(field_of(r#"{"title":"x","action":"explode"}"#).as_deref(), Some("action"));
         assert_eq!(field_of(r#"{"title":"x","details":[1]}"#).as_deref(), Some("details"));
         assert_eq!(field_of(r#"{"action":"resolve"}"#).as_deref(), Some("dedup_key"));
+    }
+
+    #[test]
+    fn caps_every_stored_text_field() {
+        let long = |n: usize| serde_json::Value::String("x".repeat(n));
+        let cases = [
+            ("title", MAX_TITLE, "title"),
+            ("service", MAX_SERVICE, "service"),
+            ("dedup_key", MAX_DEDUP_KEY, "dedup_key"),
+            ("url", MAX_URL, "url"),
+            ("details", MAX_TEXT, "details"),
+        ];
+        for (key, max, field) in cases {
+            let mut body = serde_json::json!({"title": "t"});
+            body[key] = long(max);
+            assert!(parse(body.to_string().as_bytes()).is_ok(), "{key} at its cap");
+            body[key] = long(max + 1);
+            assert_eq!(field_of(&body.to_string()).as_deref(), Some(field), "{key} over its cap");
+        }
+        let body = serde_json::json!({"title": "t", "details": {"host": "x".repeat(limits::MAX_LABEL_VALUE + 1)}});
+        assert_eq!(field_of(&body.to_string()).as_deref(), Some("details.host"));
+        let many: serde_json::Map<String, serde_json::Value> =
+            (0..=limits::MAX_LABELS).map(|i| (format!("k{i}"), serde_json::Value::from(i))).collect();
+        let body = serde_json::json!({"title": "t", "details": many});
+        assert_eq!(field_of(&body.to_string()).as_deref(), Some("details"));
     }
 
     #[test]

@@ -1,21 +1,13 @@
-//! The intake's HTTP server (axum) and its lifecycle.
+//! The intake's HTTP server and its lifecycle.
 
-use super::reject::Reject;
-use super::{AlertSink, MAX_BODY_BYTES, alertmanager, auth, generic};
+use super::AlertSink;
+use super::routes::{self, Shared};
 use crate::ProviderError;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router, middleware};
-use klaxon_core::Alert;
 use klaxon_core::team_file::Grouping;
 use klaxon_core::{Secret, Severity};
-use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -27,14 +19,50 @@ pub struct IntakeConfig {
     pub grouping: Grouping,
     /// Severity of Alertmanager alerts whose `severity` label is missing or unknown.
     pub unknown_severity: Severity,
+    pub limits: ConnectionLimits,
 }
 
-/// A running intake; dropping it does not stop it, call [`IntakeHandle::shutdown`].
+impl IntakeConfig {
+    /// Listens on `listen` with the production [`ConnectionLimits`] and unknown Alertmanager
+    /// severities at the team file's default.
+    pub fn new(listen: SocketAddr, token: Secret, grouping: Grouping) -> Self {
+        let unknown_severity = klaxon_core::team_file::DEFAULT_UNKNOWN_SEVERITY;
+        Self { listen, token, grouping, unknown_severity, limits: ConnectionLimits::default() }
+    }
+}
+
+/// How many connections the intake keeps, and how long it waits on a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Connections open at once. At the cap, the connection idle longest (no request in flight:
+    /// not yet sent, or kept alive after a response) is closed for the new one; if every one is
+    /// handling a request, the new one waits. A warning is logged (at most every 10 s).
+    pub max_connections: usize,
+    /// Time for a request's headers to arrive, counted from the moment the connection waits for
+    /// a request: from accept, and after each response (so this is also the keep-alive idle
+    /// timeout). Then the connection is closed without an answer.
+    pub header_read_timeout: Duration,
+    /// Time for a whole request body to arrive once its headers are in; then 408.
+    pub body_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 256,
+            header_read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A running intake. Stop it with [`IntakeHandle::shutdown`]; dropping the handle also stops it
+/// accepting, but nothing waits for the requests in flight.
 #[derive(Debug)]
 pub struct IntakeHandle {
     addr: SocketAddr,
     stop: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<()>,
 }
 
 impl IntakeHandle {
@@ -43,23 +71,12 @@ impl IntakeHandle {
         self.addr
     }
 
-    /// Stops accepting, finishes requests in flight, and waits.
+    /// Stops accepting, finishes requests in flight (closing idle connections), and waits.
     pub async fn shutdown(self) -> Result<(), ProviderError> {
         let _ = self.stop.send(());
-        match self.task.await {
-            Ok(result) => result.map_err(ProviderError::Serve),
-            Err(join) => Err(ProviderError::Serve(std::io::Error::other(join))),
-        }
+        self.task.await.map_err(|join| ProviderError::Serve(std::io::Error::other(join)))
     }
 }
-
-struct Shared<S> {
-    sink: Arc<S>,
-    grouping: Grouping,
-    unknown_severity: Severity,
-}
-
-type AppState<S> = Arc<Shared<S>>;
 
 /// Binds `config.listen` and serves the intake until shut down.
 pub async fn serve<S: AlertSink>(config: IntakeConfig, sink: Arc<S>) -> Result<IntakeHandle, ProviderError> {
@@ -67,81 +84,17 @@ pub async fn serve<S: AlertSink>(config: IntakeConfig, sink: Arc<S>) -> Result<I
         .await
         .map_err(|source| ProviderError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| ProviderError::Bind { addr: config.listen, source })?;
-    let state: AppState<S> =
-        Arc::new(Shared { sink, grouping: config.grouping, unknown_severity: config.unknown_severity });
-    let protected = Router::new()
-        .route("/v1/alertmanager", post(alertmanager_route::<S>))
-        .route("/v1/alerts", post(generic_route::<S>))
-        .route_layer(middleware::from_fn_with_state(Arc::new(config.token), auth::require_token))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
-    let app = Router::new()
-        .route("/healthz", get(health))
-        .merge(protected)
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state);
+    let limits = config.limits;
+    let shared = Shared {
+        sink,
+        grouping: config.grouping,
+        unknown_severity: config.unknown_severity,
+        body_timeout: limits.body_timeout,
+    };
+    let app = routes::router(shared, config.token);
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
-    });
-    tracing::info!(%addr, "local intake listening");
+    let task =
+        tokio::spawn(super::accept::run(listener, app, limits.max_connections, limits.header_read_timeout, stopped));
+    tracing::info!(%addr, ?limits, "local intake listening");
     Ok(IntakeHandle { addr, stop, task })
-}
-
-async fn health() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
-}
-
-async fn not_found() -> Reject {
-    Reject::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint; use POST /v1/alertmanager or POST /v1/alerts")
-}
-
-async fn method_not_allowed() -> Reject {
-    Reject::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this endpoint")
-}
-
-fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Reject> {
-    body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Reject::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "body is over 1 MiB")
-        } else {
-            Reject::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text())
-        }
-    })
-}
-
-async fn deliver<S: AlertSink>(state: &Shared<S>, alerts: Vec<Alert>) -> Response {
-    let count = alerts.len();
-    match state.sink.ingest(alerts).await {
-        Ok(accepted) => {
-            tracing::info!(count, "intake accepted alerts");
-            Json(json!({ "accepted": accepted })).into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "intake could not store alerts");
-            Reject::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("could not store the alerts: {e}"))
-                .into_response()
-        }
-    }
-}
-
-async fn alertmanager_route<S: AlertSink>(
-    State(state): State<AppState<S>>,
-    raw: Result<Bytes, BytesRejection>,
-) -> Response {
-    match body(raw).and_then(|b| alertmanager::parse(&b, state.grouping, state.unknown_severity)) {
-        Ok(alerts) => deliver(&state, alerts).await,
-        Err(reject) => reject.into_response(),
-    }
-}
-
-async fn generic_route<S: AlertSink>(State(state): State<AppState<S>>, raw: Result<Bytes, BytesRejection>) -> Response {
-    match body(raw).and_then(|b| generic::parse(&b)) {
-        Ok(alert) => deliver(&state, vec![alert]).await,
-        Err(reject) => reject.into_response(),
-    }
 }
