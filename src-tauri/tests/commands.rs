@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 #[test]
 fn commands_list_show_and_act_on_incidents() {
     let h = Harness::new();
-    assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap(), json!({"incidents": [], "total": 0}));
+    assert_eq!(
+        h.invoke("list_incidents", json!({"all": false})).unwrap(),
+        json!({"incidents": [], "total": 0, "warnings": []})
+    );
     h.fire("Checkout down");
     let page = h.invoke("list_incidents", json!({"all": false})).unwrap();
     assert_eq!(page["total"], 1);
@@ -35,6 +38,16 @@ fn commands_list_show_and_act_on_incidents() {
     assert_eq!(resolved["status"], "resolved");
     assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap()["total"], 0);
     assert_eq!(h.invoke("list_incidents", json!({"all": true})).unwrap()["incidents"].as_array().unwrap().len(), 1);
+
+    // What the store says about itself (here: as if the database had been found empty) rides
+    // along with the list until the user dismisses it.
+    let store = h.engine.klaxon().store();
+    let found_empty_at = "2026-11-30T13:00:00Z".to_owned();
+    tauri::async_runtime::block_on(store.set_setting("store.found_empty_at", Some(&found_empty_at))).unwrap();
+    let warnings = h.invoke("list_incidents", json!({"all": false})).unwrap()["warnings"].clone();
+    assert!(warnings[0].as_str().unwrap().contains("was found empty (0 bytes) on 2026-11-30 13:00 UTC"), "{warnings}");
+    assert_eq!(h.invoke("dismiss_warnings", json!({})).unwrap(), Value::Null);
+    assert_eq!(h.invoke("list_incidents", json!({"all": false})).unwrap()["warnings"], json!([]));
 
     let missing = h.invoke("get_incident", json!({"id": 999})).unwrap_err();
     assert_eq!(missing, json!({"code": "not_found", "message": "incident 999 not found"}));

@@ -1,0 +1,112 @@
+//! Keeping loud pages ringing until answered: re-alerts, held pages, mute, and what the paths ring.
+
+use super::{Pager, REMEMBER_DELIVERED};
+use crate::delivery::send_test_page;
+use crate::{EngineError, EngineEvent, RingState};
+use klaxon_core::pager::{PageKey, PageKind, still_ringing};
+use klaxon_core::{IncidentId, IncidentStatus};
+use std::time::Duration;
+
+impl Pager {
+    /// One tick: drops answered pages, re-alerts unanswered ones, releases held pages after
+    /// quiet hours, ends an expired mute, and tells the paths what should ring.
+    pub async fn tick(&self) -> Result<(), EngineError> {
+        self.record_unrecorded().await;
+        self.state().delivered.retain(|_, at| at.elapsed() < REMEMBER_DELIVERED);
+        self.refresh_ringing().await?;
+        let now = self.clock.now();
+        let settings = self.klaxon.team().pager.clone();
+        let due = self.state().queue.due_realerts(now, &settings);
+        for id in due {
+            let incident = self.klaxon.store().incident(id).await?;
+            let realert = self.state().queue.entries().iter().find(|e| e.key.incident == id).map_or(1, |e| e.realerts);
+            self.deliver(&incident, PageKind::Loud, realert, false).await?;
+        }
+        let quiet = settings.quiet_hours.is_some_and(|q| q.contains(self.local_time()));
+        if !quiet {
+            let held = std::mem::take(&mut self.state().held);
+            for key in held {
+                let incident = self.klaxon.store().incident(key.incident).await?;
+                if incident.trigger_seq == key.trigger_seq && incident.status == IncidentStatus::Triggered {
+                    self.page_if_due(&incident).await?;
+                }
+            }
+        }
+        {
+            let mut state = self.state();
+            if state.muted_until.is_some_and(|t| t <= now) {
+                state.muted_until = None;
+            }
+        }
+        self.announce().await;
+        Ok(())
+    }
+
+    /// Drops queued pages that are answered (acknowledged, resolved, or no longer mine).
+    pub async fn refresh_ringing(&self) -> Result<(), EngineError> {
+        let queued: Vec<PageKey> = self.state().queue.entries().iter().map(|e| e.key).collect();
+        let mut answered = Vec::new();
+        for key in queued {
+            let incident = match self.klaxon.store().incident(key.incident).await {
+                Ok(i) => Some(i),
+                Err(klaxon_store::StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let ringing = match &incident {
+                Some(i) => still_ringing(key, i, &self.klaxon.me_for(&i.account).await?),
+                None => false,
+            };
+            if !ringing {
+                answered.push(key.incident);
+            }
+        }
+        for id in answered {
+            self.state().queue.remove(id);
+            self.run_paths(id, move |d| d.answered(id)).await;
+        }
+        Ok(())
+    }
+
+    /// Tells the paths what should ring, if that changed.
+    pub(super) async fn announce(&self) {
+        let (head, unanswered, muted) = {
+            let state = self.state();
+            (state.queue.ringing().map(|r| r.key.incident), state.queue.len(), state.muted_until.is_some())
+        };
+        let current = match head {
+            Some(id) => self.klaxon.store().incident(id).await.ok(),
+            None => None,
+        };
+        let next_up = current.as_ref().map(|i| self.klaxon.next_up(i)).unwrap_or_default();
+        let unanswered = u32::try_from(unanswered).unwrap_or(u32::MAX);
+        let ring = RingState { current, unanswered, muted, next_up };
+        {
+            let mut state = self.state();
+            if state.announced == ring {
+                return;
+            }
+            state.announced = ring.clone();
+        }
+        let _ = self.events.send(EngineEvent::Ringing(ring.clone()));
+        let incident = ring.current.as_ref().map_or(IncidentId(0), |i| i.id);
+        self.run_paths(incident, move |d| d.ringing(&ring)).await;
+    }
+
+    /// Silences ringing for `duration`; pages stay unanswered and re-alerts still happen.
+    pub async fn mute(&self, duration: Duration) {
+        let until =
+            self.clock.now() + chrono::Duration::from_std(duration).unwrap_or_else(|_| chrono::Duration::minutes(5));
+        self.state().muted_until = Some(until);
+        self.announce().await;
+    }
+
+    /// What rings now.
+    pub fn ring_state(&self) -> RingState {
+        self.state().announced.clone()
+    }
+
+    /// Sends a test page through every path (no incident, nothing stored) and reports each.
+    pub async fn test_page(&self) -> Vec<(&'static str, Result<(), String>)> {
+        send_test_page(&self.deliveries, self.me(), self.delivery_timeout).await
+    }
+}
