@@ -147,6 +147,19 @@ impl PageDelivery for DesktopNotification {
     }
 }
 
+/// Shows a critical, resident desktop notification that Klaxon itself has a problem (e.g. it
+/// cannot start, so it is not paging): a pager must never be silently absent.
+pub fn notify_problem(summary: &str, body: &str) -> Result<(), DeliveryError> {
+    let mut n = notify_rust::Notification::new();
+    n.appname("Klaxon").summary(summary).body(body).icon("dialog-error");
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        use notify_rust::{Hint, Timeout, Urgency};
+        n.hint(Hint::Urgency(Urgency::Critical)).hint(Hint::Resident(true)).timeout(Timeout::Never);
+    }
+    n.show().map(drop).map_err(|e| DeliveryError(format!("notification server: {e}")))
+}
+
 /// Closes notification `id` on the server. Runs on the engine's blocking threads.
 #[cfg(all(unix, not(target_os = "macos")))]
 fn close(id: u32) -> Result<(), DeliveryError> {

@@ -73,6 +73,20 @@ async fn a_damaged_database_is_refused_and_left_untouched() {
     assert!(err.contains("left the file untouched") && err.contains(".damaged"), "says what to do: {err}");
     assert!(!env.listening(), "no intake answering 503 to every alert");
     assert_eq!(std::fs::read(&db).unwrap(), bytes, "the file is left as it was");
+
+    // Started as the desktop app's pager (nobody reads its output), it says so on the desktop.
+    let mut tray = Guard::spawn(
+        "klaxon watch --tray",
+        env.klaxon().args(["watch", "--tray"]).stdout(env.log("tray.out")).stderr(env.log("tray.err")),
+    );
+    let status = wait_until(30, "the tray pager to refuse", || tray.child.try_wait().unwrap());
+    assert_eq!(status.code(), Some(1));
+    let problem = wait_until(10, "the notification that Klaxon is not paging", || {
+        env.session.notify_calls().into_iter().find(|c| c.summary.starts_with("Klaxon is not paging"))
+    });
+    assert_eq!(problem.urgency, Some(2), "critical");
+    assert!(problem.body.contains("is damaged"), "{}", problem.body);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "still untouched");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,8 +22,23 @@ pub fn deliveries() -> Vec<Arc<dyn PageDelivery>> {
     vec![Arc::new(DesktopNotification::new()), Arc::new(Ringtone::default())]
 }
 
-/// The pager until SIGINT, SIGTERM or the tray's Quit.
+/// The pager until SIGINT, SIGTERM or the tray's Quit. With the tray (the desktop app), a pager
+/// that cannot start says so in a critical notification too: nobody may be reading its output.
 pub async fn run(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
+    let result = serve(paths, with_tray).await;
+    if let Err(e) = &result
+        && with_tray
+        && !matches!(e, EngineError::Locked { .. })
+    {
+        let body = format!("Pages will not ring on this machine until this is fixed: {e}");
+        if let Err(n) = klaxon_engine::desktop::notify_problem("Klaxon is not paging: it could not start", &body) {
+            tracing::warn!(error = %n, "could not show that Klaxon failed to start");
+        }
+    }
+    result
+}
+
+async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
     let klaxon = Klaxon::open(paths, true).await?;
     let paths = klaxon.paths().clone();
     let (actions_tx, mut actions) = tokio::sync::mpsc::unbounded_channel();
