@@ -34,9 +34,9 @@ struct State {
     /// While [`Pager::page_all`] runs: first pages delivered but not yet recorded (recorded
     /// together, in one transaction, instead of one fsync each).
     batch: Option<Vec<(PageKey, LogEntry)>>,
-    /// While a batch runs: what the store holds of its incidents' pages (read at once, and kept
-    /// up to date by this process's deliveries).
-    batch_records: HashMap<PageKey, PageRecord>,
+    /// While a batch runs: what the store holds of each of its incidents' pages (read at once,
+    /// kept up to date by this process's deliveries); `None`: never paged.
+    batch_records: HashMap<PageKey, Option<PageRecord>>,
     /// Pages this process recorded as begun and has not finished delivering.
     begun: HashSet<PageKey>,
     /// Pages delivered whose record the store refused (e.g. a full disk): never delivered
@@ -144,7 +144,8 @@ impl Pager {
             if state.unrecorded.contains_key(&key) || state.delivered.contains_key(&key) {
                 return Ok(Prior::Done);
             }
-            let known = state.batch.is_some().then(|| state.batch_records.get(&key).copied());
+            // Only the batch's own keys were read with it; any other key is asked of the store.
+            let known = state.batch_records.get(&key).copied();
             (known, state.begun.contains(&key))
         };
         let record = match known {
@@ -189,18 +190,24 @@ impl Pager {
         incident: &Incident,
         prior: Prior,
     ) -> Result<(), EngineError> {
+        let mut resent = prior == Prior::Interrupted;
         if prior == (Prior::Fresh { begun: false }) {
             match self.klaxon.store().begin_page(key, self.clock.now()).await {
-                Ok(_) => {
+                Ok(true) => {
                     self.state().begun.insert(key);
                 }
+                // Recorded meanwhile (what was read before is stale): go by the record.
+                Ok(false) => match self.klaxon.store().page_state(key).await? {
+                    Some(PageRecord::Sent) => return Ok(()),
+                    _ => resent = true,
+                },
                 // Never silent: deliver anyway; this process remembers it was delivered.
                 Err(e) => {
                     tracing::error!(incident = %incident.id, error = %e, "could not record the page before delivering it")
                 }
             }
         }
-        self.deliver(incident, kind, 0, prior == Prior::Interrupted).await
+        self.deliver(incident, kind, 0, resent).await
     }
 
     /// My display name, for the timeline.
@@ -255,8 +262,8 @@ impl Pager {
             let unbatched = {
                 let mut state = self.state();
                 state.delivered.insert(key, Instant::now());
-                if state.batch.is_some() {
-                    state.batch_records.insert(key, PageRecord::Sent);
+                if let Some(record) = state.batch_records.get_mut(&key) {
+                    *record = Some(PageRecord::Sent);
                 }
                 match state.batch.as_mut() {
                     Some(batch) => {

@@ -132,3 +132,57 @@ async fn the_timeline_names_only_the_paths_that_delivered() {
     assert!(failed, "the failure is an event for the window too");
     engine.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_during_a_slow_sync_batch_does_not_page_an_old_incident_again() {
+    use klaxon_engine::core::{AccountKind, Secret};
+    use klaxon_engine::{Credentials, NewAccount};
+    use klaxon_fakes::pagerduty::PagerDutyFake;
+
+    let setup = Setup::new("10m");
+    // An incident paged long ago (before this process): still triggered, still mine.
+    let k = setup.klaxon().await;
+    let old = k.store().ingest_alerts(&[alert("old")], k.team(), Utc::now()).await.unwrap()[0].incident.clone();
+    let key = PageKey { incident: old.unwrap().id, trigger_seq: 1 };
+    let note = klaxon_engine::core::LogEntry::new(Utc::now(), LogKind::Notified, "Paged Alex via x", Some("klaxon"));
+    k.store().begin_page(key, Utc::now()).await.unwrap();
+    k.store().record_page(key, &note).await.unwrap();
+
+    // A platform whose first sync pages three incidents through a path that hangs: a slow batch.
+    let fake = PagerDutyFake::start(Utc::now()).await.unwrap();
+    for n in 0..3 {
+        fake.state.trigger(&format!("platform {n}"), &["U_ME"], Utc::now());
+    }
+    let slow = Recorder::hanging("slow");
+    let engine = setup.engine(vec![slow.clone() as Arc<dyn PageDelivery>]).await;
+    let account = NewAccount {
+        name: "pd".into(),
+        kind: AccountKind::PagerDuty,
+        base_url: Some(fake.url()),
+        credentials: Credentials::Token(Secret::new(PagerDutyFake::TOKEN)),
+        poll_secs: None,
+    };
+    engine.add_account(account).await.unwrap();
+    wait_for(10, "the batch's first page", || async {
+        slow.pages.lock().unwrap().iter().any(|p| p.incident.account == "pd")
+    })
+    .await;
+    // Meanwhile another process writes (like `klaxon ack`): the engine rescans every incident.
+    k.store().set_setting("test.poke", Some(&1)).await.unwrap();
+    wait_for(20, "the batch's three pages recorded", || async {
+        let list = engine.klaxon().store().incidents_of("pd").await.unwrap();
+        let mut recorded = 0;
+        for i in &list {
+            let key = PageKey { incident: i.id, trigger_seq: i.trigger_seq };
+            let state = engine.klaxon().store().page_state(key).await.unwrap();
+            recorded += usize::from(state == Some(klaxon_store::PageRecord::Sent));
+        }
+        recorded == 3
+    })
+    .await;
+    let titles: Vec<String> = slow.pages.lock().unwrap().iter().map(|p| p.incident.title.clone()).collect();
+    assert!(!titles.contains(&"old".to_owned()), "the old incident was paged again: {titles:?}");
+    assert_eq!(titles.len(), 3, "each platform page once: {titles:?}");
+    k.close().await;
+    engine.shutdown().await.unwrap();
+}

@@ -130,7 +130,11 @@ fn print_event(event: EngineEvent) {
     match event {
         EngineEvent::Paged(page) => {
             let (summary, body) = klaxon_engine::desktop::page_text(&page.incident);
-            let what = if page.realert > 0 { format!("RE-ALERT #{}", page.realert) } else { "PAGE".to_owned() };
+            let what = match (page.realert, page.resent) {
+                (0, false) => "PAGE".to_owned(),
+                (0, true) => "PAGE (re-sent after a restart)".to_owned(),
+                (n, _) => format!("RE-ALERT #{n}"),
+            };
             println!("{what} {summary} — {body}");
         }
         EngineEvent::DeliveryFailed { path, incident, error } => {

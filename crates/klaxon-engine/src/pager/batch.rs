@@ -33,7 +33,7 @@ impl Pager {
             }
             let mut state = self.state();
             state.batch = Some(Vec::new());
-            state.batch_records = records;
+            state.batch_records = keys.iter().map(|k| (*k, records.get(k).copied())).collect();
         }
         let mut result = Ok(());
         for incident in incidents {
