@@ -276,8 +276,9 @@ impl Pager {
             if let Some(log) = unbatched {
                 self.record(vec![(key, log)]).await;
             }
-        } else {
-            self.klaxon.store().append_log(incident.id, std::slice::from_ref(&log)).await?;
+        } else if let Err(e) = self.klaxon.store().append_log(incident.id, std::slice::from_ref(&log)).await {
+            // The re-alert went out; only its timeline entry is missing.
+            tracing::error!(incident = %incident.id, error = %e, "could not log a re-alert");
         }
         let _ = self.events.send(EngineEvent::IncidentsChanged);
         Ok(())

@@ -220,7 +220,7 @@ async fn only_json_bodies_are_taken() {
 }
 
 #[tokio::test]
-async fn text_fields_are_capped_alike_on_both_endpoints() {
+async fn text_fields_have_the_same_caps_on_both_endpoints() {
     let intake = Intake::start(Grouping::Alert, false).await;
     let long = |n: usize| "x".repeat(n);
     let am = |labels: Value, annotations: Value| {
@@ -229,32 +229,40 @@ async fn text_fields_are_capped_alike_on_both_endpoints() {
         p["alerts"][0]["annotations"].as_object_mut().unwrap().extend(annotations.as_object().unwrap().clone());
         p
     };
+    // A plain JSON sender is told which field is too long (it can fix it): nothing is stored.
     let cases = [
-        ("/v1/alerts", json!({"title": long(MAX_TITLE + 1)}), "title"),
-        ("/v1/alertmanager", am(json!({}), json!({"summary": long(MAX_TITLE + 1)})), "alerts[0].annotations.summary"),
-        ("/v1/alerts", json!({"title": "t", "service": long(MAX_SERVICE + 1)}), "service"),
-        ("/v1/alertmanager", am(json!({"job": long(MAX_SERVICE + 1)}), json!({})), "alerts[0].labels.job"),
-        ("/v1/alerts", json!({"title": "t", "details": {"instance": long(MAX_LABEL_VALUE + 1)}}), "details.instance"),
-        (
-            "/v1/alertmanager",
-            am(json!({"instance": long(MAX_LABEL_VALUE + 1)}), json!({})),
-            "alerts[0].labels.instance",
-        ),
+        (json!({"title": long(MAX_TITLE + 1)}), "title"),
+        (json!({"title": "t", "service": long(MAX_SERVICE + 1)}), "service"),
+        (json!({"title": "t", "details": {"instance": long(MAX_LABEL_VALUE + 1)}}), "details.instance"),
     ];
-    for (path, body, field) in cases {
-        let (status, resp) = intake.post(path, Some(TOKEN), body.to_string()).await;
+    for (body, field) in cases {
+        let (status, resp) = intake.post("/v1/alerts", Some(TOKEN), body.to_string()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {resp}");
         assert_eq!(resp["error"]["field"], field, "{resp}");
         assert!(resp["error"]["message"].as_str().unwrap().contains("longer than"), "{resp}");
     }
     assert_eq!(intake.stored(), 0);
-    // At the caps: taken whole.
+    // Alertmanager drops what it gets a 4xx for: the same caps cut the fields instead, and the page
+    // comes with a label saying what was cut.
+    let over = am(
+        json!({"job": long(MAX_SERVICE + 1), "instance": long(MAX_LABEL_VALUE + 1)}),
+        json!({"summary": long(MAX_TITLE + 1)}),
+    );
+    let (status, resp) = intake.post("/v1/alertmanager", Some(TOKEN), over.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{resp}");
+    let cut = intake.sink.alerts.lock().unwrap()[0].clone();
+    assert_eq!(cut.title.chars().count(), MAX_TITLE);
+    assert_eq!(cut.service.as_deref().map(|s| s.chars().count()), Some(MAX_SERVICE));
+    assert_eq!(cut.details.labels["instance"].chars().count(), MAX_LABEL_VALUE);
+    assert_eq!(cut.details.labels["klaxon.truncated"], "title, service, label values");
+    // At the caps: taken whole on both.
     let body = json!({"title": long(MAX_TITLE), "service": long(MAX_SERVICE), "details": {"i": long(MAX_LABEL_VALUE)}});
     assert_eq!(intake.post("/v1/alerts", Some(TOKEN), body.to_string()).await.0, StatusCode::OK);
     let body = am(json!({"job": long(MAX_SERVICE), "i": long(MAX_LABEL_VALUE)}), json!({"summary": long(MAX_TITLE)}));
     assert_eq!(intake.post("/v1/alertmanager", Some(TOKEN), body.to_string()).await.0, StatusCode::OK);
     let alerts = intake.sink.alerts.lock().unwrap().clone();
-    assert_eq!((alerts[0].title.chars().count(), alerts[1].title.chars().count()), (MAX_TITLE, MAX_TITLE));
-    assert_eq!(alerts[1].service.as_deref().map(str::len), Some(MAX_SERVICE));
+    assert_eq!((alerts[1].title.chars().count(), alerts[2].title.chars().count()), (MAX_TITLE, MAX_TITLE));
+    assert_eq!(alerts[2].service.as_deref().map(str::len), Some(MAX_SERVICE));
+    assert!(!alerts[2].details.labels.contains_key("klaxon.truncated"));
     intake.handle.shutdown().await.unwrap();
 }

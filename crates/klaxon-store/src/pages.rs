@@ -51,7 +51,7 @@ impl Store {
         for key in keys {
             new += sqlx::query(
                 "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at, state) \
-                 VALUES (?, ?, ?, 'sending')",
+                 SELECT ?1, ?2, ?3, 'sending' WHERE EXISTS (SELECT 1 FROM incidents WHERE id = ?1)",
             )
             .bind(key.incident.0)
             .bind(i64::from(key.trigger_seq))
@@ -161,7 +161,9 @@ impl PageRecord {
 /// anything, appends `log` to the incident's timeline.
 async fn mark_sent(tx: &mut sqlx::SqliteConnection, key: PageKey, log: &LogEntry) -> Result<bool, StoreError> {
     let changed = sqlx::query(
-        "INSERT INTO notified_pages (incident_id, trigger_seq, notified_at, state) VALUES (?, ?, ?, 'sent') \
+        // An incident removed meanwhile (its account was) has nothing left to record.
+        "INSERT INTO notified_pages (incident_id, trigger_seq, notified_at, state) \
+         SELECT ?1, ?2, ?3, 'sent' WHERE EXISTS (SELECT 1 FROM incidents WHERE id = ?1) \
          ON CONFLICT (incident_id, trigger_seq) DO UPDATE SET state = 'sent' WHERE state = 'sending'",
     )
     .bind(key.incident.0)

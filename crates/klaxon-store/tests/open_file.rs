@@ -115,5 +115,10 @@ async fn a_page_is_begun_before_it_is_sent() {
     let notified =
         store.incident_log(IncidentId(1)).await.unwrap().iter().filter(|l| l.kind == LogKind::Notified).count();
     assert_eq!(notified, 1, "one timeline entry");
+    // A page whose incident is gone (its account was removed) records nothing and fails nothing.
+    assert!(!store.begin_page(key(99), Utc::now()).await.unwrap());
+    assert!(!store.record_page(key(99), &log).await.unwrap());
+    store.record_pages(&[(key(99), log.clone()), (key(2), log.clone())]).await.unwrap();
+    assert_eq!(store.page_state(key(2)).await.unwrap(), Some(PageRecord::Sent), "the others still are");
     store.close().await;
 }

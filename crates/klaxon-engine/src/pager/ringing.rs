@@ -8,37 +8,63 @@ use klaxon_core::{IncidentId, IncidentStatus};
 use std::time::Duration;
 
 impl Pager {
-    /// One tick: drops answered pages, re-alerts unanswered ones, releases held pages after
-    /// quiet hours, ends an expired mute, and tells the paths what should ring.
+    /// One tick: ends an expired mute, drops answered pages, re-alerts unanswered ones, releases
+    /// held pages after quiet hours, and tells the paths what should ring. A step that fails (a
+    /// full disk) is logged and the others still run; the first error is returned at the end.
     pub async fn tick(&self) -> Result<(), EngineError> {
-        self.record_unrecorded().await;
-        self.state().delivered.retain(|_, at| at.elapsed() < REMEMBER_DELIVERED);
-        self.refresh_ringing().await?;
         let now = self.clock.now();
-        let settings = self.klaxon.team().pager.clone();
-        let due = self.state().queue.due_realerts(now, &settings);
-        for id in due {
-            let incident = self.klaxon.store().incident(id).await?;
-            let realert = self.state().queue.entries().iter().find(|e| e.key.incident == id).map_or(1, |e| e.realerts);
-            self.deliver(&incident, PageKind::Loud, realert, false).await?;
-        }
-        let quiet = settings.quiet_hours.is_some_and(|q| q.contains(self.local_time()));
-        if !quiet {
-            let held = std::mem::take(&mut self.state().held);
-            for key in held {
-                let incident = self.klaxon.store().incident(key.incident).await?;
-                if incident.trigger_seq == key.trigger_seq && incident.status == IncidentStatus::Triggered {
-                    self.page_if_due(&incident).await?;
-                }
-            }
-        }
         {
             let mut state = self.state();
             if state.muted_until.is_some_and(|t| t <= now) {
                 state.muted_until = None;
             }
+            state.delivered.retain(|_, at| at.elapsed() < REMEMBER_DELIVERED);
+        }
+        self.record_unrecorded().await;
+        let mut first_error = None;
+        let mut keep = |result: Result<(), EngineError>, what: &str| {
+            if let Err(e) = result {
+                tracing::error!(error = %e, "pager tick: {what} failed");
+                first_error.get_or_insert(e);
+            }
+        };
+        keep(self.refresh_ringing().await, "dropping answered pages");
+        let settings = self.klaxon.team().pager.clone();
+        let due = self.state().queue.due_realerts(now, &settings);
+        for id in due {
+            keep(self.realert(id).await, "a re-alert");
+        }
+        let quiet = settings.quiet_hours.is_some_and(|q| q.contains(self.local_time()));
+        if !quiet {
+            let held = std::mem::take(&mut self.state().held);
+            for key in held {
+                let result = self.release(key).await;
+                if result.is_err() {
+                    self.state().held.push(key); // tried again next tick
+                }
+                keep(result, "releasing a held page");
+            }
         }
         self.announce().await;
+        first_error.map_or(Ok(()), Err)
+    }
+
+    async fn realert(&self, id: IncidentId) -> Result<(), EngineError> {
+        let incident = self.klaxon.store().incident(id).await?;
+        let realert = self.state().queue.entries().iter().find(|e| e.key.incident == id).map_or(1, |e| e.realerts);
+        self.deliver(&incident, PageKind::Loud, realert, false).await
+    }
+
+    /// Pages a held low-urgency trigger now, if it still stands.
+    async fn release(&self, key: PageKey) -> Result<(), EngineError> {
+        let incident = match self.klaxon.store().incident(key.incident).await {
+            Ok(incident) => incident,
+            Err(klaxon_store::StoreError::NotFound(_)) => return Ok(()), // its account was removed
+            Err(e) => return Err(e.into()),
+        };
+        if incident.trigger_seq == key.trigger_seq && incident.status == IncidentStatus::Triggered {
+            self.page_if_due(&incident).await?;
+        }
         Ok(())
     }
 

@@ -29,11 +29,15 @@ impl GoAlert {
         // Nothing changed: GoAlert says the same for an alert already there and for no alert at all.
         let status = self.alert(id).await?.status;
         let action = if to == AlertStatus::Closed { Action::Resolve } else { Action::Acknowledge };
-        // An acknowledgement of a closed alert is a no-op in GoAlert too (statuses only move on).
-        let note = action
-            .goal_reached(map::status(status), None)
-            .unwrap_or_else(|| format!("already {} on the platform", map::status(status)));
-        Ok(Performed::AlreadyThere(note))
+        match action.goal_reached(map::status(status), None) {
+            Some(note) => Ok(Performed::AlreadyThere(note)),
+            // Still unacknowledged: nothing happened, so it is not done.
+            None if status == AlertStatus::Unacknowledged => {
+                Err(ProviderError::InvalidState(format!("GoAlert did not change alert {id} (still unacknowledged)")))
+            }
+            // An acknowledgement of a closed alert is a no-op in GoAlert too (statuses only move on).
+            None => Ok(Performed::AlreadyThere(format!("already {} on the platform", map::status(status)))),
+        }
     }
 
     /// Escalates the alert by one step if it is open and below `to_level` (1-based).

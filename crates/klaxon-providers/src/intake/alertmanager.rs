@@ -5,7 +5,7 @@
 //! sev2 by default: a pager errs loud), title from the `summary` annotation or the `alertname`
 //! label, service from the `service` or `job` label, `"status": "resolved"` resolves.
 
-use super::limits::{self, MAX_DEDUP_KEY, MAX_SERVICE, MAX_TEXT, MAX_TITLE, MAX_URL};
+use super::limits;
 use super::reject::{Reject, decode};
 use klaxon_core::team_file::Grouping;
 use klaxon_core::{Alert, AlertAction, Details, Severity};
@@ -127,52 +127,6 @@ fn group(w: &Webhook, unknown: Severity) -> Alert {
     }
 }
 
-/// Caps on what one stored alert takes from `labels` and `annotations` (found at `at`, e.g.
-/// `alerts[0].` or the top level): title, service, details text, every label.
-fn check_maps(
-    at: &str,
-    title: Option<Found<'_>>,
-    service: Option<Found<'_>>,
-    maps: [(&str, &Labels); 2],
-) -> Result<(), Reject> {
-    let field = |(map, key, _): Found<'_>| format!("{at}{map}.{key}");
-    if let Some(found @ (_, _, t)) = title {
-        limits::text(|| field(found), t, MAX_TITLE)?;
-    }
-    if let Some(found @ (_, _, s)) = service {
-        limits::text(|| field(found), s, MAX_SERVICE)?;
-    }
-    let [(labels_at, labels), (annotations_at, annotations)] = maps;
-    limits::label_count(|| format!("{at}{labels_at}"), labels.len() + annotations.len())?;
-    limits::labels(&format!("{at}{labels_at}"), labels)?;
-    limits::labels(&format!("{at}{annotations_at}"), annotations)?;
-    // The details text is an annotation, so its label cap holds; keep the text cap explicit anyway.
-    for key in ["description", "summary"] {
-        limits::opt_text(&format!("{at}{annotations_at}.{key}"), annotations.get(key).map(String::as_str), MAX_TEXT)?;
-    }
-    Ok(())
-}
-
-/// Every text field the chosen grouping stores, capped like the generic endpoint's.
-fn check(w: &Webhook, grouping: Grouping) -> Result<(), Reject> {
-    match grouping {
-        Grouping::Alert => w.alerts.iter().enumerate().try_for_each(|(i, a)| {
-            let at = format!("alerts[{i}].");
-            limits::text(|| format!("{at}fingerprint"), &a.fingerprint, MAX_DEDUP_KEY)?;
-            limits::opt_text(&format!("{at}generatorURL"), a.generator_url.as_deref(), MAX_URL)?;
-            let maps = [("labels", &a.labels), ("annotations", &a.annotations)];
-            check_maps(&at, alert_title(a), service_of("labels", &a.labels), maps)
-        }),
-        Grouping::Group => {
-            limits::text(|| "groupKey".into(), &w.group_key, MAX_DEDUP_KEY)?;
-            limits::opt_text("externalURL", w.external_url.as_deref(), MAX_URL)?;
-            limits::labels("groupLabels", &w.group_labels)?;
-            let maps = [("commonLabels", &w.common_labels), ("commonAnnotations", &w.common_annotations)];
-            check_maps("", group_title(w), service_of("commonLabels", &w.common_labels), maps)
-        }
-    }
-}
-
 /// Parses a webhook; alerts without a known `severity` label get `unknown`.
 pub(crate) fn parse(body: &[u8], grouping: Grouping, unknown: Severity) -> Result<Vec<Alert>, Reject> {
     let w: Webhook = decode(body)?;
@@ -182,17 +136,25 @@ pub(crate) fn parse(body: &[u8], grouping: Grouping, unknown: Severity) -> Resul
     if let Some(i) = w.alerts.iter().position(|a| a.fingerprint.trim().is_empty()) {
         return Err(Reject::field(format!("alerts[{i}].fingerprint"), "must not be empty"));
     }
-    check(&w, grouping)?;
-    Ok(match grouping {
+    let mut alerts = match grouping {
         Grouping::Alert => w.alerts.iter().map(|a| one(a, unknown)).collect(),
         Grouping::Group if w.alerts.is_empty() => Vec::new(),
         Grouping::Group => vec![group(&w, unknown)],
-    })
+    };
+    // Alertmanager drops an alert it gets a 4xx for: cut what is too long instead (and say so).
+    for alert in &mut alerts {
+        let cut = limits::cap_alert(alert);
+        if !cut.is_empty() {
+            tracing::warn!(fields = ?cut, dedup_key = ?alert.dedup_key, "Alertmanager alert over the intake's caps; cut");
+        }
+    }
+    Ok(alerts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use limits::{MAX_DEDUP_KEY, MAX_SERVICE, MAX_TEXT, MAX_TITLE, MAX_URL};
 
     const BODY: &str = r#"{
       "version": "4", "groupKey": "{}:{alertname=\"DiskFull\"}", "status": "firing", "receiver": "klaxon",
@@ -258,47 +220,35 @@ mod tests {
         assert!(alerts[0].dedup_key.as_deref().unwrap().starts_with("alertmanager-group:"));
     }
 
-    /// BODY with `value` of length `len` at `pointer`, parsed with `grouping`: the field named, if any.
-    fn field_with(pointer: &str, len: usize, grouping: Grouping) -> Option<String> {
-        let mut body: serde_json::Value = serde_json::from_str(BODY).unwrap();
-        *body.pointer_mut(pointer).unwrap() = "x".repeat(len).into();
-        parse(body.to_string().as_bytes(), grouping, Severity::Sev2).err().map(|e| e.field.unwrap())
-    }
-
     #[test]
-    fn caps_what_it_stores_naming_the_field() {
-        let cases = [
-            ("/alerts/0/labels/instance", limits::MAX_LABEL_VALUE, "alerts[0].labels.instance"),
-            ("/alerts/0/annotations/summary", MAX_TITLE, "alerts[0].annotations.summary"),
-            ("/alerts/1/labels/alertname", MAX_TITLE, "alerts[1].labels.alertname"),
-            ("/alerts/0/labels/job", MAX_SERVICE, "alerts[0].labels.job"),
-            ("/alerts/1/labels/service", MAX_SERVICE, "alerts[1].labels.service"),
-            ("/alerts/0/annotations/description", MAX_TEXT, "alerts[0].annotations.description"),
-            ("/alerts/1/fingerprint", MAX_DEDUP_KEY, "alerts[1].fingerprint"),
-            ("/alerts/0/generatorURL", MAX_URL, "alerts[0].generatorURL"),
-        ];
-        for (pointer, max, field) in cases {
-            assert_eq!(field_with(pointer, max, Grouping::Alert), None, "{pointer} at its cap");
-            assert_eq!(field_with(pointer, max + 1, Grouping::Alert).as_deref(), Some(field), "{pointer}");
-        }
-        // Only what the grouping stores counts: the alert's own title is not the group's.
-        assert_eq!(field_with("/alerts/1/labels/alertname", MAX_TITLE + 1, Grouping::Group), None);
-        let cases = [
-            ("/groupKey", MAX_DEDUP_KEY, "groupKey"),
-            ("/externalURL", MAX_URL, "externalURL"),
-            ("/commonLabels/job", MAX_SERVICE, "commonLabels.job"),
-            ("/groupLabels/alertname", MAX_TITLE, "groupLabels.alertname"),
-        ];
-        for (pointer, max, field) in cases {
-            assert_eq!(field_with(pointer, max, Grouping::Group), None, "{pointer} at its cap");
-            assert_eq!(field_with(pointer, max + 1, Grouping::Group).as_deref(), Some(field), "{pointer}");
-        }
+    fn what_is_too_long_is_cut_not_refused_so_the_page_still_comes() {
         let mut body: serde_json::Value = serde_json::from_str(BODY).unwrap();
+        body["alerts"][0]["labels"]["instance"] = "i".repeat(limits::MAX_LABEL_VALUE + 10).into();
+        body["alerts"][0]["annotations"]["summary"] = "t".repeat(MAX_TITLE * 2).into();
+        body["alerts"][0]["annotations"]["description"] = "d".repeat(MAX_TEXT + 1).into();
+        body["alerts"][0]["generatorURL"] = "u".repeat(MAX_URL + 1).into();
+        body["alerts"][0]["labels"]["job"] = "j".repeat(MAX_SERVICE + 1).into();
+        body["alerts"][1]["fingerprint"] = "f".repeat(MAX_DEDUP_KEY + 1).into();
         for i in 0..limits::MAX_LABELS {
-            body["alerts"][0]["annotations"][format!("a{i}")] = "x".into();
+            body["alerts"][1]["annotations"][format!("a{i}")] = "x".into();
         }
-        let e = parse(body.to_string().as_bytes(), Grouping::Alert, Severity::Sev2).unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("alerts[0].labels"), "labels and annotations together");
+        let alerts = parse(body.to_string().as_bytes(), Grouping::Alert, Severity::Sev2).unwrap();
+        assert_eq!(alerts.len(), 2, "both alerts are taken");
+        let a = &alerts[0];
+        assert_eq!(a.title.chars().count(), MAX_TITLE);
+        assert!(a.title.ends_with('…'));
+        assert_eq!(a.service.as_ref().unwrap().chars().count(), MAX_SERVICE);
+        assert_eq!(a.details.text.as_ref().unwrap().chars().count(), MAX_TEXT);
+        assert_eq!(a.web_url.as_ref().unwrap().chars().count(), MAX_URL);
+        assert_eq!(a.details.labels["instance"].chars().count(), limits::MAX_LABEL_VALUE);
+        assert!(a.details.labels[limits::TRUNCATED_LABEL].contains("title"), "{:?}", a.details.labels);
+        let b = &alerts[1];
+        let key = b.dedup_key.as_deref().unwrap();
+        assert!(key.starts_with("alertmanager:sha256:") && key.len() <= MAX_DEDUP_KEY, "{key}");
+        let again = parse(body.to_string().as_bytes(), Grouping::Alert, Severity::Sev2).unwrap();
+        assert_eq!(again[1].dedup_key.as_deref(), Some(key), "the same long key maps to the same incident");
+        assert!(b.details.labels.len() <= limits::MAX_LABELS + 1, "{}", b.details.labels.len());
+        assert!(b.details.labels[limits::TRUNCATED_LABEL].contains("labels"));
     }
 
     #[test]

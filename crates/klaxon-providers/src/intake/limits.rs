@@ -1,7 +1,10 @@
 //! Size caps on every text field the intake stores, the same on both endpoints.
 //!
-//! Lengths are in characters (Unicode scalar values). A field over its cap is a 400 naming the field
-//! (`title`, `details.host`, `alerts[0].labels.instance`, ...), never silently truncated.
+//! Lengths are in characters (Unicode scalar values). On `POST /v1/alerts` a field over its cap is
+//! a 400 naming the field (`title`, `details.host`, ...): the sender can fix it. Alertmanager drops
+//! an alert it gets a 4xx for, so there a field over its cap is cut (ending in `…`), a dedup key
+//! over its cap is replaced by its SHA-256, and the alert says what was cut in the
+//! [`TRUNCATED_LABEL`] label: the page still comes.
 
 use super::reject::Reject;
 
@@ -21,6 +24,68 @@ pub const MAX_LABEL_NAME: usize = 256;
 pub const MAX_LABEL_VALUE: usize = 16 * 1024;
 /// Labels per alert (for Alertmanager: its labels and annotations together).
 pub const MAX_LABELS: usize = 256;
+
+/// The label that lists what [`cap_alert`] cut.
+pub const TRUNCATED_LABEL: &str = "klaxon.truncated";
+
+/// Cuts `value` to at most `max` characters, the last one `…`; whether it cut.
+fn cut(value: &mut String, max: usize) -> bool {
+    if value.len() <= max || value.chars().count() <= max {
+        return false;
+    }
+    let keep: String = value.chars().take(max.saturating_sub(1)).collect();
+    *value = keep + "…";
+    true
+}
+
+/// Brings a parsed alert within every cap (see the module doc); returns the fields it cut.
+pub(crate) fn cap_alert(alert: &mut klaxon_core::Alert) -> Vec<&'static str> {
+    let mut cut_fields: Vec<&'static str> = [
+        ("title", cut(&mut alert.title, MAX_TITLE)),
+        ("service", alert.service.as_mut().is_some_and(|s| cut(s, MAX_SERVICE))),
+        ("url", alert.web_url.as_mut().is_some_and(|u| cut(u, MAX_URL))),
+        ("details", alert.details.text.as_mut().is_some_and(|t| cut(t, MAX_TEXT))),
+    ]
+    .into_iter()
+    .filter_map(|(field, did)| did.then_some(field))
+    .collect();
+    if let Some(key) = alert.dedup_key.as_mut().filter(|k| k.chars().count() > MAX_DEDUP_KEY) {
+        use sha2::Digest;
+        let prefix = key.split_once(':').map_or("alert", |(p, _)| p).to_owned();
+        let digest = sha2::Sha256::digest(key.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        *key = format!("{prefix}:sha256:{hex}");
+        cut_fields.push("dedup key");
+    }
+    let labels = &mut alert.details.labels;
+    let before = labels.len();
+    let long_names: Vec<String> = labels.keys().filter(|k| k.chars().count() > MAX_LABEL_NAME).cloned().collect();
+    for name in long_names {
+        if let Some(value) = labels.remove(&name) {
+            let mut short = name;
+            cut(&mut short, MAX_LABEL_NAME);
+            labels.insert(short, value);
+        }
+    }
+    let mut values_cut = false;
+    for value in labels.values_mut() {
+        values_cut |= cut(value, MAX_LABEL_VALUE);
+    }
+    if values_cut || labels.len() < before {
+        cut_fields.push("label values");
+    }
+    if labels.len() > MAX_LABELS {
+        let extra: Vec<String> = labels.keys().skip(MAX_LABELS).cloned().collect();
+        for k in extra {
+            labels.remove(&k);
+        }
+        cut_fields.push("labels");
+    }
+    if !cut_fields.is_empty() {
+        labels.insert(TRUNCATED_LABEL.to_owned(), cut_fields.join(", "));
+    }
+    cut_fields
+}
 
 /// 400 naming `field` if `value` is longer than `max` characters.
 pub(crate) fn text(field: impl FnOnce() -> String, value: &str, max: usize) -> Result<(), Reject> {
