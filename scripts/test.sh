@@ -8,12 +8,14 @@ scripts/check-toolchain.sh
 scripts/install-deps.sh test
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}" NO_AT_BRIDGE=1
 
-echo "== Quality gates: formatting and clippy (warnings are errors)"
+echo "== Formatting"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== UI: type check, component tests, build"
 (cd ui && npm run check && npm test && npm run build)
+
+echo "== Clippy, warnings are errors (after the UI build: the app embeds ui/dist)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== Rust: build everything"
 cargo build --workspace --all-targets --locked
