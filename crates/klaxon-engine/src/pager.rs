@@ -37,8 +37,6 @@ struct State {
     /// While a batch runs: what the store holds of each of its incidents' pages (read at once,
     /// kept up to date by this process's deliveries); `None`: never paged.
     batch_records: HashMap<PageKey, Option<PageRecord>>,
-    /// Pages this process recorded as begun and has not finished delivering.
-    begun: HashSet<PageKey>,
     /// Pages delivered whose record the store refused (e.g. a full disk): never delivered
     /// again by this process; recorded as soon as the store takes it.
     unrecorded: HashMap<PageKey, LogEntry>,
@@ -70,6 +68,9 @@ pub(crate) struct Pager {
     clock: Clock,
     /// One [`Pager::page_all`] at a time (two accounts' syncs may finish together).
     batches: tokio::sync::Mutex<()>,
+    /// This pager instance, as the owner of the pages it records as being paged: a page being
+    /// paged by another owner was interrupted by a crash.
+    owner: String,
 }
 
 impl Pager {
@@ -88,6 +89,7 @@ impl Pager {
             state: Mutex::new(State::default()),
             clock,
             batches: tokio::sync::Mutex::new(()),
+            owner: format!("{}-{}", std::process::id(), Utc::now().timestamp_nanos_opt().unwrap_or_default()),
         }
     }
 
@@ -98,6 +100,21 @@ impl Pager {
 
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether a local incident's current trigger is one this pager delivers now (loud or
+    /// normal), so the intake can record it as being paged in the alert's own transaction.
+    pub fn delivers_now(&self, incident: &Incident) -> bool {
+        let team = self.klaxon.team();
+        matches!(
+            decide(incident, &team.me, &team.pager, self.local_time()),
+            Some((_, PageKind::Loud | PageKind::Normal))
+        )
+    }
+
+    /// This pager instance's name as the owner of pages being paged.
+    pub fn owner(&self) -> &str {
+        &self.owner
     }
 
     fn me(&self) -> &str {
@@ -139,23 +156,22 @@ impl Pager {
 
     /// What is known of `key`'s page (from the batch's read, or the store).
     async fn prior(&self, key: PageKey) -> Result<Prior, EngineError> {
-        let (known, ours) = {
+        let known = {
             let state = self.state();
             if state.unrecorded.contains_key(&key) || state.delivered.contains_key(&key) {
                 return Ok(Prior::Done);
             }
             // Only the batch's own keys were read with it; any other key is asked of the store.
-            let known = state.batch_records.get(&key).copied();
-            (known, state.begun.contains(&key))
+            state.batch_records.get(&key).copied()
         };
         let record = match known {
             Some(record) => record,
-            None => self.klaxon.store().page_state(key).await?,
+            None => self.klaxon.store().page_state(key, &self.owner).await?,
         };
         Ok(match record {
             None => Prior::Fresh { begun: false },
-            Some(PageRecord::Sending) if ours => Prior::Fresh { begun: true },
-            Some(PageRecord::Sending) => Prior::Interrupted,
+            Some(PageRecord::Sending { ours: true }) => Prior::Fresh { begun: true },
+            Some(PageRecord::Sending { ours: false }) => Prior::Interrupted,
             Some(PageRecord::Sent) => Prior::Done,
         })
     }
@@ -192,12 +208,10 @@ impl Pager {
     ) -> Result<(), EngineError> {
         let mut resent = prior == Prior::Interrupted;
         if prior == (Prior::Fresh { begun: false }) {
-            match self.klaxon.store().begin_page(key, self.clock.now()).await {
-                Ok(true) => {
-                    self.state().begun.insert(key);
-                }
+            match self.klaxon.store().begin_page(key, self.clock.now(), &self.owner).await {
+                Ok(true) => {}
                 // Recorded meanwhile (what was read before is stale): go by the record.
-                Ok(false) => match self.klaxon.store().page_state(key).await? {
+                Ok(false) => match self.klaxon.store().page_state(key, &self.owner).await? {
                     Some(PageRecord::Sent) => return Ok(()),
                     _ => resent = true,
                 },

@@ -17,7 +17,12 @@ pub(crate) struct Sink {
 
 impl AlertSink for Sink {
     async fn ingest(&self, alerts: Vec<Alert>) -> Result<Vec<Accepted>, Box<dyn std::error::Error + Send + Sync>> {
-        let results = self.klaxon.store().ingest_alerts(&alerts, self.klaxon.team(), self.clock.now()).await?;
+        // The pages these alerts cause are recorded as being paged in the same transaction.
+        let pages = |incident: &klaxon_core::Incident| self.pager.delivers_now(incident);
+        let paging: Option<(&str, &(dyn Fn(&klaxon_core::Incident) -> bool + Sync))> =
+            Some((self.pager.owner(), &pages));
+        let store = self.klaxon.store();
+        let results = store.ingest_alerts_paging(&alerts, self.klaxon.team(), self.clock.now(), paging).await?;
         let _ = self.events.send(EngineEvent::IncidentsChanged);
         let mut accepted = Vec::with_capacity(results.len());
         for r in results {

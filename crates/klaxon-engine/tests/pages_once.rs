@@ -38,10 +38,10 @@ async fn after_a_crash_only_the_page_in_flight_comes_again_and_says_so() {
     let ids: Vec<IncidentId> = stored.iter().map(|r| r.incident.as_ref().unwrap().id).collect();
     let key = |id: IncidentId| PageKey { incident: id, trigger_seq: 1 };
     let note = klaxon_engine::core::LogEntry::new(Utc::now(), LogKind::Notified, "Paged Alex via x", Some("klaxon"));
-    assert!(k.store().begin_page(key(ids[0]), Utc::now()).await.unwrap());
+    assert!(k.store().begin_page(key(ids[0]), Utc::now(), "a crashed pager").await.unwrap());
     assert!(k.store().record_page(key(ids[0]), &note).await.unwrap());
-    assert!(k.store().begin_page(key(ids[1]), Utc::now()).await.unwrap());
-    assert!(!k.store().begin_page(key(ids[1]), Utc::now()).await.unwrap(), "begun once");
+    assert!(k.store().begin_page(key(ids[1]), Utc::now(), "a crashed pager").await.unwrap());
+    assert!(!k.store().begin_page(key(ids[1]), Utc::now(), "a crashed pager").await.unwrap(), "begun once");
     k.close().await;
 
     let rec = Recorder::new("notification", false);
@@ -145,7 +145,7 @@ async fn a_scan_during_a_slow_sync_batch_does_not_page_an_old_incident_again() {
     let old = k.store().ingest_alerts(&[alert("old")], k.team(), Utc::now()).await.unwrap()[0].incident.clone();
     let key = PageKey { incident: old.unwrap().id, trigger_seq: 1 };
     let note = klaxon_engine::core::LogEntry::new(Utc::now(), LogKind::Notified, "Paged Alex via x", Some("klaxon"));
-    k.store().begin_page(key, Utc::now()).await.unwrap();
+    k.store().begin_page(key, Utc::now(), "a crashed pager").await.unwrap();
     k.store().record_page(key, &note).await.unwrap();
 
     // A platform whose first sync pages three incidents through a path that hangs: a slow batch.
@@ -174,7 +174,7 @@ async fn a_scan_during_a_slow_sync_batch_does_not_page_an_old_incident_again() {
         let mut recorded = 0;
         for i in &list {
             let key = PageKey { incident: i.id, trigger_seq: i.trigger_seq };
-            let state = engine.klaxon().store().page_state(key).await.unwrap();
+            let state = engine.klaxon().store().page_state(key, "").await.unwrap();
             recorded += usize::from(state == Some(klaxon_store::PageRecord::Sent));
         }
         recorded == 3

@@ -141,6 +141,19 @@ impl Store {
         team: &Team,
         now: DateTime<Utc>,
     ) -> Result<Vec<Ingested>, StoreError> {
+        self.ingest_alerts_paging(alerts, team, now, None).await
+    }
+
+    /// [`Store::ingest_alerts`], also recording (in the same transaction) as being paged by
+    /// pager instance `owner` the triggers of the incidents for which `pages` says yes: so that
+    /// the page costs no write of its own before it goes out.
+    pub async fn ingest_alerts_paging(
+        &self,
+        alerts: &[Alert],
+        team: &Team,
+        now: DateTime<Utc>,
+        paging: Option<(&str, &(dyn Fn(&Incident) -> bool + Sync))>,
+    ) -> Result<Vec<Ingested>, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut results = Vec::with_capacity(alerts.len());
         for alert in alerts {
@@ -165,6 +178,12 @@ impl Store {
                 }
                 AlertOutcome::Ignored => Ingested { change: IngestChange::Ignored, incident: None },
             });
+            if let (Some((owner, pages)), Some(incident)) = (paging, results.last().and_then(|r| r.incident.as_ref()))
+                && pages(incident)
+            {
+                let key = klaxon_core::pager::PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
+                crate::pages::begin(&mut tx, key, now, owner).await?;
+            }
         }
         tx.commit().await?;
         Ok(results)

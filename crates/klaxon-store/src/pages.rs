@@ -34,31 +34,23 @@ impl Store {
         Ok(())
     }
 
-    /// Records that `key` is about to be paged (state `sending`), before any delivery path runs,
-    /// so that a crash mid-delivery re-sends only this page, and says so. Returns false if the
-    /// page was recorded already (sending or sent).
-    pub async fn begin_page(&self, key: PageKey, at: DateTime<Utc>) -> Result<bool, StoreError> {
-        Ok(self.begin_pages(&[key], at).await? == 1)
+    /// Records that `key` is about to be paged by `owner` (the pager instance; state `sending`),
+    /// before any delivery path runs, so that a crash mid-delivery re-sends only this page, and
+    /// says so. Returns false if the page was recorded already (sending or sent) or its incident
+    /// is gone.
+    pub async fn begin_page(&self, key: PageKey, at: DateTime<Utc>, owner: &str) -> Result<bool, StoreError> {
+        Ok(self.begin_pages(&[key], at, owner).await? == 1)
     }
 
     /// [`Store::begin_page`] for many pages in one transaction; returns how many were new.
-    pub async fn begin_pages(&self, keys: &[PageKey], at: DateTime<Utc>) -> Result<u64, StoreError> {
+    pub async fn begin_pages(&self, keys: &[PageKey], at: DateTime<Utc>, owner: &str) -> Result<u64, StoreError> {
         if keys.is_empty() {
             return Ok(0);
         }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut new = 0;
         for key in keys {
-            new += sqlx::query(
-                "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at, state) \
-                 SELECT ?1, ?2, ?3, 'sending' WHERE EXISTS (SELECT 1 FROM incidents WHERE id = ?1)",
-            )
-            .bind(key.incident.0)
-            .bind(i64::from(key.trigger_seq))
-            .bind(ms(at))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            new += begin(&mut tx, *key, at, owner).await?;
         }
         tx.commit().await?;
         Ok(new)
@@ -104,11 +96,12 @@ impl Store {
         Ok(inserted)
     }
 
-    /// What is recorded of each of `keys` (one query); keys never paged are absent.
-    pub async fn page_states(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, PageRecord>, StoreError> {
+    /// What is recorded of each of `keys` (one query), as seen by pager instance `owner`; keys
+    /// never paged are absent.
+    pub async fn page_states(&self, keys: &[PageKey], owner: &str) -> Result<HashMap<PageKey, PageRecord>, StoreError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.incident.0).collect();
-        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT incident_id, trigger_seq, state FROM notified_pages \
+        let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT incident_id, trigger_seq, state, owner FROM notified_pages \
              WHERE incident_id IN (SELECT value FROM json_each(?))",
         )
         .bind(rows::json(&ids)?)
@@ -117,44 +110,71 @@ impl Store {
         let wanted: HashSet<PageKey> = keys.iter().copied().collect();
         Ok(rows
             .into_iter()
-            .filter_map(|(id, seq, state)| {
+            .filter_map(|(id, seq, state, by)| {
                 let key = PageKey { incident: klaxon_core::IncidentId(id), trigger_seq: u32::try_from(seq).ok()? };
-                wanted.contains(&key).then(|| (key, PageRecord::from_column(&state)))
+                wanted.contains(&key).then(|| (key, PageRecord::from_columns(&state, by.as_deref(), owner)))
             })
             .collect())
     }
 
-    /// What is recorded of `key`: nothing, a delivery begun, or sent.
-    pub async fn page_state(&self, key: PageKey) -> Result<Option<PageRecord>, StoreError> {
-        let found: Option<String> =
-            sqlx::query_scalar("SELECT state FROM notified_pages WHERE incident_id = ? AND trigger_seq = ?")
+    /// What is recorded of `key` as seen by pager instance `owner`: nothing, a delivery begun
+    /// (by `owner` or by one that is gone), or sent.
+    pub async fn page_state(&self, key: PageKey, owner: &str) -> Result<Option<PageRecord>, StoreError> {
+        let found: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT state, owner FROM notified_pages WHERE incident_id = ? AND trigger_seq = ?")
                 .bind(key.incident.0)
                 .bind(i64::from(key.trigger_seq))
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(found.as_deref().map(PageRecord::from_column))
+        Ok(found.map(|(state, by)| PageRecord::from_columns(&state, by.as_deref(), owner)))
     }
 
     /// Whether `key` was paged (or its delivery begun) already.
     pub async fn was_paged(&self, key: PageKey) -> Result<bool, StoreError> {
-        Ok(self.page_state(key).await?.is_some())
+        Ok(self.page_state(key, "").await?.is_some())
     }
 }
 
 /// What the store knows of one trigger's page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageRecord {
-    /// Its delivery began and did not finish: if no delivery runs now, the process that began
-    /// it stopped (crashed) mid-delivery.
-    Sending,
+    /// Its delivery began and did not finish. `ours`: the asking pager instance began it (it is
+    /// under way); otherwise the instance that began it stopped (crashed) mid-delivery.
+    Sending { ours: bool },
     /// Delivered (every path ran) and in the timeline.
     Sent,
 }
 
 impl PageRecord {
-    fn from_column(state: &str) -> Self {
-        if state == "sending" { PageRecord::Sending } else { PageRecord::Sent }
+    fn from_columns(state: &str, by: Option<&str>, asking: &str) -> Self {
+        if state == "sending" {
+            PageRecord::Sending { ours: !asking.is_empty() && by == Some(asking) }
+        } else {
+            PageRecord::Sent
+        }
     }
+}
+
+/// Inserts `key` as being paged by `owner` (nothing if recorded already or its incident is
+/// gone); returns 1 if it inserted.
+pub(crate) async fn begin(
+    tx: &mut sqlx::SqliteConnection,
+    key: PageKey,
+    at: DateTime<Utc>,
+    owner: &str,
+) -> Result<u64, StoreError> {
+    let inserted = sqlx::query(
+        "INSERT OR IGNORE INTO notified_pages (incident_id, trigger_seq, notified_at, state, owner) \
+         SELECT ?1, ?2, ?3, 'sending', ?4 WHERE EXISTS (SELECT 1 FROM incidents WHERE id = ?1)",
+    )
+    .bind(key.incident.0)
+    .bind(i64::from(key.trigger_seq))
+    .bind(ms(at))
+    .bind(owner)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(inserted)
 }
 
 /// Marks `key` sent (inserting it if its delivery was never begun) and, if that changed

@@ -101,24 +101,26 @@ async fn a_page_is_begun_before_it_is_sent() {
     filled(&path, 2).await;
     let store = Store::open(&path).await.unwrap();
     let key = |id| PageKey { incident: IncidentId(id), trigger_seq: 1 };
-    assert_eq!(store.page_state(key(1)).await.unwrap(), None);
-    assert!(store.begin_page(key(1), Utc::now()).await.unwrap());
-    assert_eq!(store.page_state(key(1)).await.unwrap(), Some(PageRecord::Sending));
+    assert_eq!(store.page_state(key(1), "me").await.unwrap(), None);
+    assert!(store.begin_page(key(1), Utc::now(), "me").await.unwrap());
+    assert_eq!(store.page_state(key(1), "me").await.unwrap(), Some(PageRecord::Sending { ours: true }));
+    let other = store.page_state(key(1), "a later pager").await.unwrap();
+    assert_eq!(other, Some(PageRecord::Sending { ours: false }), "to another pager it was interrupted");
     assert!(store.unpaged_triggers().await.unwrap().iter().any(|i| i.id == IncidentId(1)), "begun is not paged");
     let log = LogEntry::new(Utc::now(), LogKind::Notified, "Paged Alex via x", Some("klaxon"));
     assert!(store.record_page(key(1), &log).await.unwrap());
     assert!(!store.record_page(key(1), &log).await.unwrap(), "recorded once");
-    assert!(!store.begin_page(key(1), Utc::now()).await.unwrap(), "a sent page is not begun again");
-    let states = store.page_states(&[key(1), key(2)]).await.unwrap();
+    assert!(!store.begin_page(key(1), Utc::now(), "me").await.unwrap(), "a sent page is not begun again");
+    let states = store.page_states(&[key(1), key(2)], "me").await.unwrap();
     assert_eq!(states.get(&key(1)), Some(&PageRecord::Sent));
     assert_eq!(states.get(&key(2)), None);
     let notified =
         store.incident_log(IncidentId(1)).await.unwrap().iter().filter(|l| l.kind == LogKind::Notified).count();
     assert_eq!(notified, 1, "one timeline entry");
     // A page whose incident is gone (its account was removed) records nothing and fails nothing.
-    assert!(!store.begin_page(key(99), Utc::now()).await.unwrap());
+    assert!(!store.begin_page(key(99), Utc::now(), "me").await.unwrap());
     assert!(!store.record_page(key(99), &log).await.unwrap());
     store.record_pages(&[(key(99), log.clone()), (key(2), log.clone())]).await.unwrap();
-    assert_eq!(store.page_state(key(2)).await.unwrap(), Some(PageRecord::Sent), "the others still are");
+    assert_eq!(store.page_state(key(2), "me").await.unwrap(), Some(PageRecord::Sent), "the others still are");
     store.close().await;
 }

@@ -143,7 +143,9 @@ async fn files_are_private_whatever_the_umask() {
     let text = std::fs::read_to_string(&config).unwrap().replace("127.0.0.1:9797", &format!("127.0.0.1:{}", env.port));
     std::fs::write(&config, text).unwrap();
     let _pager = start("second");
-    wait_until(30, "the intake to listen", || env.listening().then_some(()));
+    wait_until(30, "the intake and the control socket", || {
+        (env.listening() && data.join("klaxon.sock").exists()).then_some(())
+    });
     assert_eq!(mode(&data), 0o700, "the data dir");
     assert_eq!(mode(&data.join("klaxon.db")), 0o600, "the database");
     assert_eq!(mode(&data.join("klaxon.db-wal")), 0o600, "its WAL");

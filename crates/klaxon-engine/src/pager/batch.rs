@@ -15,16 +15,14 @@ impl Pager {
         let _one_batch = self.batches.lock().await;
         let keys: Vec<PageKey> =
             incidents.iter().map(|i| PageKey { incident: i.id, trigger_seq: i.trigger_seq }).collect();
-        let mut records = self.klaxon.store().page_states(&keys).await?;
+        let mut records = self.klaxon.store().page_states(&keys, &self.owner).await?;
         let outer = self.state().batch.is_none();
         if outer {
             let fresh = self.deliverable(incidents, &records).await?;
-            match self.klaxon.store().begin_pages(&fresh, self.clock.now()).await {
+            match self.klaxon.store().begin_pages(&fresh, self.clock.now(), &self.owner).await {
                 Ok(_) => {
-                    let mut state = self.state();
                     for key in fresh {
-                        records.insert(key, PageRecord::Sending);
-                        state.begun.insert(key);
+                        records.insert(key, PageRecord::Sending { ours: true });
                     }
                 }
                 Err(e) => {
@@ -82,9 +80,6 @@ impl Pager {
         }
         let result = self.klaxon.store().record_pages(&pages).await;
         let mut state = self.state();
-        for (key, _) in &pages {
-            state.begun.remove(key);
-        }
         if let Err(e) = result {
             tracing::error!(error = %e, pages = pages.len(), "could not record delivered pages; will retry");
             state.unrecorded.extend(pages);
