@@ -19,8 +19,7 @@ impl AlertSink for Sink {
     async fn ingest(&self, alerts: Vec<Alert>) -> Result<Vec<Accepted>, Box<dyn std::error::Error + Send + Sync>> {
         // The pages these alerts cause are recorded as being paged in the same transaction.
         let pages = |incident: &klaxon_core::Incident| self.pager.delivers_now(incident);
-        let paging: Option<(&str, &(dyn Fn(&klaxon_core::Incident) -> bool + Sync))> =
-            Some((self.pager.owner(), &pages));
+        let paging = Some(klaxon_store::Paging { owner: self.pager.owner(), pages: &pages });
         let store = self.klaxon.store();
         let results = store.ingest_alerts_paging(&alerts, self.klaxon.team(), self.clock.now(), paging).await?;
         let _ = self.events.send(EngineEvent::IncidentsChanged);

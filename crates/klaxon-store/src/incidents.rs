@@ -127,6 +127,22 @@ pub(crate) async fn append_log(
     Ok(())
 }
 
+/// Which of the incidents an ingest touches are paged now, and by which pager instance: see
+/// [`Store::ingest_alerts_paging`].
+#[derive(Clone, Copy)]
+pub struct Paging<'a> {
+    /// The pager instance that will deliver them.
+    pub owner: &'a str,
+    /// Whether an incident's current trigger is delivered now.
+    pub pages: &'a (dyn Fn(&Incident) -> bool + Sync),
+}
+
+impl std::fmt::Debug for Paging<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paging").field("owner", &self.owner).finish_non_exhaustive()
+    }
+}
+
 impl Store {
     /// Folds an alert into the local account's incidents, atomically.
     pub async fn ingest_alert(&self, alert: &Alert, team: &Team, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
@@ -152,7 +168,7 @@ impl Store {
         alerts: &[Alert],
         team: &Team,
         now: DateTime<Utc>,
-        paging: Option<(&str, &(dyn Fn(&Incident) -> bool + Sync))>,
+        paging: Option<Paging<'_>>,
     ) -> Result<Vec<Ingested>, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut results = Vec::with_capacity(alerts.len());
@@ -178,11 +194,11 @@ impl Store {
                 }
                 AlertOutcome::Ignored => Ingested { change: IngestChange::Ignored, incident: None },
             });
-            if let (Some((owner, pages)), Some(incident)) = (paging, results.last().and_then(|r| r.incident.as_ref()))
-                && pages(incident)
+            if let (Some(paging), Some(incident)) = (&paging, results.last().and_then(|r| r.incident.as_ref()))
+                && (paging.pages)(incident)
             {
                 let key = klaxon_core::pager::PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
-                crate::pages::begin(&mut tx, key, now, owner).await?;
+                crate::pages::begin(&mut tx, key, now, paging.owner).await?;
             }
         }
         tx.commit().await?;

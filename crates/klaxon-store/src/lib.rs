@@ -14,7 +14,7 @@ mod team;
 mod watch;
 
 pub use error::StoreError;
-pub use incidents::{IngestChange, Ingested, ListScope};
+pub use incidents::{IngestChange, Ingested, ListScope, Paging};
 pub use open::{SCHEMA_VERSION, Store};
 pub use pages::PageRecord;
 pub use remote::SyncChanges;
