@@ -108,7 +108,10 @@ impl Session {
                 .stderr(Stdio::null()),
         );
         self.helpers.push(guard);
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        // Once it is a monitor the bus takes its name away: from then on it sees every call.
+        wait_until(20, "dbus-monitor to become a monitor", || {
+            std::fs::read_to_string(&self.monitor_log).ok().filter(|t| t.contains("member=NameLost")).map(drop)
+        });
     }
 
     /// Starts gnome-keyring's Secret Service, unlocked, with a fresh keyring under this session's dir.
