@@ -71,6 +71,7 @@ pub struct Engine {
     intake_addr: Option<SocketAddr>,
     runners: Arc<Runners>,
     stop: watch::Sender<bool>,
+    ready: watch::Receiver<bool>,
     /// Taken by the first `shutdown`.
     running: tokio::sync::Mutex<Option<(Option<IntakeHandle>, JoinHandle<()>)>>,
     _lock: DataDirLock,
@@ -127,6 +128,7 @@ impl Engine {
         let runners = Arc::new(Runners::new(remote, options.secrets.clone(), options.http));
         runners.reconcile().await?;
         let (stop, stopped) = watch::channel(false);
+        let (ready_tx, ready) = watch::channel(false);
         let watcher = klaxon.store().change_watcher().await?;
         let timers = tokio::spawn(
             Timers {
@@ -136,17 +138,25 @@ impl Engine {
                 events: events.clone(),
                 tick: options.tick,
                 clock: options.clock,
+                ready: ready_tx,
             }
             .run(watcher, stopped),
         );
         let intake_addr = intake.as_ref().map(IntakeHandle::local_addr);
         let running = tokio::sync::Mutex::new(Some((intake, timers)));
-        Ok(Self { klaxon, pager, events, intake_addr, runners, stop, running, _lock: lock })
+        Ok(Self { klaxon, pager, events, intake_addr, runners, stop, ready, running, _lock: lock })
     }
 
     /// Tells the shells that incidents (or what is shown with them) changed.
     pub fn notify_changed(&self) {
         let _ = self.events.send(EngineEvent::IncidentsChanged);
+    }
+
+    /// Returns once the start-up scan is done: whatever was due while no engine ran has been
+    /// paged (or found paged already).
+    pub async fn ready(&self) {
+        let mut ready = self.ready.clone();
+        let _ = ready.wait_for(|done| *done).await;
     }
 
     /// Events for the shell.

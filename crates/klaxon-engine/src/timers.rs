@@ -19,15 +19,18 @@ pub(crate) struct Timers {
     pub tick: Duration,
     /// What escalation delays are measured against.
     pub clock: Clock,
+    /// Set once the start-up scan (whatever was due while no engine ran) is done.
+    pub ready: watch::Sender<bool>,
 }
 
 impl Timers {
     /// Escalates due incidents and notices other processes' changes, once per tick, until stopped.
     pub async fn run(self, mut watcher: klaxon_store::ChangeWatcher, mut stopped: watch::Receiver<bool>) {
-        let Self { klaxon, pager, runners, events, tick, clock } = self;
+        let Self { klaxon, pager, runners, events, tick, clock, ready } = self;
         if let Err(e) = pager.scan().await {
             tracing::error!(error = %e, "initial page scan failed");
         }
+        let _ = ready.send(true);
         let mut interval = tokio::time::interval(tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

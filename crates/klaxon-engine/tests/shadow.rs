@@ -50,8 +50,8 @@ async fn following_sam_shows_sams_pages_as_shadows_and_logs_what_sam_did() {
     // Restart: the same trigger is not shown again.
     let rec2 = Recorder::new("notification", false);
     let engine = setup.engine(vec![rec2.clone() as Arc<dyn PageDelivery>]).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(rec2.count(), 0);
+    engine.ready().await;
+    assert_eq!(rec2.count(), 0, "the start-up scan did not show it again");
     assert_eq!(shadows, 1, "one shadow notification per trigger");
     engine.shutdown().await.unwrap();
 }
