@@ -83,7 +83,7 @@ describe('outbox panel', () => {
     await renderPanel();
     fake.failNext.set('retry_outbox', {
       code: 'invalid_state',
-      message: 'no outbox entry 3 that can be retried (only failed ones can)',
+      message: 'outbox entry 3 cannot be retried (only failed ones can)',
     });
     fake.outbox[2].state = 'sending'; // another process retried it meanwhile
     await fireEvent.click(within(entry(3)).getByTestId('outbox-retry'));

@@ -31,9 +31,12 @@ pub enum StoreError {
     /// An account with that name exists already.
     #[error("an account named `{0}` exists already")]
     AccountExists(String),
-    /// No outbox entry with that id (or not in a state that allows the request).
-    #[error("no outbox entry {0} that can be {1}")]
-    NoOutboxEntry(i64, &'static str),
+    /// No outbox entry with that id.
+    #[error("no outbox entry {0}")]
+    NoOutboxEntry(i64),
+    /// The outbox entry's state does not allow the request (`retried (only failed ones can)`).
+    #[error("outbox entry {0} cannot be {1}")]
+    OutboxEntryState(i64, &'static str),
     /// The domain refused the change (e.g. acknowledging a resolved incident).
     #[error(transparent)]
     Rejected(#[from] CoreError),

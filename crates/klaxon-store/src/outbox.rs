@@ -214,7 +214,7 @@ impl Store {
     /// One outbox entry.
     pub async fn outbox_entry(&self, id: i64) -> Result<OutboxEntry, StoreError> {
         let row = sqlx::query(select_outbox!("WHERE o.id = ?")).bind(id).fetch_optional(&self.pool).await?;
-        entry(&row.ok_or(StoreError::NoOutboxEntry(id, "found"))?)
+        entry(&row.ok_or(StoreError::NoOutboxEntry(id))?)
     }
 
     /// Queues a failed action again.
@@ -227,7 +227,7 @@ impl Store {
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NoOutboxEntry(id, "retried (only failed ones can)"));
+            return Err(StoreError::OutboxEntryState(id, "retried (only failed ones can)"));
         }
         self.outbox_entry(id).await
     }
@@ -242,7 +242,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if gone.rows_affected() == 0 {
-            return Err(StoreError::NoOutboxEntry(id, "discarded (it is being sent or already done)"));
+            return Err(StoreError::OutboxEntryState(id, "discarded (it is being sent or already done)"));
         }
         tx.commit().await?;
         Ok(entry)

@@ -347,7 +347,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         return fake.outbox;
       case 'retry_outbox': {
         const e = entry(args);
-        if (e.state !== 'failed') fail('invalid_state', `no outbox entry ${e.id} that can be retried (only failed ones can)`);
+        if (e.state !== 'failed') fail('invalid_state', `outbox entry ${e.id} cannot be retried (only failed ones can)`);
         e.state = 'pending';
         return e;
       }

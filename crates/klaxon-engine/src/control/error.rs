@@ -76,9 +76,8 @@ fn provider_code(code: &str) -> IpcErrorCode {
 fn store_code(e: &StoreError) -> IpcErrorCode {
     match e {
         StoreError::NotFound(_) | StoreError::NoAccount(_) => IpcErrorCode::NotFound,
-        // The store says "found" when the entry is missing, else which request its state refused.
-        StoreError::NoOutboxEntry(_, "found") => IpcErrorCode::NotFound,
-        StoreError::NoOutboxEntry(..) | StoreError::Rejected(_) => IpcErrorCode::InvalidState,
+        StoreError::NoOutboxEntry(_) => IpcErrorCode::NotFound,
+        StoreError::OutboxEntryState(..) | StoreError::Rejected(_) => IpcErrorCode::InvalidState,
         StoreError::AccountExists(_) => IpcErrorCode::Account,
         _ => IpcErrorCode::Storage,
     }
@@ -121,8 +120,8 @@ mod tests {
         assert_eq!(code(EngineError::Account("taken".into())), IpcErrorCode::Account);
         assert_eq!(code(EngineError::Secrets(klaxon_secrets::SecretsError::Locked("x".into()))), IpcErrorCode::Keyring);
         assert_eq!(code(EngineError::Store(StoreError::NoAccount("x".into()))), IpcErrorCode::NotFound);
-        assert_eq!(code(EngineError::Store(StoreError::NoOutboxEntry(1, "found"))), IpcErrorCode::NotFound);
-        assert_eq!(code(EngineError::Store(StoreError::NoOutboxEntry(1, "retried"))), IpcErrorCode::InvalidState);
+        assert_eq!(code(EngineError::Store(StoreError::NoOutboxEntry(1))), IpcErrorCode::NotFound);
+        assert_eq!(code(EngineError::Store(StoreError::OutboxEntryState(1, "retried"))), IpcErrorCode::InvalidState);
         assert_eq!(code(EngineError::Store(StoreError::AccountExists("x".into()))), IpcErrorCode::Account);
         assert_eq!(code(EngineError::NotFound(IncidentId(1))), IpcErrorCode::NotFound);
         assert_eq!(code(EngineError::Internal("x".into())), IpcErrorCode::Internal);
