@@ -61,7 +61,14 @@ impl Klaxon {
             let incident = match action {
                 UserAction::Acknowledge => self.acknowledge_local(id).await?,
                 UserAction::Resolve => self.resolve_local(id).await?,
-                _ => self.escalate_local(id).await?,
+                UserAction::Escalate => self.escalate_local(id).await?,
+                // Refused by `supports` above; listed so that a new action must choose here.
+                UserAction::Reassign(_) | UserAction::Snooze(_) | UserAction::Note(_) => {
+                    return Err(EngineError::Unsupported {
+                        kind: action.kind(),
+                        reason: "local incidents have no such action".to_owned(),
+                    });
+                }
             };
             return Ok((incident, None));
         }
