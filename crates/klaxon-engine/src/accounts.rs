@@ -53,7 +53,7 @@ impl Klaxon {
     pub async fn add_account(
         &self,
         new: NewAccount,
-        secrets: &dyn SecretStore,
+        secrets: &Arc<dyn SecretStore>,
         http: HttpOptions,
     ) -> Result<Account, EngineError> {
         validate_account_name(&new.name).map_err(EngineError::Account)?;
@@ -80,7 +80,8 @@ impl Klaxon {
             klaxon_providers::connect(new.kind, Connection { base_url: base_url.clone(), token: token.clone(), http })?;
         let user = provider.current_user().await?;
         let key = klaxon_core::account::secret_key(&new.name);
-        secrets.set(&key, &token)?;
+        let (k, t) = (key.clone(), token.clone());
+        keyring(secrets, move |s| s.set(&k, &t)).await?;
         let account = Account {
             name: new.name,
             kind: new.kind,
@@ -94,28 +95,29 @@ impl Klaxon {
             last_error: None,
         };
         if let Err(e) = self.store().add_account(&account).await {
-            let _ = secrets.delete(&key);
+            let _ = keyring(secrets, move |s| s.delete(&key)).await;
             return Err(e.into());
         }
         Ok(account)
     }
 
     /// Removes an account, its cached incidents and outbox, and its token.
-    pub async fn remove_account(&self, name: &str, secrets: &dyn SecretStore) -> Result<(), EngineError> {
+    pub async fn remove_account(&self, name: &str, secrets: &Arc<dyn SecretStore>) -> Result<(), EngineError> {
         self.store().remove_account(name).await?;
         self.forget_me();
-        secrets.delete(&klaxon_core::account::secret_key(name))?;
-        Ok(())
+        let key = klaxon_core::account::secret_key(name);
+        keyring(secrets, move |s| s.delete(&key)).await
     }
 
     /// The adapter for an account, with its token from the keyring.
-    pub fn provider(
+    pub async fn provider(
         &self,
         account: &Account,
-        secrets: &dyn SecretStore,
+        secrets: &Arc<dyn SecretStore>,
         http: HttpOptions,
     ) -> Result<Arc<dyn Provider>, EngineError> {
-        let token = secrets.get(&account.secret_key())?.ok_or_else(|| {
+        let key = account.secret_key();
+        let token = keyring(secrets, move |s| s.get(&key)).await?.ok_or_else(|| {
             EngineError::Account(format!(
                 "no token for account `{}` in the OS keyring; remove the account and add it again",
                 account.name
@@ -129,13 +131,24 @@ impl Klaxon {
     pub async fn test_account(
         &self,
         name: &str,
-        secrets: &dyn SecretStore,
+        secrets: &Arc<dyn SecretStore>,
         http: HttpOptions,
     ) -> Result<RemoteUser, EngineError> {
         let account = self.store().account(name).await?;
-        let user = self.provider(&account, secrets, http)?.current_user().await?;
+        let user = self.provider(&account, secrets, http).await?.current_user().await?;
         self.store().set_account_user(name, &user).await?;
         self.forget_me();
         Ok(user)
     }
+}
+
+/// Runs a keyring call on the blocking pool: the Secret Service answers over D-Bus, and a slow
+/// or locked keyring must not hold up an async worker (the intake, the pager, the sync).
+async fn keyring<T: Send + 'static>(
+    secrets: &Arc<dyn SecretStore>,
+    call: impl FnOnce(&dyn SecretStore) -> Result<T, klaxon_secrets::SecretsError> + Send + 'static,
+) -> Result<T, EngineError> {
+    let secrets = secrets.clone();
+    let joined = tokio::task::spawn_blocking(move || call(secrets.as_ref())).await;
+    Ok(joined.map_err(|e| EngineError::Internal(e.to_string()))??)
 }

@@ -38,8 +38,8 @@ impl Runners {
         self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub fn secrets(&self) -> &dyn SecretStore {
-        self.secrets.as_ref()
+    pub fn secrets(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
     }
 
     pub fn http(&self) -> HttpOptions {
@@ -50,7 +50,7 @@ impl Runners {
     /// as the account's error instead.
     pub async fn start(&self, account: &Account) -> Result<(), EngineError> {
         self.stop(&account.name).await;
-        let provider = match self.remote.klaxon.provider(account, self.secrets.as_ref(), self.http) {
+        let provider = match self.remote.klaxon.provider(account, &self.secrets, self.http).await {
             Ok(p) => p,
             Err(e) => {
                 self.broken.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(account.name.clone());

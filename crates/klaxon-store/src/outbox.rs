@@ -227,6 +227,7 @@ impl Store {
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 0 {
+            self.outbox_entry(id).await?; // a missing entry says so
             return Err(StoreError::OutboxEntryState(id, "retried (only failed ones can)"));
         }
         self.outbox_entry(id).await

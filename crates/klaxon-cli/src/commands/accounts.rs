@@ -17,7 +17,7 @@ pub async fn run(klaxon: &Klaxon, command: Option<AccountsCommand>, json: bool) 
         }
         AccountsCommand::Add(args) => {
             let new = new_account(args)?;
-            let account = klaxon.add_account(new, secrets.as_ref(), http).await?;
+            let account = klaxon.add_account(new, &secrets, http).await?;
             if json {
                 output::json(&account);
             } else {
@@ -31,11 +31,11 @@ pub async fn run(klaxon: &Klaxon, command: Option<AccountsCommand>, json: bool) 
             }
         }
         AccountsCommand::Remove { name } => {
-            klaxon.remove_account(&name, secrets.as_ref()).await?;
+            klaxon.remove_account(&name, &secrets).await?;
             if json { output::json(&json!({"removed": name})) } else { println!("Removed account `{name}`.") }
         }
         AccountsCommand::Test { name } => {
-            let user = klaxon.test_account(&name, secrets.as_ref(), http).await?;
+            let user = klaxon.test_account(&name, &secrets, http).await?;
             if json {
                 output::json(&user);
             } else {
