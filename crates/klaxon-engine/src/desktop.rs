@@ -6,9 +6,12 @@
 use crate::{DeliveryError, Page, PageDelivery};
 use klaxon_core::pager::PageKind;
 use klaxon_core::{Incident, IncidentId};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc::UnboundedSender;
+
+#[cfg(all(unix, not(target_os = "macos")))]
+mod bus;
 
 /// A button pressed on a page notification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,12 +31,15 @@ pub fn page_text(incident: &Incident) -> (String, String) {
     (summary, body)
 }
 
+/// What this path shows, for the buttons and for closing answered pages.
 #[derive(Default)]
 struct Shown {
     /// Notification server ids of the pages on screen.
     ids: HashMap<IncidentId, u32>,
-    /// Notification ids with a thread listening for their buttons.
-    listening: HashSet<u32>,
+    /// Ids of loud pages whose buttons act.
+    actionable: HashMap<u32, IncidentId>,
+    /// Whether a task listens for the server's signals on the current connection.
+    listening: bool,
 }
 
 /// Page delivery as an OS desktop notification.
@@ -41,6 +47,8 @@ struct Shown {
 pub struct DesktopNotification {
     actions: Option<UnboundedSender<NotificationAction>>,
     shown: Arc<Mutex<Shown>>,
+    #[cfg(all(unix, not(target_os = "macos")))]
+    bus: bus::Bus,
 }
 
 impl std::fmt::Debug for DesktopNotification {
@@ -57,40 +65,64 @@ impl DesktopNotification {
 
     /// Notifications whose Acknowledge / Escalate buttons send to `actions`.
     pub fn with_actions(actions: UnboundedSender<NotificationAction>) -> Self {
-        Self { actions: Some(actions), shown: Arc::default() }
+        Self { actions: Some(actions), ..Self::default() }
     }
 
     fn shown(&self) -> MutexGuard<'_, Shown> {
-        self.shown.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.shown)
     }
 
-    /// Listens for the buttons of notification `id` until it is closed.
+    /// Listens for the server's button and close signals (one task per connection), turning a
+    /// click on a loud page's button (or on the page itself) into an action.
     #[cfg(all(unix, not(target_os = "macos")))]
-    fn listen(&self, id: u32, incident: IncidentId, tx: UnboundedSender<NotificationAction>) {
-        if !self.shown().listening.insert(id) {
+    fn listen(&self, tx: UnboundedSender<NotificationAction>) {
+        if std::mem::replace(&mut self.shown().listening, true) {
             return;
         }
+        let (connection, runtime) = match (self.bus.connection(), tokio::runtime::Handle::try_current()) {
+            (Ok(c), Ok(r)) => (c, r),
+            _ => {
+                self.shown().listening = false;
+                return;
+            }
+        };
         let shown = self.shown.clone();
-        let spawned = std::thread::Builder::new().name(format!("notification-{id}")).spawn(move || {
-            let _ = notify_rust::handle_action(id, |response| {
-                let action = match response {
-                    notify_rust::ActionResponse::Custom("acknowledge" | "default") => {
-                        Some(NotificationAction::Acknowledge(incident))
+        runtime.spawn(async move {
+            use futures_util::StreamExt;
+            match bus::signals(connection).await {
+                Ok(mut signals) => {
+                    while let Some(signal) = signals.next().await {
+                        let action = {
+                            let mut shown = lock(&shown);
+                            match signal {
+                                bus::Signal::Action { id, key } => {
+                                    shown.actionable.get(&id).and_then(|incident| match key.as_str() {
+                                        "acknowledge" | "default" => Some(NotificationAction::Acknowledge(*incident)),
+                                        "escalate" => Some(NotificationAction::Escalate(*incident)),
+                                        _ => None,
+                                    })
+                                }
+                                bus::Signal::Closed { id } => {
+                                    shown.actionable.remove(&id);
+                                    None
+                                }
+                            }
+                        };
+                        if let Some(action) = action {
+                            let _ = tx.send(action);
+                        }
                     }
-                    notify_rust::ActionResponse::Custom("escalate") => Some(NotificationAction::Escalate(incident)),
-                    _ => None,
-                };
-                if let Some(action) = action {
-                    let _ = tx.send(action);
                 }
-            });
-            shown.lock().unwrap_or_else(std::sync::PoisonError::into_inner).listening.remove(&id);
+                Err(e) => tracing::warn!(error = %e, "cannot listen for notification buttons"),
+            }
+            // The connection broke: the next page listens again (on a new one).
+            lock(&shown).listening = false;
         });
-        if let Err(e) = spawned {
-            tracing::warn!(error = %e, "cannot listen for notification buttons");
-            self.shown().listening.remove(&id);
-        }
     }
+}
+
+fn lock(shown: &Mutex<Shown>) -> MutexGuard<'_, Shown> {
+    shown.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl PageDelivery for DesktopNotification {
@@ -110,40 +142,51 @@ impl PageDelivery for DesktopNotification {
             summary = format!("SHADOW: {summary}");
         }
         let loud = page.kind == PageKind::Loud;
-        let mut n = notify_rust::Notification::new();
-        n.appname("Klaxon").summary(&summary).body(&body).icon("dialog-warning");
         #[cfg(all(unix, not(target_os = "macos")))]
         {
-            use notify_rust::{Hint, Timeout, Urgency};
-            n.hint(Hint::Urgency(if loud { Urgency::Critical } else { Urgency::Normal }))
-                .hint(Hint::Category("im.received".into()))
-                .hint(Hint::SoundName(if loud { "alarm-clock-elapsed" } else { "message-new-instant" }.into()))
-                .hint(Hint::Resident(loud))
-                .hint(Hint::DesktopEntry("klaxon".into()))
-                .timeout(if loud { Timeout::Never } else { Timeout::Default });
-            if loud && !page.test && self.actions.is_some() {
-                n.action("acknowledge", "Acknowledge").action("escalate", "Escalate");
+            let buttons = loud && !page.test && self.actions.is_some();
+            let actions: &[&str] = if buttons { &["acknowledge", "Acknowledge", "escalate", "Escalate"] } else { &[] };
+            let tracked = !page.test && page.kind != PageKind::Shadow;
+            let replaces = if tracked { self.shown().ids.get(&page.incident.id).copied().unwrap_or(0) } else { 0 };
+            if let (true, Some(tx)) = (buttons, &self.actions) {
+                self.listen(tx.clone()); // before the notification, so that no click is missed
             }
-            if let Some(previous) = self.shown().ids.get(&page.incident.id).filter(|_| page.kind != PageKind::Shadow) {
-                n.id(*previous);
+            let id = self.bus.notify(&bus::Notify {
+                replaces,
+                icon: "dialog-warning",
+                summary: &summary,
+                body: &body,
+                actions,
+                urgency: if loud { 2 } else { 1 },
+                sound: if loud { "alarm-clock-elapsed" } else { "message-new-instant" },
+                resident: loud,
+                timeout: if loud { 0 } else { -1 },
+            })?;
+            if tracked {
+                let mut shown = self.shown();
+                shown.ids.insert(page.incident.id, id);
+                if buttons {
+                    shown.actionable.insert(id, page.incident.id);
+                }
             }
+            Ok(())
         }
-        let handle = n.show().map_err(|e| DeliveryError(format!("notification server: {e}")))?;
-        #[cfg(all(unix, not(target_os = "macos")))]
-        if !page.test && page.kind != PageKind::Shadow {
-            let id = handle.id();
-            self.shown().ids.insert(page.incident.id, id);
-            if let (true, Some(tx)) = (loud, &self.actions) {
-                self.listen(id, page.incident.id, tx.clone());
-            }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        {
+            let _ = loud;
+            let mut n = notify_rust::Notification::new();
+            n.appname("Klaxon").summary(&summary).body(&body).icon("dialog-warning");
+            n.show().map(drop).map_err(|e| DeliveryError(format!("notification server: {e}")))
         }
-        drop(handle);
-        Ok(())
     }
 
     fn answered(&self, incident: IncidentId) -> Result<(), DeliveryError> {
         let Some(id) = self.shown().ids.remove(&incident) else { return Ok(()) };
-        close(id)
+        self.shown().actionable.remove(&id);
+        #[cfg(all(unix, not(target_os = "macos")))]
+        return self.bus.close(id);
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        Ok(())
     }
 }
 
@@ -158,29 +201,4 @@ pub fn notify_problem(summary: &str, body: &str) -> Result<(), DeliveryError> {
         n.hint(Hint::Urgency(Urgency::Critical)).hint(Hint::Resident(true)).timeout(Timeout::Never);
     }
     n.show().map(drop).map_err(|e| DeliveryError(format!("notification server: {e}")))
-}
-
-/// Closes notification `id` on the server. Runs on the engine's blocking threads.
-#[cfg(all(unix, not(target_os = "macos")))]
-fn close(id: u32) -> Result<(), DeliveryError> {
-    let runtime = tokio::runtime::Handle::try_current().map_err(|e| DeliveryError(e.to_string()))?;
-    runtime.block_on(async {
-        let connection = zbus::Connection::session().await.map_err(|e| DeliveryError(e.to_string()))?;
-        connection
-            .call_method(
-                Some("org.freedesktop.Notifications"),
-                "/org/freedesktop/Notifications",
-                Some("org.freedesktop.Notifications"),
-                "CloseNotification",
-                &(id,),
-            )
-            .await
-            .map(|_| ())
-            .map_err(|e| DeliveryError(format!("cannot close notification {id}: {e}")))
-    })
-}
-
-#[cfg(not(all(unix, not(target_os = "macos"))))]
-fn close(_id: u32) -> Result<(), DeliveryError> {
-    Ok(())
 }
