@@ -71,7 +71,7 @@ pub struct Engine {
     intake_addr: Option<SocketAddr>,
     runners: Arc<Runners>,
     stop: watch::Sender<bool>,
-    ready: watch::Receiver<bool>,
+    passes: watch::Receiver<u64>,
     /// Taken by the first `shutdown`.
     running: tokio::sync::Mutex<Option<(Option<IntakeHandle>, JoinHandle<()>)>>,
     _lock: DataDirLock,
@@ -128,7 +128,7 @@ impl Engine {
         let runners = Arc::new(Runners::new(remote, options.secrets.clone(), options.http));
         runners.reconcile().await?;
         let (stop, stopped) = watch::channel(false);
-        let (ready_tx, ready) = watch::channel(false);
+        let (passes_tx, passes) = watch::channel(0);
         let watcher = klaxon.store().change_watcher().await?;
         let timers = tokio::spawn(
             Timers {
@@ -138,13 +138,13 @@ impl Engine {
                 events: events.clone(),
                 tick: options.tick,
                 clock: options.clock,
-                ready: ready_tx,
+                passes: passes_tx,
             }
             .run(watcher, stopped),
         );
         let intake_addr = intake.as_ref().map(IntakeHandle::local_addr);
         let running = tokio::sync::Mutex::new(Some((intake, timers)));
-        Ok(Self { klaxon, pager, events, intake_addr, runners, stop, ready, running, _lock: lock })
+        Ok(Self { klaxon, pager, events, intake_addr, runners, stop, passes, running, _lock: lock })
     }
 
     /// Tells the shells that incidents (or what is shown with them) changed.
@@ -155,8 +155,16 @@ impl Engine {
     /// Returns once the start-up scan is done: whatever was due while no engine ran has been
     /// paged (or found paged already).
     pub async fn ready(&self) {
-        let mut ready = self.ready.clone();
-        let _ = ready.wait_for(|done| *done).await;
+        let mut passes = self.passes.clone();
+        let _ = passes.wait_for(|n| *n >= 1).await;
+    }
+
+    /// Returns once `n` more timer ticks (escalation, re-alerts, held pages) have completed: with
+    /// the clock moved forward, what was due by then has happened.
+    pub async fn ticks(&self, n: u64) {
+        let mut passes = self.passes.clone();
+        let target = *passes.borrow_and_update() + n;
+        let _ = passes.wait_for(|done| *done >= target).await;
     }
 
     /// Events for the shell.

@@ -19,18 +19,19 @@ pub(crate) struct Timers {
     pub tick: Duration,
     /// What escalation delays are measured against.
     pub clock: Clock,
-    /// Set once the start-up scan (whatever was due while no engine ran) is done.
-    pub ready: watch::Sender<bool>,
+    /// Counts completed passes: 1 once the start-up scan (whatever was due while no engine
+    /// ran) is done, then one more after every tick.
+    pub passes: watch::Sender<u64>,
 }
 
 impl Timers {
     /// Escalates due incidents and notices other processes' changes, once per tick, until stopped.
     pub async fn run(self, mut watcher: klaxon_store::ChangeWatcher, mut stopped: watch::Receiver<bool>) {
-        let Self { klaxon, pager, runners, events, tick, clock, ready } = self;
+        let Self { klaxon, pager, runners, events, tick, clock, passes } = self;
         if let Err(e) = pager.scan().await {
             tracing::error!(error = %e, "initial page scan failed");
         }
-        let _ = ready.send(true);
+        passes.send_modify(|n| *n += 1);
         let mut interval = tokio::time::interval(tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -44,6 +45,7 @@ impl Timers {
             if let Err(e) = pager.tick().await {
                 tracing::error!(error = %e, "pager tick failed");
             }
+            passes.send_modify(|n| *n += 1);
             match watcher.changed().await {
                 Ok(true) => {
                     let _ = events.send(EngineEvent::IncidentsChanged);

@@ -55,13 +55,15 @@ async fn unanswered_pages_realert_and_mute_does_not_stop_that() {
     engine.mute_ringing(Duration::from_secs(300)).await;
     assert!(rec.ring().unwrap().muted, "paths are told ringing is muted");
     assert_eq!(ringing_id(&rec), Some(id), "muted is not answered");
+    setup.clock.advance(Duration::from_secs(6));
     wait_for(10, "a re-alert", || async { rec.count() == 2 }).await;
     let realert = rec.pages.lock().unwrap()[1].clone();
     assert_eq!((realert.incident.id, realert.realert), (id, 1));
     let log = engine.klaxon().incident(id).await.unwrap().log;
     assert!(log.iter().any(|l| l.message.starts_with("Re-alerted Alex (#1) via notification")), "{log:?}");
     engine.acknowledge(id).await.unwrap();
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    setup.clock.advance(Duration::from_secs(6));
+    engine.ticks(2).await; // a whole tick after the clock moved past the next re-alert
     assert_eq!(rec.count(), 2, "no re-alert after the answer");
     engine.shutdown().await.unwrap();
 }
@@ -119,7 +121,7 @@ async fn low_urgency_notifies_without_ringing_and_waits_out_quiet_hours() {
     fire(&engine, &setup, "disk 80%", "sev3").await;
     wait_for(5, "the notification", || async { rec.count() == 1 }).await;
     assert_eq!(rec.pages.lock().unwrap()[0].kind, PageKind::Normal);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    engine.ticks(2).await;
     assert!(rec.ring().is_none_or(|r| r.current.is_none()), "low urgency never rings");
     while let Ok(ev) = events.try_recv() {
         assert!(!matches!(ev, EngineEvent::Ringing(ref r) if r.current.is_some()), "{ev:?}");
@@ -137,7 +139,7 @@ async fn low_urgency_notifies_without_ringing_and_waits_out_quiet_hours() {
     let id = fire(&engine, &setup, "disk 80%", "sev3").await;
     let loud = fire(&engine, &setup, "site down", "sev1").await;
     wait_for(5, "the loud page", || async { rec.count() == 1 }).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    engine.ticks(2).await; // held pages are released by ticks: two have passed
     let pages = rec.pages.lock().unwrap().clone();
     assert_eq!(pages.len(), 1, "the low-urgency page is held; the loud one is not");
     assert_eq!(pages[0].incident.id, loud);
