@@ -91,8 +91,8 @@ async fn a_platform_page_rings_and_one_ack_reaches_the_platform_once() {
 
     // Acking again is refused locally; nothing more is queued or sent.
     assert!(engine.acknowledge(id).await.is_err());
-    engine.sync_now("pd");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(engine.klaxon().store().outbox(true).await.unwrap().len(), 1, "nothing more queued");
+    engine.poll_once("pd", false).await.unwrap(); // and a sync after it writes nothing either
     assert_eq!(writes_of(&fake.state, &remote_id), ["acknowledge"]);
     engine.shutdown().await.unwrap();
 }
