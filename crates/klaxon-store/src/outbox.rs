@@ -119,34 +119,35 @@ impl Store {
     /// Marks an action as applied by the platform (`note`: how, when it was not simply applied,
     /// e.g. "already acknowledged on the platform"). Its incident is re-read at the next sync.
     pub async fn outbox_done(&self, id: i64, note: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE outbox SET state = 'done', last_error = NULL, note = ?, next_attempt_at = NULL, \
              uncertain_since = NULL, checks = 0, updated_at = ? WHERE id = ?",
         )
-        .bind(note)
-        .bind(ms(now))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        reread_after(&mut tx, id, now).await?;
-        tx.commit().await?;
-        Ok(())
+        .bind(note);
+        self.finish(id, now, update).await
     }
 
     /// Marks an action as refused for good, with the platform's reason. Its incident is re-read
     /// at the next sync.
     pub async fn outbox_failed(&self, id: i64, reason: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE outbox SET state = 'failed', last_error = ?, next_attempt_at = NULL, uncertain_since = NULL, \
              checks = 0, updated_at = ? WHERE id = ?",
         )
-        .bind(reason)
-        .bind(ms(now))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        .bind(reason);
+        self.finish(id, now, update).await
+    }
+
+    /// In one transaction: `update` (an action's final state, its last two parameters still to
+    /// bind: `updated_at` and the id) and the re-read of its incident at the next sync.
+    async fn finish(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        update: sqlx::query::Query<'_, sqlx::Sqlite, <sqlx::Sqlite as sqlx::Database>::Arguments>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        update.bind(ms(now)).bind(id).execute(&mut *tx).await?;
         reread_after(&mut tx, id, now).await?;
         tx.commit().await?;
         Ok(())
