@@ -2,6 +2,7 @@
 //! (`git diff --exit-code ui/src/lib/bindings.ts` after the tests).
 
 use crate::commands::{ActionSupport, KindCapabilities};
+use klaxon_engine::Resource;
 use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath};
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
@@ -41,6 +42,7 @@ pub fn render() -> String {
         decl::<OutboxState>(&cfg),
         decl::<Person>(&cfg),
         decl::<RemoteUser>(&cfg),
+        decl::<Resource>(&cfg),
         decl::<RingState>(&cfg),
         decl::<TestPagePath>(&cfg),
         decl::<Severity>(&cfg),

@@ -6,8 +6,8 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// Emitted when incidents changed; the UI refetches.
-pub const INCIDENTS_CHANGED: &str = "klaxon://incidents-changed";
+/// Emitted with the resources that changed (`Resource[]`); their stores reload.
+pub const CHANGED: &str = "klaxon://changed";
 /// Emitted with the incident when I am paged.
 pub const PAGE: &str = "klaxon://page";
 /// Emitted when a delivery path failed.
@@ -36,7 +36,7 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: UnboundedReceiver<Wire
     tauri::async_runtime::spawn(async move {
         while let Some(event) = events.recv().await {
             let result = match event {
-                WireEvent::IncidentsChanged => app.emit(INCIDENTS_CHANGED, ()),
+                WireEvent::Changed { what } => app.emit(CHANGED, &what),
                 WireEvent::Paged { incident } => app.emit(PAGE, &incident),
                 WireEvent::Ringing { ring } => {
                     #[cfg(desktop)]

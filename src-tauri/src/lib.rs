@@ -102,7 +102,7 @@ pub fn run_app<R: Runtime>(
 fn follow_current_ring<R: Runtime>(app: tauri::AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        match state.call::<klaxon_engine::RingState>(klaxon_engine::control::Request::RingState).await {
+        match state.call(klaxon_engine::control::GetRingState {}).await {
             Ok(ring) if ring.current.is_some() => {
                 if let Err(e) = page_screen::follow(&app, &ring) {
                     tracing::error!(error = %e, "cannot raise the page screen");
@@ -122,16 +122,16 @@ fn notification_actions<R: Runtime>(
     mut actions: UnboundedReceiver<klaxon_engine::desktop::NotificationAction>,
 ) {
     use klaxon_engine::UserAction;
-    use klaxon_engine::control::{ActionOutcome, Request};
+    use klaxon_engine::control::Act;
     use klaxon_engine::desktop::NotificationAction;
     tauri::async_runtime::spawn(async move {
         while let Some(action) = actions.recv().await {
             let Some(state) = app.try_state::<AppState>() else { continue };
-            let request = match action {
-                NotificationAction::Acknowledge(id) => Request::Act { id: id.0, action: UserAction::Acknowledge },
-                NotificationAction::Escalate(id) => Request::Act { id: id.0, action: UserAction::Escalate },
+            let call = match action {
+                NotificationAction::Acknowledge(id) => Act { id: id.0, action: UserAction::Acknowledge },
+                NotificationAction::Escalate(id) => Act { id: id.0, action: UserAction::Escalate },
             };
-            if let Err(e) = state.call::<ActionOutcome>(request).await {
+            if let Err(e) = state.call(call).await {
                 tracing::warn!(error = %e, ?action, "notification action failed");
             }
         }

@@ -5,7 +5,7 @@
 
 use crate::{Backend, Follow, ShellOptions, run_app};
 use klaxon_engine::Paths;
-use klaxon_engine::control::{Attached, ControlClient, Request, WireEvent, companion_command, socket_path};
+use klaxon_engine::control::{AttachWindow, Attached, ControlClient, WireEvent, companion_command, socket_path};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -81,7 +81,7 @@ pub fn run_window(paths: Paths, started: Instant) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match tauri::async_runtime::block_on(client.call::<Attached>(Request::AttachWindow)) {
+    match tauri::async_runtime::block_on(client.call(AttachWindow {})) {
         Ok(Attached { first: true }) => {}
         Ok(Attached { first: false }) => {
             println!("klaxon: Klaxon's window is already open; brought it to the front");

@@ -1,12 +1,11 @@
 //! The Tauri tray, where the engine runs in this process (macOS, Windows): the icon for off call /
-//! on call / paging (with the count) and a menu whose actions go through the same requests as
-//! the commands. The look and the menu come from `klaxon-tray`, which also draws the Linux tray
+//! on call / paging (with the count) and a menu whose actions go through the engine's dispatcher,
+//! like the commands. The look and the menu come from `klaxon-tray`, which also draws the Linux tray
 //! in the pager process.
 
 use crate::AppState;
 use klaxon_engine::RingState;
-use klaxon_engine::control::Request;
-use klaxon_engine::core::OnCallStatus;
+use klaxon_engine::control::GetOnCall;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
@@ -50,39 +49,18 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Carries out a tray action.
+/// Carries out a tray action through the in-process dispatcher (Open and Quit come back as the
+/// shell's `show_window` and `quit` events).
 pub fn perform<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     let app = app.clone();
-    match action {
-        TrayAction::Open => crate::window::show_main(&app),
-        TrayAction::Quit => app.exit(0),
-        TrayAction::AcknowledgeAll | TrayAction::Escalate | TrayAction::Mute => {
-            tauri::async_runtime::spawn(async move {
-                let state = app.state::<AppState>();
-                let result = match action {
-                    TrayAction::AcknowledgeAll => state.call::<usize>(Request::AcknowledgeAll).await.map(drop),
-                    TrayAction::Escalate => match state.call::<RingState>(Request::RingState).await?.current {
-                        Some(incident) => state
-                            .call::<klaxon_engine::control::ActionOutcome>(Request::Act {
-                                id: incident.id.0,
-                                action: klaxon_engine::UserAction::Escalate,
-                            })
-                            .await
-                            .map(drop),
-                        None => Ok(()),
-                    },
-                    _ => {
-                        let minutes = (klaxon_tray::MUTE_FOR.as_secs() / 60) as u32;
-                        state.call::<RingState>(Request::Mute { minutes }).await.map(drop)
-                    }
-                };
-                if let Err(e) = &result {
-                    tracing::error!(error = %e, ?action, "tray action failed");
-                }
-                result
-            });
+    tauri::async_runtime::spawn(async move {
+        let Some(dispatcher) = app.try_state::<AppState>().and_then(|s| s.backend.dispatcher().cloned()) else {
+            return;
+        };
+        if let Err(e) = klaxon_tray::perform(&dispatcher, action).await {
+            tracing::error!(error = %e, ?action, "tray action failed");
         }
-    }
+    });
 }
 
 /// Updates the tray for a new ring state (and whether I am on call).
@@ -91,7 +69,7 @@ pub fn ringing<R: Runtime>(app: &AppHandle<R>, ring: &RingState) {
     tauri::async_runtime::spawn(async move {
         let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
         let on_call = match app.try_state::<AppState>() {
-            Some(state) => state.call::<OnCallStatus>(Request::OnCall).await.is_ok_and(|s| s.me_on_call),
+            Some(state) => state.call(GetOnCall {}).await.is_ok_and(|s| s.me_on_call),
             None => false,
         };
         let look = look(&ring, on_call);

@@ -8,9 +8,9 @@ use crate::remote::Remote;
 use crate::runners::Runners;
 use crate::sink::Sink;
 use crate::timers::Timers;
-use crate::{Clock, DataDirLock, EngineError, EngineEvent, Klaxon, PageDelivery};
+use crate::{Clock, DataDirLock, EngineError, EngineEvent, Klaxon, PageDelivery, Resource};
 use chrono::Utc;
-use klaxon_core::{Account, OutboxEntry, RemoteUser};
+use klaxon_core::{Account, OutboxEntry, RemoteUser, ShadowSettings};
 use klaxon_core::{Incident, IncidentId};
 use klaxon_providers::HttpOptions;
 use klaxon_providers::intake::{self, IntakeConfig, IntakeHandle};
@@ -147,9 +147,18 @@ impl Engine {
         Ok(Self { klaxon, pager, events, intake_addr, runners, stop, passes, running, _lock: lock })
     }
 
-    /// Tells the shells that incidents (or what is shown with them) changed.
-    pub fn notify_changed(&self) {
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+    /// Forgets the incident list's warnings (the user has read them).
+    pub async fn dismiss_warnings(&self) -> Result<(), EngineError> {
+        self.klaxon.store().dismiss_warnings().await?;
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Incidents]));
+        Ok(())
+    }
+
+    /// Follows these targets in shadow mode (`None`: the team file's list again).
+    pub async fn set_shadow(&self, follow: Option<Vec<String>>) -> Result<ShadowSettings, EngineError> {
+        let settings = self.klaxon.set_shadow(follow).await?;
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Shadow]));
+        Ok(settings)
     }
 
     /// Returns once the start-up scan is done: whatever was due while no engine ran has been
@@ -207,7 +216,7 @@ impl Engine {
     }
 
     async fn after_action(&self) {
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Incidents, Resource::Outbox]));
         if let Err(e) = self.pager.tick().await {
             tracing::error!(error = %e, "pager update after an action failed");
         }
@@ -264,7 +273,7 @@ impl Engine {
     pub async fn add_account(&self, new: NewAccount) -> Result<Account, EngineError> {
         let account = self.klaxon.add_account(new, self.runners.secrets(), self.runners.http()).await?;
         self.runners.start(&account).await?;
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Accounts, Resource::Incidents, Resource::OnCall]));
         Ok(account)
     }
 
@@ -273,7 +282,7 @@ impl Engine {
         self.runners.stop(name).await;
         self.klaxon.remove_account(name, self.runners.secrets()).await?;
         self.pager.refresh_ringing().await?;
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let _ = self.events.send(EngineEvent::Changed(&Resource::ALL));
         Ok(())
     }
 
@@ -311,7 +320,7 @@ impl Engine {
     pub async fn discard_outbox(&self, id: i64) -> Result<OutboxEntry, EngineError> {
         let entry = self.klaxon.store().discard_outbox(id).await?;
         self.runners.sync_now(&entry.account);
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Outbox, Resource::Incidents]));
         Ok(entry)
     }
 
@@ -319,7 +328,7 @@ impl Engine {
     pub async fn retry_outbox(&self, id: i64) -> Result<OutboxEntry, EngineError> {
         let entry = self.klaxon.store().retry_outbox(id, Utc::now()).await?;
         self.runners.wake_outbox(Some(&entry.account));
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Outbox, Resource::Incidents]));
         Ok(entry)
     }
 

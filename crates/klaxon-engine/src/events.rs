@@ -3,6 +3,7 @@
 use klaxon_core::pager::PageKind;
 pub use klaxon_core::pager::RingState;
 use klaxon_core::{Incident, IncidentId};
+use serde::{Deserialize, Serialize};
 
 /// A page for me: one trigger of one incident (or a re-alert of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,11 +22,34 @@ pub struct Page {
     pub ring: bool,
 }
 
+/// What a change touched, so that a listener reloads only that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Resource {
+    /// The incident list and each incident's detail and timeline.
+    Incidents,
+    /// Platform accounts and their sync status.
+    Accounts,
+    /// Actions waiting for (or refused by) a platform.
+    Outbox,
+    /// Who is on call (shifts, synced schedules).
+    OnCall,
+    /// Whom shadow mode follows.
+    Shadow,
+}
+
+impl Resource {
+    /// Every resource (a listener that missed events reloads them all).
+    pub const ALL: [Resource; 5] =
+        [Resource::Incidents, Resource::Accounts, Resource::Outbox, Resource::OnCall, Resource::Shadow];
+}
+
 /// Something the shells may want to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineEvent {
-    /// Incidents changed (new alert, action here or in another process, escalation).
-    IncidentsChanged,
+    /// These resources changed (new alert, action here or in another process, sync, escalation).
+    Changed(&'static [Resource]),
     /// A page (or re-alert) was sent to the delivery paths.
     Paged(Page),
     /// What is ringing changed.

@@ -35,7 +35,7 @@ pub use config::{example_team_file, load_team_file, team_file_warnings};
 pub use delivery::{on_every_path, send_test_page, test_incident};
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;
-pub use events::{DeliveryError, EngineEvent, Page, PageDelivery, RingState};
+pub use events::{DeliveryError, EngineEvent, Page, PageDelivery, Resource, RingState};
 pub use klaxon::{DASHBOARD_LIMIT, INTAKE_TOKEN_KEY, Klaxon};
 pub use lock::DataDirLock;
 pub use outbox::UncertainChecks;

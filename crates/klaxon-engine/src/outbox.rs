@@ -4,9 +4,9 @@
 //! transient failures with back-off, marks actions whose goal the platform already shows done
 //! (saying so), and marks refusals failed with the platform's reason (then re-reads the platform).
 
-use crate::EngineError;
 use crate::remote::{MAX_BACKOFF, Remote, nth_backoff};
 use crate::sync::me;
+use crate::{EngineError, Resource};
 use chrono::{DateTime, Utc};
 use klaxon_core::{OutboxEntry, OutboxState, Performed, RemoteUser};
 use klaxon_providers::{Provider, ProviderError};
@@ -136,7 +136,7 @@ async fn send(
                     let reason = entry.last_error.as_deref().unwrap_or("the request's answer was lost");
                     tracing::info!(outbox = entry.id, checks, next_in = ?wait, "not applied yet; checking again");
                     store.outbox_uncertain(entry.id, reason, since, checks, now + chrono_duration(wait), now).await?;
-                    remote.changed();
+                    remote.changed(&[Resource::Outbox, Resource::Incidents]);
                     return Ok(());
                 }
                 sent = true;
@@ -193,7 +193,7 @@ async fn send(
             sync_now.notify_one();
         }
     }
-    remote.changed();
+    remote.changed(&[Resource::Outbox, Resource::Incidents]);
     Ok(())
 }
 

@@ -11,7 +11,7 @@ mod ringing;
 mod shadow;
 
 use crate::delivery::on_every_path;
-use crate::{Clock, EngineError, EngineEvent, Klaxon, Page, PageDelivery, RingState};
+use crate::{Clock, EngineError, EngineEvent, Klaxon, Page, PageDelivery, Resource, RingState};
 use chrono::{DateTime, Local, Utc};
 use klaxon_core::pager::{PageKey, PageKind, PageQueue, decide};
 use klaxon_core::{Incident, IncidentId, LogEntry, LogKind};
@@ -294,7 +294,7 @@ impl Pager {
             // The re-alert went out; only its timeline entry is missing.
             tracing::error!(incident = %incident.id, error = %e, "could not log a re-alert");
         }
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Incidents]));
         Ok(())
     }
 

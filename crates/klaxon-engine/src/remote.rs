@@ -1,7 +1,7 @@
 //! What the per-account tasks share: the facade, the pager, the event channel, and how to back off.
 
 use crate::pager::Pager;
-use crate::{EngineEvent, Klaxon};
+use crate::{EngineEvent, Klaxon, Resource};
 use backon::{BackoffBuilder, ExponentialBuilder};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,8 +20,9 @@ pub(crate) struct Remote {
 }
 
 impl Remote {
-    pub fn changed(&self) {
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+    /// Tells the shells what changed.
+    pub fn changed(&self, what: &'static [Resource]) {
+        let _ = self.events.send(EngineEvent::Changed(what));
     }
 }
 

@@ -1,7 +1,7 @@
 //! The engine side of the intake: store alerts durably, then page.
 
 use crate::pager::Pager;
-use crate::{EngineEvent, Klaxon};
+use crate::{EngineEvent, Klaxon, Resource};
 use klaxon_core::Alert;
 use klaxon_providers::intake::{Accepted, AlertSink, Change};
 use klaxon_store::IngestChange;
@@ -22,7 +22,7 @@ impl AlertSink for Sink {
         let paging = Some(klaxon_store::Paging { owner: self.pager.owner(), pages: &pages });
         let store = self.klaxon.store();
         let results = store.ingest_alerts_paging(&alerts, self.klaxon.team(), self.clock.now(), paging).await?;
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Incidents]));
         let mut accepted = Vec::with_capacity(results.len());
         for r in results {
             if let Some(incident) = r.incident.clone() {

@@ -2,8 +2,8 @@
 //! the platform's rate-limit waits on failure), merge them into the cache, page what needs it,
 //! and now and then refresh schedules, on-call and escalation policies.
 
-use crate::EngineError;
 use crate::remote::{Remote, backoff};
+use crate::{EngineError, Resource};
 use chrono::{Duration as Days, Utc};
 use klaxon_core::{Account, RemoteUser};
 use klaxon_providers::Provider;
@@ -65,7 +65,7 @@ pub(crate) async fn run(
                 if let Err(e) = remote.klaxon.store().record_sync(&name, Utc::now(), Some(&message)).await {
                     tracing::error!(account = %name, error = %e, "cannot record the sync error");
                 }
-                remote.changed();
+                remote.changed(&[Resource::Accounts, Resource::OnCall]);
                 let next = failures.get_or_insert_with(|| Box::new(backoff(poll))).next().unwrap_or(poll);
                 asked.map_or(next, |a| a.max(next))
             }
@@ -118,7 +118,7 @@ pub(crate) async fn sync_once(
     }
     let changes = store.apply_sync(&account.name, Some(&me.id), &incidents, since, complete, asked_at).await?;
     if !changes.is_empty() {
-        remote.changed();
+        remote.changed(&[Resource::Incidents, Resource::Accounts, Resource::OnCall]);
         remote.pager.page_all(&changes.changed).await?;
         remote.pager.refresh_ringing().await?;
     }

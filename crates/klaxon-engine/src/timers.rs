@@ -2,7 +2,7 @@
 
 use crate::pager::Pager;
 use crate::runners::Runners;
-use crate::{Clock, EngineError, EngineEvent, Klaxon};
+use crate::{Clock, EngineError, EngineEvent, Klaxon, Resource};
 use chrono::Utc;
 use klaxon_core::CoreError;
 use std::sync::Arc;
@@ -48,7 +48,7 @@ impl Timers {
             passes.send_modify(|n| *n += 1);
             match watcher.changed().await {
                 Ok(true) => {
-                    let _ = events.send(EngineEvent::IncidentsChanged);
+                    let _ = events.send(EngineEvent::Changed(&[Resource::Incidents]));
                     // Another process (e.g. `klaxon ack`, `klaxon accounts add`) may have queued
                     // actions or changed accounts.
                     if let Err(e) = runners.reconcile().await {
@@ -99,7 +99,7 @@ async fn escalate_due(
         match result {
             Ok((incident, log)) if !log.is_empty() => {
                 tracing::info!(incident = %id, level = incident.escalation_level, "escalated");
-                let _ = events.send(EngineEvent::IncidentsChanged);
+                let _ = events.send(EngineEvent::Changed(&[Resource::Incidents]));
                 pager.page_if_due(&incident).await?;
             }
             Ok(_) => {}

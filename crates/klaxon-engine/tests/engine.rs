@@ -138,7 +138,9 @@ async fn actions_from_another_process_are_noticed() {
     cli.resolve(id).await.unwrap();
     let got = tokio::time::timeout(std::time::Duration::from_secs(3), async {
         loop {
-            if let Ok(EngineEvent::IncidentsChanged) = events.recv().await {
+            if let Ok(EngineEvent::Changed(what)) = events.recv().await
+                && what.contains(&klaxon_engine::Resource::Incidents)
+            {
                 return;
             }
         }

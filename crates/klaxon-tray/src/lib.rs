@@ -5,6 +5,8 @@
 //! Tauri shell draws it with its own tray; the lean background pager, which must not link
 //! GTK or WebKit, draws it on Linux with [`sni`]: a StatusNotifierItem spoken over D-Bus
 //! (pure Rust, through `ksni`), whose menu and clicks come back as [`TrayAction`]s on a channel.
+//! Both carry actions out with [`perform`], through the engine's dispatcher like every other
+//! way in.
 //!
 //! ```no_run
 //! # #[cfg(target_os = "linux")]
@@ -24,6 +26,7 @@
 
 mod error;
 pub mod model;
+mod perform;
 #[cfg(target_os = "linux")]
 mod pixmap;
 #[cfg(target_os = "linux")]
@@ -31,5 +34,6 @@ pub mod sni;
 
 pub use error::TrayError;
 pub use model::{MUTE_FOR, TrayAction, TrayIcon, TrayLook, look};
+pub use perform::perform;
 #[cfg(target_os = "linux")]
 pub use sni::SniTray;

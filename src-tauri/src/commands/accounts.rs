@@ -1,5 +1,5 @@
 use crate::{AppState, IpcError};
-use klaxon_engine::control::{NewAccountRequest, Request, WireSecret};
+use klaxon_engine::control::{AddAccount, ListAccounts, RemoveAccount, SyncAccount, TestAccount, WireSecret};
 use klaxon_engine::core::{Account, AccountKind, ActionKind, RemoteUser, Secret};
 use serde::Serialize;
 use tauri::State;
@@ -56,7 +56,7 @@ pub fn capabilities() -> Vec<KindCapabilities> {
 /// Platform accounts, with how their sync is going.
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<Account>, IpcError> {
-    state.call(Request::ListAccounts).await
+    state.call(ListAccounts {}).await
 }
 
 /// Adds a platform account once the platform accepted the credentials, and starts syncing it.
@@ -74,23 +74,23 @@ pub async fn add_account(
     poll_secs: Option<u32>,
 ) -> Result<Account, IpcError> {
     let token = WireSecret::from_secret(&token);
-    state.call(Request::AddAccount(NewAccountRequest { kind, name, base_url, username, token, poll_secs })).await
+    state.call(AddAccount { kind, name, base_url, username, token, poll_secs }).await
 }
 
 /// Stops syncing an account and removes it with its cached incidents, outbox and token.
 #[tauri::command]
 pub async fn remove_account(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
-    state.call(Request::RemoveAccount { name }).await
+    state.call(RemoveAccount { name }).await
 }
 
 /// Who the account's token belongs to on its platform (proves the token and address work).
 #[tauri::command]
 pub async fn test_account(state: State<'_, AppState>, name: String) -> Result<RemoteUser, IpcError> {
-    state.call(Request::TestAccount { name }).await
+    state.call(TestAccount { name }).await
 }
 
 /// Polls the account's platform now (restarting its sync if it had stopped).
 #[tauri::command]
 pub async fn sync_account(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
-    state.call(Request::SyncAccount { name }).await
+    state.call(SyncAccount { name }).await
 }

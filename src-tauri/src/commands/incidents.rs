@@ -2,30 +2,30 @@
 
 use crate::{AppState, IpcError};
 use klaxon_engine::UserAction;
-use klaxon_engine::control::{ActionOutcome, Request};
+use klaxon_engine::control::{Act, ActionOutcome, DismissWarnings, GetIncident, ListIncidents};
 use klaxon_engine::core::{Incident, IncidentDetail, IncidentPage};
 use tauri::State;
 
 async fn act(state: &AppState, id: i64, action: UserAction) -> Result<ActionOutcome, IpcError> {
-    state.call(Request::Act { id, action }).await
+    state.call(Act { id, action }).await
 }
 
 /// Open incidents (with `all`, also recently resolved), newest first, at most a dashboard's worth.
 #[tauri::command]
 pub async fn list_incidents(state: State<'_, AppState>, all: bool) -> Result<IncidentPage, IpcError> {
-    state.call(Request::ListIncidents { all }).await
+    state.call(ListIncidents { all }).await
 }
 
 /// Forgets the list's warnings (the user has read them).
 #[tauri::command]
 pub async fn dismiss_warnings(state: State<'_, AppState>) -> Result<(), IpcError> {
-    state.call(Request::DismissWarnings).await
+    state.call(DismissWarnings {}).await
 }
 
 /// One incident with its alerts and timeline.
 #[tauri::command]
 pub async fn get_incident(state: State<'_, AppState>, id: i64) -> Result<IncidentDetail, IpcError> {
-    state.call(Request::GetIncident { id }).await
+    state.call(GetIncident { id }).await
 }
 
 /// Acknowledges as me (and stops its ringing).

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // test code, outside #[test] functions
 
 use klaxon_app_lib::{AppConfig, Backend, Follow, ShellOptions, run_app, start_engine};
-use klaxon_engine::control::{ControlClient, ControlServer, Windows, socket_path};
+use klaxon_engine::control::{ControlClient, ControlServer, Dispatcher, PagerShell, Windows, socket_path};
 use klaxon_engine::secrets::MemoryStore;
 use klaxon_engine::{DeliveryError, Page, PageDelivery, Paths};
 use serde_json::{Value, json};
@@ -88,7 +88,9 @@ impl Harness {
             }
             Mode::Remote => tauri::async_runtime::block_on(async {
                 let windows = Arc::new(Windows::new(None));
-                let server = ControlServer::start(engine.clone(), windows, &socket_path(&paths)).await.unwrap();
+                let shell = Arc::new(PagerShell::new(windows.clone()));
+                let dispatcher = Arc::new(Dispatcher::new(engine.clone(), shell));
+                let server = ControlServer::start(dispatcher, windows, &socket_path(&paths)).await.unwrap();
                 let (client, events) = ControlClient::connect(server.path()).await.unwrap();
                 (Backend::Remote(client), events, Some(server))
             }),

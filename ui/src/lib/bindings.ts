@@ -146,6 +146,7 @@ export type Person = { id: string, name: string, email: string | null, phone: st
  */
 chat: string | null, };
 export type RemoteUser = { id: string, name: string, email: string | null, contact_methods: Array<ContactMethod>, };
+export type Resource = "incidents" | "accounts" | "outbox" | "on_call" | "shadow";
 export type RingState = { 
 /**
  * The loud page ringing now (the oldest unanswered), if any.

@@ -4,39 +4,17 @@ use klaxon_engine::{EngineError, Klaxon, UserAction};
 use serde_json::json;
 use std::process::ExitCode;
 
-#[derive(Debug, Clone)]
-pub enum Action {
-    Ack,
-    Resolve,
-    Escalate,
-    Note(String),
-    Snooze(u32),
-    Reassign(Vec<String>),
-}
-
-impl Action {
-    fn user_action(&self) -> UserAction {
-        match self {
-            Action::Ack => UserAction::Acknowledge,
-            Action::Resolve => UserAction::Resolve,
-            Action::Escalate => UserAction::Escalate,
-            Action::Note(t) => UserAction::Note(t.clone()),
-            Action::Snooze(m) => UserAction::Snooze(*m),
-            Action::Reassign(to) => UserAction::Reassign(to.clone()),
-        }
-    }
-}
-
 /// Applies the action to each id; reports each; exit 1 if any failed.
-pub async fn run(klaxon: &Klaxon, action: Action, ids: &[i64], json: bool) -> Result<ExitCode, EngineError> {
+pub async fn run(klaxon: &Klaxon, action: UserAction, ids: &[i64], json: bool) -> Result<ExitCode, EngineError> {
     let mut results = Vec::new();
     let mut failed = false;
     for &id in ids {
         let id = IncidentId(id);
-        match klaxon.act(id, action.user_action()).await {
+        match klaxon.act(id, action.clone()).await {
             Ok((i, queued)) => {
                 if !json {
-                    let level = matches!(action, Action::Escalate).then(|| format!(" (level {})", i.escalation_level));
+                    let level =
+                        matches!(action, UserAction::Escalate).then(|| format!(" (level {})", i.escalation_level));
                     let queued = queued.as_ref().map(|q| format!(" (queued for {} as outbox {})", q.account, q.id));
                     println!("#{} {}{}{}", i.id, i.status, level.unwrap_or_default(), queued.unwrap_or_default());
                 }

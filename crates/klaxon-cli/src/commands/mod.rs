@@ -16,7 +16,7 @@ mod tray;
 mod watch;
 
 use crate::args::{Cli, Command, ConfigCommand, IntakeCommand, ShadowCommand};
-use klaxon_engine::{EngineError, Klaxon, Paths};
+use klaxon_engine::{EngineError, Klaxon, Paths, UserAction};
 use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
@@ -32,14 +32,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
             let result = match command {
                 Command::Incidents { all } => incidents::list(&klaxon, all, json).await,
                 Command::Show { id } => incidents::show(&klaxon, id, json).await,
-                Command::Ack { ids } => actions::run(&klaxon, actions::Action::Ack, &ids, json).await,
-                Command::Resolve { ids } => actions::run(&klaxon, actions::Action::Resolve, &ids, json).await,
-                Command::Escalate { ids } => actions::run(&klaxon, actions::Action::Escalate, &ids, json).await,
-                Command::Note { id, text } => actions::run(&klaxon, actions::Action::Note(text), &[id], json).await,
+                Command::Ack { ids } => actions::run(&klaxon, UserAction::Acknowledge, &ids, json).await,
+                Command::Resolve { ids } => actions::run(&klaxon, UserAction::Resolve, &ids, json).await,
+                Command::Escalate { ids } => actions::run(&klaxon, UserAction::Escalate, &ids, json).await,
+                Command::Note { id, text } => actions::run(&klaxon, UserAction::Note(text), &[id], json).await,
                 Command::Snooze { id, minutes } => {
-                    actions::run(&klaxon, actions::Action::Snooze(minutes), &[id], json).await
+                    actions::run(&klaxon, UserAction::Snooze(minutes), &[id], json).await
                 }
-                Command::Reassign { id, to } => actions::run(&klaxon, actions::Action::Reassign(to), &[id], json).await,
+                Command::Reassign { id, to } => actions::run(&klaxon, UserAction::Reassign(to), &[id], json).await,
                 Command::Oncall => schedule::on_call(&klaxon, json).await,
                 Command::Shifts { days } => schedule::shifts(&klaxon, days, json).await,
                 Command::Accounts { command } => accounts::run(&klaxon, command, json).await,

@@ -1,7 +1,7 @@
 //! `klaxon stop`: asks the data dir's pager to quit over its control socket and waits until it
 //! has let go of the data dir.
 
-use klaxon_engine::control::{ControlClient, Request, socket_path};
+use klaxon_engine::control::{ControlClient, Quit, socket_path};
 use klaxon_engine::{DataDirLock, EngineError, Paths};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -14,7 +14,7 @@ pub async fn run(paths: &Paths) -> Result<ExitCode, EngineError> {
         eprintln!("klaxon: no pager is running for {}", paths.data_dir.display());
         return Ok(ExitCode::from(1));
     };
-    client.call::<()>(Request::Quit).await.map_err(|e| EngineError::Internal(e.message))?;
+    client.call(Quit {}).await.map_err(|e| EngineError::Internal(e.message))?;
     let deadline = Instant::now() + STOP_WAIT;
     loop {
         match DataDirLock::acquire(&paths.data_dir) {

@@ -1,7 +1,6 @@
 //! `klaxon watch --tray`: the tray icon (StatusNotifierItem over D-Bus, no GTK) and what its menu
-//! does — through the same engine calls as the app's commands.
+//! does (`klaxon_tray::perform`, through the engine's dispatcher like the app's commands).
 
-use klaxon_engine::control::Windows;
 use klaxon_engine::{Engine, RingState};
 use klaxon_tray::{TrayAction, TrayLook, look};
 use tokio::sync::mpsc::UnboundedSender;
@@ -50,25 +49,4 @@ async fn tray_look(engine: &Engine, ring: &RingState) -> TrayLook {
         }
     };
     look(ring, on_call)
-}
-
-/// Carries out a tray action; false for Quit.
-pub async fn perform(engine: &Engine, windows: &Windows, action: TrayAction) -> bool {
-    let result = match action {
-        TrayAction::Quit => return false,
-        TrayAction::Open => windows.show().map(drop).map_err(|e| e.to_string()),
-        TrayAction::AcknowledgeAll => engine.acknowledge_all_mine().await.map(drop).map_err(|e| e.to_string()),
-        TrayAction::Escalate => match engine.ring_state().current {
-            Some(incident) => engine.escalate(incident.id).await.map(drop).map_err(|e| e.to_string()),
-            None => Ok(()),
-        },
-        TrayAction::Mute => {
-            engine.mute_ringing(klaxon_tray::MUTE_FOR).await;
-            Ok(())
-        }
-    };
-    if let Err(e) = result {
-        eprintln!("klaxon: tray {action:?}: {e}");
-    }
-    true
 }

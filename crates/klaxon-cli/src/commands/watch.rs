@@ -4,11 +4,11 @@
 //! the window for pages.
 
 use super::launch::window_launcher;
-use super::tray::{self, Tray};
-use klaxon_engine::control::{ControlServer, Windows, WireEvent, socket_path};
+use super::tray::Tray;
+use klaxon_engine::control::{Act, ControlServer, Dispatcher, PagerShell, Windows, WireEvent, socket_path};
 use klaxon_engine::desktop::{DesktopNotification, NotificationAction};
 use klaxon_engine::sound::Ringtone;
-use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, PageDelivery, Paths};
+use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, PageDelivery, Paths, UserAction};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,7 +50,11 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
     }
     let engine =
         Arc::new(Engine::start(klaxon, EngineOptions::new(deliveries, klaxon_engine::secrets::os_store())).await?);
-    let server = ControlServer::start(engine.clone(), windows.clone(), &socket_path(&paths)).await?;
+    let shell = Arc::new(PagerShell::new(windows.clone()));
+    let quit = shell.quit_requested();
+    let dispatcher = Dispatcher::new(engine.clone(), shell);
+    let dispatcher = Arc::new(dispatcher);
+    let server = ControlServer::start(dispatcher.clone(), windows.clone(), &socket_path(&paths)).await?;
     match engine.intake_addr() {
         Some(addr) => println!("klaxon: watching; intake on http://{addr}"),
         None => println!("klaxon: watching; intake disabled"),
@@ -63,15 +67,14 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
     let mut interrupt = signal(SignalKind::interrupt()).map_err(io)?;
     let mut events = engine.subscribe();
     let mut refresh = tokio::time::interval(ON_CALL_REFRESH);
-    let quit = server.quit_requested();
     loop {
         tokio::select! {
             _ = term.recv() => break,
             _ = quit.notified() => break,
             _ = interrupt.recv() => break,
             Some(action) = tray_actions.recv() => {
-                if !tray::perform(&engine, &windows, action).await {
-                    break;
+                if let Err(e) = klaxon_tray::perform(&dispatcher, action).await {
+                    eprintln!("klaxon: tray {action:?}: {e}");
                 }
             }
             _ = refresh.tick() => {
@@ -79,7 +82,7 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
                     tray.update(&engine, &engine.ring_state()).await;
                 }
             }
-            Some(action) = actions.recv() => notification_action(&engine, action).await,
+            Some(action) = actions.recv() => notification_action(&dispatcher, action).await,
             event = events.recv() => match event {
                 Ok(EngineEvent::Ringing(ring)) => {
                     print_ringing(&ring);
@@ -105,13 +108,13 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn notification_action(engine: &Engine, action: NotificationAction) {
-    let (verb, result) = match action {
-        NotificationAction::Acknowledge(id) => ("acknowledged", engine.acknowledge(id).await),
-        NotificationAction::Escalate(id) => ("escalated", engine.escalate(id).await),
+async fn notification_action(dispatcher: &Dispatcher, action: NotificationAction) {
+    let (verb, call) = match action {
+        NotificationAction::Acknowledge(id) => ("acknowledged", Act { id: id.0, action: UserAction::Acknowledge }),
+        NotificationAction::Escalate(id) => ("escalated", Act { id: id.0, action: UserAction::Escalate }),
     };
-    match result {
-        Ok(i) => println!("#{} {verb} from the notification", i.id),
+    match dispatcher.call(call).await {
+        Ok(outcome) => println!("#{} {verb} from the notification", outcome.incident.id),
         Err(e) => eprintln!("klaxon: {e}"),
     }
 }
@@ -141,6 +144,6 @@ fn print_event(event: EngineEvent) {
             eprintln!("klaxon: page #{incident} could not be delivered via {path}: {error}");
         }
         EngineEvent::Ringing(ring) => print_ringing(&ring),
-        EngineEvent::IncidentsChanged => {}
+        EngineEvent::Changed(_) => {}
     }
 }

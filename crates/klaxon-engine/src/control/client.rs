@@ -1,7 +1,6 @@
 //! A window's side of the control socket: typed calls and the pager's events.
 
-use super::{ClientFrame, IpcError, IpcErrorCode, MAX_LINE, Request, ServerFrame, WireEvent};
-use serde::de::DeserializeOwned;
+use super::{Call, ClientFrame, IpcError, IpcErrorCode, MAX_LINE, ServerFrame, WireEvent};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,8 +40,9 @@ impl ControlClient {
         Ok((Self { write: tokio::sync::Mutex::new(write), pending, next_id: AtomicU64::new(1) }, events))
     }
 
-    /// Sends `request` and decodes the answer as `T`.
-    pub async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, IpcError> {
+    /// Sends `call` to the pager and decodes its answer.
+    pub async fn call<C: Call>(&self, call: C) -> Result<C::Reply, IpcError> {
+        let request = call.into();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.pending.lock().map_err(|_| stopped())?.insert(id, tx);

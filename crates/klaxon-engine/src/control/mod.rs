@@ -3,8 +3,9 @@
 //! On Linux the app's window (GTK + WebKit, ~100 MB resident even when hidden) runs only while it
 //! is open; paging, the tray, sync and the outbox live in a small pager process (`klaxon watch`)
 //! that owns the engine. The window sends [`Request`]s over a private Unix socket in the data dir
-//! and receives [`WireEvent`]s; in-process shells call [`handle`] directly with the same requests.
+//! and receives [`WireEvent`]s; in-process shells hand the same calls to the [`Dispatcher`].
 
+mod calls;
 #[cfg(unix)]
 mod client;
 mod companion;
@@ -15,17 +16,16 @@ mod protocol;
 mod server;
 mod windows;
 
+pub use calls::*;
 #[cfg(unix)]
 pub use client::{CALL_TIMEOUT, ControlClient};
 pub use companion::{companion_binary, companion_command};
-pub use dispatch::{ActionOutcome, MAX_MUTE_MINUTES, TestPagePath, handle};
+pub use dispatch::{Dispatcher, MAX_MUTE_MINUTES, Shell, TestPagePath};
 pub use error::{IpcError, IpcErrorCode};
-pub use protocol::{
-    Attached, ClientFrame, MAX_LINE, NewAccountRequest, Request, ServerFrame, WireEvent, WireSecret, pump_events,
-};
+pub use protocol::{ClientFrame, MAX_LINE, ServerFrame, WireEvent, WireSecret, pump_events};
 #[cfg(unix)]
 pub use server::ControlServer;
-pub use windows::{Launcher, Shown, Windows};
+pub use windows::{Launcher, PagerShell, Shown, Windows};
 
 use crate::Paths;
 use std::path::PathBuf;

@@ -1,14 +1,14 @@
 //! The pager's side of the control socket: a private Unix socket in the data dir (mode 0600, and
 //! only peers of the same user), served while the engine runs.
 
-use super::{Attached, ClientFrame, IpcError, IpcErrorCode, MAX_LINE, Request, ServerFrame, Windows};
-use crate::{Engine, EngineError};
+use super::{AttachWindow, Attached, ClientFrame, Dispatcher, IpcError, MAX_LINE, Request, ServerFrame, Windows};
+use crate::EngineError;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// Serving the control socket.
@@ -16,22 +16,21 @@ use tokio::task::JoinHandle;
 pub struct ControlServer {
     path: PathBuf,
     accept: JoinHandle<()>,
-    quit: Arc<Notify>,
 }
 
 struct Shared {
-    engine: Arc<Engine>,
+    dispatcher: Arc<Dispatcher>,
     windows: Arc<Windows>,
     next_conn: AtomicU64,
-    quit: Arc<Notify>,
     /// The uid that owns the socket file (this process's).
     owner: Option<u32>,
 }
 
 impl ControlServer {
     /// Listens on `path` (a stale socket left by a crash is replaced: the caller owns the data
-    /// dir's lock through `engine`, so no other pager can be using it).
-    pub async fn start(engine: Arc<Engine>, windows: Arc<Windows>, path: &Path) -> Result<Self, EngineError> {
+    /// dir's lock through the dispatcher's engine, so no other pager can be using it). Windows
+    /// attach to `windows`; every other call goes to `dispatcher`.
+    pub async fn start(dispatcher: Arc<Dispatcher>, windows: Arc<Windows>, path: &Path) -> Result<Self, EngineError> {
         let io = |source| EngineError::Io { path: path.to_owned(), source };
         match std::fs::remove_file(path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
@@ -42,12 +41,11 @@ impl ControlServer {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
         }
-        let quit = Arc::new(Notify::new());
         let owner = {
             use std::os::unix::fs::MetadataExt;
             std::fs::metadata(path).map(|m| m.uid()).ok()
         };
-        let shared = Arc::new(Shared { engine, windows, next_conn: AtomicU64::new(1), quit: quit.clone(), owner });
+        let shared = Arc::new(Shared { dispatcher, windows, next_conn: AtomicU64::new(1), owner });
         let accept = tokio::spawn(async move {
             loop {
                 match listener.accept().await {
@@ -61,12 +59,7 @@ impl ControlServer {
                 }
             }
         });
-        Ok(Self { path: path.to_owned(), accept, quit })
-    }
-
-    /// Notified when a client asks the pager to stop.
-    pub fn quit_requested(&self) -> Arc<Notify> {
-        self.quit.clone()
+        Ok(Self { path: path.to_owned(), accept })
     }
 
     /// Where it listens.
@@ -114,7 +107,7 @@ async fn serve(shared: Arc<Shared>, stream: UnixStream) {
         }
     });
     let events_out = out.clone();
-    let events = tokio::spawn(super::pump_events(shared.engine.subscribe(), move |e| {
+    let events = tokio::spawn(super::pump_events(shared.dispatcher.engine().subscribe(), move |e| {
         events_out.send(ServerFrame::Event(e)).is_ok()
     }));
     let mut lines = BufReader::new(read);
@@ -150,25 +143,19 @@ async fn serve(shared: Arc<Shared>, stream: UnixStream) {
     let _ = writer.await;
 }
 
+/// The window's attach is this connection's own; every other call goes to the dispatcher.
 async fn answer(
     shared: &Shared,
     conn: u64,
     out: &mpsc::UnboundedSender<ServerFrame>,
     request: Request,
 ) -> Result<serde_json::Value, IpcError> {
-    let internal = |e: serde_json::Error| IpcError::new(IpcErrorCode::Internal, e.to_string());
     match request {
-        Request::AttachWindow => {
-            serde_json::to_value(Attached { first: shared.windows.attach(conn, out.clone()) }).map_err(internal)
+        Request::AttachWindow(AttachWindow {}) => {
+            let first = shared.windows.attach(conn, out.clone());
+            serde_json::to_value(Attached { first })
+                .map_err(|e| IpcError::new(super::IpcErrorCode::Internal, e.to_string()))
         }
-        Request::Quit => {
-            shared.quit.notify_one();
-            Ok(serde_json::Value::Null)
-        }
-        Request::ShowWindow => {
-            shared.windows.show().map_err(|e| IpcError::new(IpcErrorCode::Internal, e))?;
-            Ok(serde_json::Value::Null)
-        }
-        request => super::handle(&shared.engine, request).await,
+        request => shared.dispatcher.handle(request).await,
     }
 }

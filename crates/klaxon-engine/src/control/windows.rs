@@ -2,8 +2,7 @@
 //! socket; when a page rings or the tray asks for it and none is attached, the pager starts one.
 //! As a delivery path ("page-screen") a failure to start the window is visible like any other.
 
-use super::ServerFrame;
-use super::WireEvent;
+use super::{ServerFrame, Shell, WireEvent};
 use crate::{DeliveryError, Page, PageDelivery, RingState};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -129,6 +128,36 @@ impl Windows {
             Some(why) => Err(why),
             None => Ok(Shown::Started),
         }
+    }
+}
+
+/// The pager's [`Shell`]: its window is a process attached over the socket (started when none
+/// is), and quitting ends the pager's loop, which waits on [`PagerShell::quit_requested`].
+#[derive(Debug)]
+pub struct PagerShell {
+    windows: Arc<Windows>,
+    quit: Arc<tokio::sync::Notify>,
+}
+
+impl PagerShell {
+    /// The shell around `windows`.
+    pub fn new(windows: Arc<Windows>) -> Self {
+        Self { windows, quit: Arc::default() }
+    }
+
+    /// Notified when a call asks the pager to stop.
+    pub fn quit_requested(&self) -> Arc<tokio::sync::Notify> {
+        self.quit.clone()
+    }
+}
+
+impl Shell for PagerShell {
+    fn show_window(&self) -> Result<(), String> {
+        self.windows.show().map(drop)
+    }
+
+    fn quit(&self) {
+        self.quit.notify_one();
     }
 }
 

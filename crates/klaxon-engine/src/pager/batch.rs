@@ -2,7 +2,7 @@
 //! and records the store refused kept in memory until it takes them.
 
 use super::Pager;
-use crate::{EngineError, EngineEvent};
+use crate::{EngineError, EngineEvent, Resource};
 use klaxon_core::pager::{PageKey, PageKind, decide};
 use klaxon_core::{Incident, LogEntry};
 use klaxon_store::PageRecord;
@@ -101,7 +101,7 @@ impl Pager {
                 state.unrecorded.remove(key);
             }
             tracing::info!(pages = pages.len(), "recorded pages delivered while the store refused writes");
-            let _ = self.events.send(EngineEvent::IncidentsChanged);
+            let _ = self.events.send(EngineEvent::Changed(&[Resource::Incidents]));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Shadow notifications: someone else's page, shown to me softly, once per trigger.
 
 use super::Pager;
-use crate::{EngineError, EngineEvent, Page};
+use crate::{EngineError, EngineEvent, Page, Resource};
 use klaxon_core::pager::{PageKey, PageKind};
 use klaxon_core::{Incident, LogEntry, LogKind};
 
@@ -41,7 +41,7 @@ impl Pager {
         let message = self.send_page(page, &verb).await;
         let log = LogEntry::new(self.clock.now(), LogKind::Note, message, Some("klaxon"));
         self.klaxon.store().record_shadow(key, &target.to_string(), &incident.assignees, &log).await?;
-        let _ = self.events.send(EngineEvent::IncidentsChanged);
+        let _ = self.events.send(EngineEvent::Changed(&[Resource::Incidents]));
         Ok(())
     }
 }

@@ -1,0 +1,176 @@
+//! Every call a shell can make on the engine, each bound to its reply type: `Backend::call`,
+//! [`Dispatcher::call`](super::Dispatcher::call) and [`ControlClient::call`](super::ControlClient)
+//! take a call and return its `Reply`, so a request paired with the wrong answer does not compile.
+//! The same structs cross the control socket inside [`Request`] (`{"call": "list_incidents", "all":
+//! true}`); the dispatcher's handler for each is named after it in `dispatch.rs`.
+
+use super::{Dispatcher, IpcError, TestPagePath, WireSecret};
+use crate::UserAction;
+use klaxon_core::{
+    Account, AccountKind, Incident, IncidentDetail, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser,
+    ShadowSettings, pager::RingState,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+/// A request and the type of its answer.
+pub trait Call: Into<Request> + Send + 'static {
+    /// What the engine answers.
+    type Reply: Serialize + DeserializeOwned + Send + 'static;
+    /// Carries the call out on `dispatcher` (in this process, no serialization).
+    fn run(self, dispatcher: &Dispatcher) -> impl Future<Output = Result<Self::Reply, IpcError>> + Send;
+}
+
+/// What an action did: the incident as it is now, and the outbox entry if it goes to a platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ActionOutcome {
+    pub incident: Incident,
+    pub queued: Option<OutboxEntry>,
+}
+
+/// The answer to [`AttachWindow`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attached {
+    /// False: another window was already attached (and has been shown); this one should close.
+    pub first: bool,
+}
+
+fn to_json<T: Serialize>(value: T) -> Result<serde_json::Value, IpcError> {
+    serde_json::to_value(value).map_err(|e| IpcError::new(super::IpcErrorCode::Internal, e.to_string()))
+}
+
+/// Declares each call (a struct), its reply type and its handler on [`Dispatcher`], and the
+/// [`Request`] enum that carries any of them over the socket.
+macro_rules! calls {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty),* $(,)? } -> $reply:ty => $handler:ident;
+    )*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+            pub struct $name { $($(#[$field_meta])* pub $field: $ty),* }
+
+            impl Call for $name {
+                type Reply = $reply;
+                fn run(self, dispatcher: &Dispatcher) -> impl Future<Output = Result<$reply, IpcError>> + Send {
+                    dispatcher.$handler(self)
+                }
+            }
+
+            impl From<$name> for Request {
+                fn from(call: $name) -> Self {
+                    Request::$name(call)
+                }
+            }
+        )*
+
+        /// Any call, as it crosses the control socket.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "call", rename_all = "snake_case")]
+        pub enum Request {
+            $($(#[$meta])* $name($name),)*
+        }
+
+        impl Request {
+            /// Carries out whichever call this is and serializes its answer (the socket's side).
+            pub async fn run_json(self, dispatcher: &Dispatcher) -> Result<serde_json::Value, IpcError> {
+                match self {
+                    $(Request::$name(call) => to_json(call.run(dispatcher).await?),)*
+                }
+            }
+        }
+    };
+}
+
+calls! {
+    /// Open incidents (with `all`, also recently resolved), at most a dashboard's worth.
+    ListIncidents { all: bool } -> IncidentPage => list_incidents;
+    /// One incident with its alerts and timeline.
+    GetIncident { id: i64 } -> IncidentDetail => get_incident;
+    /// One action on one incident, as me.
+    Act { id: i64, action: UserAction } -> ActionOutcome => act;
+    /// Acknowledges every incident paging me; answers how many.
+    AcknowledgeAll {} -> usize => acknowledge_all;
+    /// Escalates the page that rings now (the tray); `None` when nothing rings.
+    EscalateRinging {} -> Option<ActionOutcome> => escalate_ringing;
+    /// Platform accounts, with how their sync is going.
+    ListAccounts {} -> Vec<Account> => list_accounts;
+    /// A new platform account; the token crosses the socket but is never logged: see [`WireSecret`].
+    AddAccount {
+        kind: AccountKind,
+        name: String,
+        base_url: Option<String>,
+        username: Option<String>,
+        token: WireSecret,
+        poll_secs: Option<u32>,
+    } -> Account => add_account;
+    /// Stops syncing an account and removes it with its cache, outbox and token.
+    RemoveAccount { name: String } -> () => remove_account;
+    /// Who the account's token belongs to on its platform.
+    TestAccount { name: String } -> RemoteUser => test_account;
+    /// Polls the account's platform now.
+    SyncAccount { name: String } -> () => sync_account;
+    /// Actions waiting for (with `all`, also done with) their platform.
+    ListOutbox { all: bool } -> Vec<OutboxEntry> => list_outbox;
+    /// Sends a failed outbox entry again.
+    RetryOutbox { id: i64 } -> OutboxEntry => retry_outbox;
+    /// Gives up on an outbox entry.
+    DiscardOutbox { id: i64 } -> OutboxEntry => discard_outbox;
+    /// Who is on call, here and on every platform.
+    GetOnCall {} -> OnCallStatus => on_call;
+    /// What rings now.
+    GetRingState {} -> RingState => ring_state;
+    /// Silences the ringtone for `minutes` (1 to [`MAX_MUTE_MINUTES`](super::MAX_MUTE_MINUTES)).
+    Mute { minutes: u32 } -> RingState => mute;
+    /// A test page through every delivery path.
+    TestPage {} -> Vec<TestPagePath> => test_page;
+    /// Whom shadow mode follows.
+    GetShadowSettings {} -> ShadowSettings => shadow_settings;
+    /// Follow these (`person:ID`, `rotation:ID`, `level:POLICY:N`) instead of the team file's list.
+    SetShadow { follow: Vec<String> } -> ShadowSettings => set_shadow;
+    /// Back to the team file's `[shadow]` list.
+    ResetShadow {} -> ShadowSettings => reset_shadow;
+    /// The user has read the list's warnings (e.g. "the database was found empty").
+    DismissWarnings {} -> () => dismiss_warnings;
+    /// This connection is the app's window: the pager sends it `show_window` from now on. If
+    /// another window is attached, that one is shown instead and the answer says so.
+    AttachWindow {} -> Attached => attach_window;
+    /// Show the app's window (attached, or started).
+    ShowWindow {} -> () => show_window;
+    /// Stop Klaxon (`klaxon stop`; the tray's Quit).
+    Quit {} -> () => quit;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use klaxon_core::Secret;
+
+    #[test]
+    fn calls_keep_their_wire_shape() {
+        let act = serde_json::to_value(Request::from(Act { id: 3, action: UserAction::Snooze(15) })).unwrap();
+        assert_eq!(act, serde_json::json!({"call": "act", "id": 3, "action": {"action": "snooze", "value": 15}}));
+        let quit = serde_json::to_value(Request::from(Quit {})).unwrap();
+        assert_eq!(quit, serde_json::json!({"call": "quit"}));
+        let back: Request = serde_json::from_value(serde_json::json!({"call": "acknowledge_all"})).unwrap();
+        assert_eq!(back, Request::AcknowledgeAll(AcknowledgeAll {}));
+    }
+
+    #[test]
+    fn a_new_accounts_token_stays_out_of_debug() {
+        let add = Request::from(AddAccount {
+            kind: AccountKind::PagerDuty,
+            name: "pd".into(),
+            base_url: None,
+            username: None,
+            token: WireSecret::from_secret(&Secret::new("s3cret")),
+            poll_secs: None,
+        });
+        let line = serde_json::to_string(&add).unwrap();
+        assert_eq!(serde_json::from_str::<Request>(&line).unwrap(), add);
+        assert!(!format!("{add:?}").contains("s3cret"), "{add:?}");
+    }
+}
