@@ -178,7 +178,7 @@ describe('App', () => {
     const fake = installFakeBackend([makeIncident(1)]);
     await renderApp();
     await waitFor(() => expect(fake.callsOf('ui_ready')).toHaveLength(1));
-    await emit('klaxon://incidents-changed');
+    await emit('klaxon://changed', ['incidents']);
     await waitFor(() => expect(fake.callsOf('list_incidents')).toHaveLength(2));
     await new Promise((r) => setTimeout(r, 20));
     expect(fake.callsOf('ui_ready')).toHaveLength(1);
@@ -193,7 +193,7 @@ describe('App', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('refetches list, status and detail on klaxon://incidents-changed', async () => {
+  it('refetches list, status and detail on klaxon://changed naming incidents and on_call', async () => {
     const fake = installFakeBackend([makeIncident(1)]);
     await renderApp();
     await screen.findByTestId('incident-detail');
@@ -202,7 +202,7 @@ describe('App', () => {
     fake.incidents.unshift(makeIncident(2, { title: 'New fire', severity: 'sev1' }));
     fake.logs.set(2, []);
     fake.incidents[1].status = 'acknowledged';
-    await emit('klaxon://incidents-changed');
+    await emit('klaxon://changed', ['incidents', 'on_call']);
 
     await waitFor(() => expect(rowIds()).toEqual(['2', '1']));
     expect(fake.callsOf('list_incidents').length).toBe(before.list + 1);
