@@ -197,7 +197,7 @@ describe('accounts panel', () => {
     await waitFor(() => expect(fake.callsOf('sync_account').map((c) => c.args)).toEqual([{ name: 'work' }]));
 
     fake.accounts[0].last_synced_at = '2024-05-01T03:04:00Z';
-    await emit('klaxon://incidents-changed');
+    await emit('klaxon://changed', ['accounts']);
     await waitFor(() => expect(within(row('work')).getByTestId('account-synced')).toHaveTextContent('Last synced 1m ago'));
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { emit } from '@tauri-apps/api/event';
+import { tick } from 'svelte';
 import App from './App.svelte';
-import { installFakeBackend, makeIncident } from './test/fakeBackend';
+import { installFakeBackend, makeIncident, type FakeBackend } from './test/fakeBackend';
 
 const rows = () => screen.queryAllByTestId('incident-row');
 const rowIds = () => rows().map((r) => r.getAttribute('data-incident-id'));
@@ -11,6 +12,15 @@ async function renderApp() {
   const result = render(App);
   await screen.findAllByTestId('incident-row');
   return result;
+}
+
+/** Reloads the list on a change event and waits until the detail loaded after it was rendered too. */
+async function reloadedAndRendered(fake: FakeBackend) {
+  const detailLoads = fake.callsOf('get_incident').length;
+  await emit('klaxon://changed', ['incidents']);
+  await waitFor(() => expect(fake.callsOf('list_incidents')).toHaveLength(2));
+  await waitFor(() => expect(fake.callsOf('get_incident')).toHaveLength(detailLoads + 1));
+  await tick();
 }
 
 describe('App', () => {
@@ -178,9 +188,7 @@ describe('App', () => {
     const fake = installFakeBackend([makeIncident(1)]);
     await renderApp();
     await waitFor(() => expect(fake.callsOf('ui_ready')).toHaveLength(1));
-    await emit('klaxon://incidents-changed');
-    await waitFor(() => expect(fake.callsOf('list_incidents')).toHaveLength(2));
-    await new Promise((r) => setTimeout(r, 20));
+    await reloadedAndRendered(fake);
     expect(fake.callsOf('ui_ready')).toHaveLength(1);
   });
 
@@ -189,11 +197,12 @@ describe('App', () => {
     fake.failNext.set('ui_ready', { code: 'internal', message: 'benchmark hook broke' });
     await renderApp();
     await waitFor(() => expect(fake.callsOf('ui_ready')).toHaveLength(1));
-    await new Promise((r) => setTimeout(r, 20));
+    // Its refusal was answered long before a whole reload was.
+    await reloadedAndRendered(fake);
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('refetches list, status and detail on klaxon://incidents-changed', async () => {
+  it('refetches list, status and detail on klaxon://changed naming incidents and on_call', async () => {
     const fake = installFakeBackend([makeIncident(1)]);
     await renderApp();
     await screen.findByTestId('incident-detail');
@@ -202,7 +211,7 @@ describe('App', () => {
     fake.incidents.unshift(makeIncident(2, { title: 'New fire', severity: 'sev1' }));
     fake.logs.set(2, []);
     fake.incidents[1].status = 'acknowledged';
-    await emit('klaxon://incidents-changed');
+    await emit('klaxon://changed', ['incidents', 'on_call']);
 
     await waitFor(() => expect(rowIds()).toEqual(['2', '1']));
     expect(fake.callsOf('list_incidents').length).toBe(before.list + 1);

@@ -95,7 +95,7 @@ describe('outbox panel', () => {
     const fake = withQueue();
     await renderPanel();
     fake.outbox = fake.outbox.slice(1);
-    await emit('klaxon://incidents-changed');
+    await emit('klaxon://changed', ['outbox']);
     await waitFor(() => expect(entries()).toHaveLength(2));
   });
 });

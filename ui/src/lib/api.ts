@@ -21,7 +21,11 @@ import type {
   TestPagePath,
 } from './bindings';
 
-export const INCIDENTS_CHANGED_EVENT = 'klaxon://incidents-changed';
+/** Names the kinds of server state that changed; the payload of `CHANGED_EVENT`. */
+// TODO generated: Rust will export this type into bindings.ts.
+export type Resource = 'incidents' | 'accounts' | 'outbox' | 'on_call' | 'shadow';
+
+export const CHANGED_EVENT = 'klaxon://changed';
 export const PAGE_EVENT = 'klaxon://page';
 export const RINGING_EVENT = 'klaxon://ringing';
 export const DELIVERY_FAILED_EVENT = 'klaxon://delivery-failed';
@@ -178,8 +182,9 @@ export function resetShadow(): Promise<ShadowSettings> {
   return invoke<ShadowSettings>('reset_shadow');
 }
 
-export function onIncidentsChanged(handler: () => void): Promise<UnlistenFn> {
-  return listen<unknown>(INCIDENTS_CHANGED_EVENT, () => handler());
+/** Which kinds of server state changed (each store reloads only when it is named). */
+export function onChanged(handler: (resources: Resource[]) => void): Promise<UnlistenFn> {
+  return listen<Resource[]>(CHANGED_EVENT, (event) => handler(event.payload));
 }
 
 export function onPage(handler: (incident: Incident) => void): Promise<UnlistenFn> {

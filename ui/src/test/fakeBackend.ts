@@ -194,6 +194,8 @@ export interface FakeBackend {
   /** What `list_incidents` says about the cache; `dismiss_warnings` clears it. */
   warnings: string[];
   callsOf(cmd: string): Call[];
+  /** Holds back the answer to the next call of `cmd` (computed when called) until `release` is called. */
+  hold(cmd: string): { release: () => void };
 }
 
 const T = '2024-05-01T03:05:00Z';
@@ -217,7 +219,13 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     limit: 200,
     warnings: [],
     callsOf: (cmd) => fake.calls.filter((c) => c.cmd === cmd),
+    hold: (cmd) => {
+      let release = () => {};
+      held.set(cmd, new Promise<void>((resolve) => (release = resolve)));
+      return { release: () => release() };
+    },
   };
+  const held = new Map<string, Promise<void>>();
 
   const find = (args: InvokeArgs | undefined): Incident => {
     const id = (args as { id: number }).id;
@@ -255,7 +263,13 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
 
   // Values cross IPC as JSON: hand out copies, never the fake's own objects.
   mockIPC(
-    (cmd, args) => structuredClone(handle(cmd, args)),
+    (cmd, args) => {
+      const gate = held.get(cmd);
+      if (!gate) return structuredClone(handle(cmd, args));
+      held.delete(cmd);
+      const answer = new Promise((resolve) => resolve(structuredClone(handle(cmd, args))));
+      return gate.then(() => answer);
+    },
     { shouldMockEvents: true },
   );
   return fake;
