@@ -15,11 +15,50 @@ pub const DELIVERY_FAILED: &str = "klaxon://delivery-failed";
 /// The ring state changed (payload: `RingState`).
 pub const RINGING: &str = "klaxon://ringing";
 
-#[derive(Clone, Serialize)]
-struct DeliveryFailed {
-    path: String,
-    incident: i64,
-    error: String,
+/// The payload of [`DELIVERY_FAILED`].
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DeliveryFailure {
+    /// The delivery path's name, e.g. `ringtone`, `desktop-notification`, `page-screen`.
+    pub path: String,
+    pub incident: klaxon_engine::core::IncidentId,
+    pub error: String,
+}
+
+/// One event as the webview listens to it.
+#[cfg(test)]
+#[derive(Debug, Clone)]
+pub struct EventSignature {
+    /// The event's name, `klaxon://changed`.
+    pub event: &'static str,
+    /// The listener's name without `on`, `Changed`.
+    pub name: &'static str,
+    pub doc: &'static str,
+    /// The TypeScript type of the payload.
+    pub payload: String,
+}
+
+/// Every event the webview can listen to, for the generated TypeScript listeners.
+#[cfg(test)]
+pub fn signatures(cfg: &ts_rs::Config) -> Vec<EventSignature> {
+    use ts_rs::TS;
+    let event = |event, name, doc, payload| EventSignature { event, name, doc, payload };
+    vec![
+        event(
+            CHANGED,
+            "Changed",
+            "Which kinds of server state changed (each store reloads only when named).",
+            <Vec<klaxon_engine::Resource>>::name(cfg),
+        ),
+        event(PAGE, "Page", "I am paged: the incident.", klaxon_engine::core::Incident::name(cfg)),
+        event(RINGING, "Ringing", "What rings changed.", klaxon_engine::RingState::name(cfg)),
+        event(
+            DELIVERY_FAILED,
+            "DeliveryFailed",
+            "A delivery path failed (the others still ran).",
+            DeliveryFailure::name(cfg),
+        ),
+    ]
 }
 
 /// How the window follows ringing: in-process, the page-screen delivery path raises it; as the
@@ -50,9 +89,10 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: UnboundedReceiver<Wire
                     }
                     app.emit(RINGING, &ring)
                 }
-                WireEvent::DeliveryFailed { path, incident, error } => {
-                    app.emit(DELIVERY_FAILED, DeliveryFailed { path, incident, error })
-                }
+                WireEvent::DeliveryFailed { path, incident, error } => app.emit(
+                    DELIVERY_FAILED,
+                    DeliveryFailure { path, incident: klaxon_engine::core::IncidentId(incident), error },
+                ),
                 WireEvent::ShowWindow => {
                     crate::window::show_main(&app);
                     Ok(())

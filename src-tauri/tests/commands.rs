@@ -178,3 +178,21 @@ fn shadow_settings_are_chosen_checked_and_reset_through_the_commands() {
     let reset = h.invoke("reset_shadow", json!({})).unwrap();
     assert_eq!(reset["source"], "team_file");
 }
+
+/// Every wrapper in the generated `ui/src/lib/commands.ts` names a command the app registers
+/// (calling it with no arguments fails on its arguments, never as an unknown command).
+#[test]
+fn every_generated_wrapper_reaches_a_registered_command() {
+    let h = Harness::new();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/commands.ts");
+    let text = std::fs::read_to_string(path).unwrap();
+    let names: Vec<&str> = text.split("('").skip(1).filter_map(|rest| rest.split('\'').next()).collect();
+    assert!(names.len() >= 25, "{names:?}");
+    let unknown = h.invoke("no_such_command", json!({})).unwrap_err().to_string();
+    assert!(unknown.contains("not found"), "{unknown}");
+    for name in names.iter().filter(|n| !n.contains("://")) {
+        if let Err(e) = h.invoke(name, json!({})) {
+            assert!(!e.to_string().contains("not found"), "{name}: {e}");
+        }
+    }
+}

@@ -1,4 +1,5 @@
-use crate::{AppState, IpcError};
+use super::signature::commands;
+use crate::AppState;
 use klaxon_engine::control::{AddAccount, ListAccounts, RemoveAccount, SyncAccount, TestAccount, WireSecret};
 use klaxon_engine::core::{Account, AccountKind, ActionKind, RemoteUser, Secret};
 use serde::Serialize;
@@ -34,9 +35,52 @@ pub struct KindCapabilities {
     pub actions: Vec<ActionSupport>,
 }
 
-/// What each kind of account can do (the embedded `local` one first, then the platforms).
-#[tauri::command]
-pub fn capabilities() -> Vec<KindCapabilities> {
+commands! {
+    /// What each kind of account can do (the embedded `local` one first, then the platforms), and
+    /// what its add form needs.
+    pub async fn capabilities[]() -> Vec<KindCapabilities> {
+        Ok(kind_capabilities())
+    }
+
+    /// Platform accounts, with how their sync is going.
+    pub async fn list_accounts[state: State<'_, AppState>]() -> Vec<Account> {
+        state.call(ListAccounts {}).await
+    }
+
+    /// Adds a platform account once the platform accepted the credentials (never sent back), and
+    /// starts syncing it. `token` is the API token, or with `username` the password; it is wrapped
+    /// in a `Secret` as it is deserialized, goes to the keyring only (through the pager's control
+    /// socket where the engine runs in another process), and is never returned, logged or put in
+    /// an error.
+    pub async fn add_account[state: State<'_, AppState>](
+        kind: AccountKind,
+        name: String,
+        base_url: Option<String>,
+        token: Secret as "string",
+        username: Option<String>,
+        poll_secs: Option<u32>,
+    ) -> Account {
+        let token = WireSecret::from_secret(&token);
+        state.call(AddAccount { kind, name, base_url, username, token, poll_secs }).await
+    }
+
+    /// Stops syncing an account and removes it with its cached incidents, outbox and token.
+    pub async fn remove_account[state: State<'_, AppState>](name: String) -> () {
+        state.call(RemoveAccount { name }).await
+    }
+
+    /// Who the account's token belongs to on its platform (proves the token and address work).
+    pub async fn test_account[state: State<'_, AppState>](name: String) -> RemoteUser {
+        state.call(TestAccount { name }).await
+    }
+
+    /// Polls the account's platform now (restarting its sync if it had stopped).
+    pub async fn sync_account[state: State<'_, AppState>](name: String) -> () {
+        state.call(SyncAccount { name }).await
+    }
+}
+
+fn kind_capabilities() -> Vec<KindCapabilities> {
     std::iter::once(AccountKind::Local)
         .chain(AccountKind::REMOTE)
         .map(|kind| KindCapabilities {
@@ -51,46 +95,4 @@ pub fn capabilities() -> Vec<KindCapabilities> {
                 .collect(),
         })
         .collect()
-}
-
-/// Platform accounts, with how their sync is going.
-#[tauri::command]
-pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<Account>, IpcError> {
-    state.call(ListAccounts {}).await
-}
-
-/// Adds a platform account once the platform accepted the credentials, and starts syncing it.
-/// `token` is the API token, or with `username` the password; it is wrapped in a [`Secret`] as it
-/// is deserialized, goes to the keyring only (through the pager's control socket where the engine
-/// runs in another process), and is never returned, logged or put in an error.
-#[tauri::command]
-pub async fn add_account(
-    state: State<'_, AppState>,
-    kind: AccountKind,
-    name: String,
-    base_url: Option<String>,
-    token: Secret,
-    username: Option<String>,
-    poll_secs: Option<u32>,
-) -> Result<Account, IpcError> {
-    let token = WireSecret::from_secret(&token);
-    state.call(AddAccount { kind, name, base_url, username, token, poll_secs }).await
-}
-
-/// Stops syncing an account and removes it with its cached incidents, outbox and token.
-#[tauri::command]
-pub async fn remove_account(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
-    state.call(RemoveAccount { name }).await
-}
-
-/// Who the account's token belongs to on its platform (proves the token and address work).
-#[tauri::command]
-pub async fn test_account(state: State<'_, AppState>, name: String) -> Result<RemoteUser, IpcError> {
-    state.call(TestAccount { name }).await
-}
-
-/// Polls the account's platform now (restarting its sync if it had stopped).
-#[tauri::command]
-pub async fn sync_account(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
-    state.call(SyncAccount { name }).await
 }

@@ -1,69 +1,60 @@
 //! Incidents: the dashboard list, one incident, and the one-tap actions.
 
+use super::signature::commands;
 use crate::{AppState, IpcError};
 use klaxon_engine::UserAction;
 use klaxon_engine::control::{Act, ActionOutcome, DismissWarnings, GetIncident, ListIncidents};
-use klaxon_engine::core::{Incident, IncidentDetail, IncidentPage};
+use klaxon_engine::core::{Incident, IncidentDetail, IncidentId, IncidentPage};
 use tauri::State;
 
-async fn act(state: &AppState, id: i64, action: UserAction) -> Result<ActionOutcome, IpcError> {
-    state.call(Act { id, action }).await
+async fn act(state: &AppState, id: IncidentId, action: UserAction) -> Result<ActionOutcome, IpcError> {
+    state.call(Act { id: id.0, action }).await
 }
 
-/// Open incidents (with `all`, also recently resolved), newest first, at most a dashboard's worth.
-#[tauri::command]
-pub async fn list_incidents(state: State<'_, AppState>, all: bool) -> Result<IncidentPage, IpcError> {
-    state.call(ListIncidents { all }).await
-}
+commands! {
+    /// The head of the dashboard list (already sorted by Rust) and the total count; with `all`,
+    /// also recently resolved incidents.
+    pub async fn list_incidents[state: State<'_, AppState>](all: bool) -> IncidentPage {
+        state.call(ListIncidents { all }).await
+    }
 
-/// Forgets the list's warnings (the user has read them).
-#[tauri::command]
-pub async fn dismiss_warnings(state: State<'_, AppState>) -> Result<(), IpcError> {
-    state.call(DismissWarnings {}).await
-}
+    /// The user has read the list's warnings (e.g. "the database was found empty").
+    pub async fn dismiss_warnings[state: State<'_, AppState>]() -> () {
+        state.call(DismissWarnings {}).await
+    }
 
-/// One incident with its alerts and timeline.
-#[tauri::command]
-pub async fn get_incident(state: State<'_, AppState>, id: i64) -> Result<IncidentDetail, IpcError> {
-    state.call(GetIncident { id }).await
-}
+    /// One incident with its alerts and timeline.
+    pub async fn get_incident[state: State<'_, AppState>](id: IncidentId) -> IncidentDetail {
+        state.call(GetIncident { id: id.0 }).await
+    }
 
-/// Acknowledges as me (and stops its ringing).
-#[tauri::command]
-pub async fn acknowledge_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
-    Ok(act(&state, id, UserAction::Acknowledge).await?.incident)
-}
+    /// Acknowledges as me (and stops its ringing).
+    pub async fn acknowledge_incident[state: State<'_, AppState>](id: IncidentId) -> Incident {
+        Ok(act(&state, id, UserAction::Acknowledge).await?.incident)
+    }
 
-/// Escalates to the next level.
-#[tauri::command]
-pub async fn escalate_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
-    Ok(act(&state, id, UserAction::Escalate).await?.incident)
-}
+    /// Escalates to the next level.
+    pub async fn escalate_incident[state: State<'_, AppState>](id: IncidentId) -> Incident {
+        Ok(act(&state, id, UserAction::Escalate).await?.incident)
+    }
 
-/// Resolves as me.
-#[tauri::command]
-pub async fn resolve_incident(state: State<'_, AppState>, id: i64) -> Result<Incident, IpcError> {
-    Ok(act(&state, id, UserAction::Resolve).await?.incident)
-}
+    /// Resolves as me.
+    pub async fn resolve_incident[state: State<'_, AppState>](id: IncidentId) -> Incident {
+        Ok(act(&state, id, UserAction::Resolve).await?.incident)
+    }
 
-/// Adds a note (platform incidents: queued for the platform).
-#[tauri::command]
-pub async fn note_incident(state: State<'_, AppState>, id: i64, text: String) -> Result<ActionOutcome, IpcError> {
-    act(&state, id, UserAction::Note(text)).await
-}
+    /// Adds a note to the timeline; platform incidents also queue it for their platform.
+    pub async fn note_incident[state: State<'_, AppState>](id: IncidentId, text: String) -> ActionOutcome {
+        act(&state, id, UserAction::Note(text)).await
+    }
 
-/// Silences an incident for `minutes`.
-#[tauri::command]
-pub async fn snooze_incident(state: State<'_, AppState>, id: i64, minutes: u32) -> Result<ActionOutcome, IpcError> {
-    act(&state, id, UserAction::Snooze(minutes)).await
-}
+    /// Silences an acknowledged incident's notifications for `minutes` (1–1440).
+    pub async fn snooze_incident[state: State<'_, AppState>](id: IncidentId, minutes: u32) -> ActionOutcome {
+        act(&state, id, UserAction::Snooze(minutes)).await
+    }
 
-/// Gives an incident to these platform users.
-#[tauri::command]
-pub async fn reassign_incident(
-    state: State<'_, AppState>,
-    id: i64,
-    to: Vec<String>,
-) -> Result<ActionOutcome, IpcError> {
-    act(&state, id, UserAction::Reassign(to)).await
+    /// Gives the incident to these platform user ids.
+    pub async fn reassign_incident[state: State<'_, AppState>](id: IncidentId, to: Vec<String>) -> ActionOutcome {
+        act(&state, id, UserAction::Reassign(to)).await
+    }
 }

@@ -9,9 +9,30 @@ mod schedule;
 #[cfg(desktop)]
 mod settings;
 mod shadow;
+mod signature;
 
 #[cfg(test)]
 pub use accounts::{ActionSupport, KindCapabilities};
+#[cfg(test)]
+pub use signature::Signature;
+
+/// Every command's signature, for the generated TypeScript wrappers.
+#[cfg(test)]
+pub fn signatures(cfg: &ts_rs::Config) -> Vec<Signature> {
+    let mut all = [
+        incidents::signatures(cfg),
+        accounts::signatures(cfg),
+        outbox::signatures(cfg),
+        schedule::signatures(cfg),
+        paging::signatures(cfg),
+        shadow::signatures(cfg),
+        app::signatures(cfg),
+    ]
+    .concat();
+    #[cfg(desktop)]
+    all.extend(settings::signatures(cfg));
+    all
+}
 
 /// Every command the webview may call.
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {

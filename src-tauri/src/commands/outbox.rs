@@ -1,23 +1,25 @@
-use crate::{AppState, IpcError};
+//! The outbox: actions on their way to their platform.
+
+use super::signature::commands;
+use crate::AppState;
 use klaxon_engine::control::{DiscardOutbox, ListOutbox, RetryOutbox};
 use klaxon_engine::core::OutboxEntry;
 use tauri::State;
 
-/// Actions waiting for, on their way to, or refused by their platform (with `all`, also the
-/// done ones), oldest first.
-#[tauri::command]
-pub async fn list_outbox(state: State<'_, AppState>, all: bool) -> Result<Vec<OutboxEntry>, IpcError> {
-    state.call(ListOutbox { all }).await
-}
+commands! {
+    /// Actions waiting for, on their way to, or refused by their platform (with `all`, also the
+    /// done ones), oldest first.
+    pub async fn list_outbox[state: State<'_, AppState>](all: bool) -> Vec<OutboxEntry> {
+        state.call(ListOutbox { all }).await
+    }
 
-/// Queues a failed action again.
-#[tauri::command]
-pub async fn retry_outbox(state: State<'_, AppState>, id: i64) -> Result<OutboxEntry, IpcError> {
-    state.call(RetryOutbox { id }).await
-}
+    /// Queues a failed action again.
+    pub async fn retry_outbox[state: State<'_, AppState>](id: i64 as "number") -> OutboxEntry {
+        state.call(RetryOutbox { id }).await
+    }
 
-/// Drops a failed or pending action; the platform's state wins at the next sync.
-#[tauri::command]
-pub async fn discard_outbox(state: State<'_, AppState>, id: i64) -> Result<OutboxEntry, IpcError> {
-    state.call(DiscardOutbox { id }).await
+    /// Drops a failed or pending action; the platform's state wins at the next sync.
+    pub async fn discard_outbox[state: State<'_, AppState>](id: i64 as "number") -> OutboxEntry {
+        state.call(DiscardOutbox { id }).await
+    }
 }

@@ -1,3 +1,4 @@
+use super::signature::commands;
 use crate::{IpcError, IpcErrorCode};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -14,16 +15,16 @@ fn failed(e: impl std::fmt::Display) -> IpcError {
     IpcError { code: IpcErrorCode::Internal, message: format!("start at login: {e}") }
 }
 
-/// Whether Klaxon starts at login (hidden in the tray).
-#[tauri::command]
-pub fn autostart_enabled<R: Runtime>(app: AppHandle<R>) -> Result<bool, IpcError> {
-    manager(&app)?.is_enabled().map_err(failed)
-}
+commands! {
+    /// Whether Klaxon starts at login (hidden in the tray).
+    pub async fn autostart_enabled<R: Runtime>[app: AppHandle<R>]() -> bool {
+        manager(&app)?.is_enabled().map_err(failed)
+    }
 
-/// Turns start at login on or off; returns the new setting.
-#[tauri::command]
-pub fn set_autostart<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool, IpcError> {
-    let m = manager(&app)?;
-    if enabled { m.enable() } else { m.disable() }.map_err(failed)?;
-    m.is_enabled().map_err(failed)
+    /// Turns start at login on or off; returns the new setting.
+    pub async fn set_autostart<R: Runtime>[app: AppHandle<R>](enabled: bool) -> bool {
+        let m = manager(&app)?;
+        if enabled { m.enable() } else { m.disable() }.map_err(failed)?;
+        m.is_enabled().map_err(failed)
+    }
 }

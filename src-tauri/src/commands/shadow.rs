@@ -1,24 +1,25 @@
 //! Shadowing: whom I follow as a new hire (the team file's list, or one chosen here).
 
-use crate::{AppState, IpcError};
+use super::signature::commands;
+use crate::AppState;
 use klaxon_engine::control::{GetShadowSettings, ResetShadow, SetShadow};
 use klaxon_engine::core::ShadowSettings;
 use tauri::State;
 
-/// Whom I shadow, where that list comes from, and whom I could shadow.
-#[tauri::command]
-pub async fn shadow_settings(state: State<'_, AppState>) -> Result<ShadowSettings, IpcError> {
-    state.call(GetShadowSettings {}).await
-}
+commands! {
+    /// Whom I shadow, where that list comes from, and everyone I could follow.
+    pub async fn shadow_settings[state: State<'_, AppState>]() -> ShadowSettings {
+        state.call(GetShadowSettings {}).await
+    }
 
-/// Follows these targets instead of the team file's list (all checked before anything is saved).
-#[tauri::command]
-pub async fn set_shadow(state: State<'_, AppState>, follow: Vec<String>) -> Result<ShadowSettings, IpcError> {
-    state.call(SetShadow { follow }).await
-}
+    /// Follows these targets (`person:…`, `rotation:…`, `level:…`) instead of the team file's list
+    /// (all checked before anything is saved).
+    pub async fn set_shadow[state: State<'_, AppState>](follow: Vec<String>) -> ShadowSettings {
+        state.call(SetShadow { follow }).await
+    }
 
-/// Goes back to the team file's `[shadow]` list.
-#[tauri::command]
-pub async fn reset_shadow(state: State<'_, AppState>) -> Result<ShadowSettings, IpcError> {
-    state.call(ResetShadow {}).await
+    /// Drops the list chosen in the app: the team file's `[shadow]` list applies again.
+    pub async fn reset_shadow[state: State<'_, AppState>]() -> ShadowSettings {
+        state.call(ResetShadow {}).await
+    }
 }

@@ -1,4 +1,4 @@
-// Generated from Rust by ts-rs (cargo test -p klaxon-app export_bindings). Do not edit.
+// Generated from Rust by ts-rs (KLAXON_WRITE_BINDINGS=1 cargo test -p klaxon-app bindings). Do not edit.
 export type Account = { 
 /**
  * The user's name for it; also its id (incidents carry it).
@@ -30,6 +30,11 @@ export type ContactMethod = {
  * `email`, `phone`, `sms`, `push`, `slack`, … as the platform names it.
  */
 kind: string, label: string | null, address: string, };
+export type DeliveryFailure = { 
+/**
+ * The delivery path's name, e.g. `ringtone`, `desktop-notification`, `page-screen`.
+ */
+path: string, incident: IncidentId, error: string, };
 export type Details = { text: string | null, labels: { [key in string]: string }, };
 export type Incident = { id: IncidentId, 
 /**

@@ -14,7 +14,8 @@ export const accounts = new Resource<Account[]>(api.listAccounts, [], {
 export const kinds = new Resource<KindCapabilities[]>(api.capabilities, [], { onError: notices.show });
 
 export function addAccount(account: api.NewAccount): Promise<Account> {
-  return accounts.reloadAfter(api.addAccount(account));
+  const { kind, name, baseUrl, token, username, pollSecs } = account;
+  return accounts.reloadAfter(api.addAccount(kind, name, baseUrl, token, username, pollSecs));
 }
 
 export function removeAccount(name: string): Promise<null> {

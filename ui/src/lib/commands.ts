@@ -1,0 +1,189 @@
+// Generated from the Rust commands and events (KLAXON_WRITE_BINDINGS=1 cargo test -p klaxon-app bindings). Do not edit.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { Account, AccountKind, ActionOutcome, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, OutboxEntry, RemoteUser, Resource, RingState, ShadowSettings, TestPagePath } from './bindings';
+
+/**
+ * The head of the dashboard list (already sorted by Rust) and the total count; with `all`,
+ * also recently resolved incidents.
+ */
+export function listIncidents(all: boolean): Promise<IncidentPage> {
+  return invoke<IncidentPage>('list_incidents', { all });
+}
+
+/** The user has read the list's warnings (e.g. "the database was found empty"). */
+export function dismissWarnings(): Promise<null> {
+  return invoke<null>('dismiss_warnings');
+}
+
+/** One incident with its alerts and timeline. */
+export function getIncident(id: IncidentId): Promise<IncidentDetail> {
+  return invoke<IncidentDetail>('get_incident', { id });
+}
+
+/** Acknowledges as me (and stops its ringing). */
+export function acknowledgeIncident(id: IncidentId): Promise<Incident> {
+  return invoke<Incident>('acknowledge_incident', { id });
+}
+
+/** Escalates to the next level. */
+export function escalateIncident(id: IncidentId): Promise<Incident> {
+  return invoke<Incident>('escalate_incident', { id });
+}
+
+/** Resolves as me. */
+export function resolveIncident(id: IncidentId): Promise<Incident> {
+  return invoke<Incident>('resolve_incident', { id });
+}
+
+/** Adds a note to the timeline; platform incidents also queue it for their platform. */
+export function noteIncident(id: IncidentId, text: string): Promise<ActionOutcome> {
+  return invoke<ActionOutcome>('note_incident', { id, text });
+}
+
+/** Silences an acknowledged incident's notifications for `minutes` (1–1440). */
+export function snoozeIncident(id: IncidentId, minutes: number): Promise<ActionOutcome> {
+  return invoke<ActionOutcome>('snooze_incident', { id, minutes });
+}
+
+/** Gives the incident to these platform user ids. */
+export function reassignIncident(id: IncidentId, to: Array<string>): Promise<ActionOutcome> {
+  return invoke<ActionOutcome>('reassign_incident', { id, to });
+}
+
+/**
+ * What each kind of account can do (the embedded `local` one first, then the platforms), and
+ * what its add form needs.
+ */
+export function capabilities(): Promise<Array<KindCapabilities>> {
+  return invoke<Array<KindCapabilities>>('capabilities');
+}
+
+/** Platform accounts, with how their sync is going. */
+export function listAccounts(): Promise<Array<Account>> {
+  return invoke<Array<Account>>('list_accounts');
+}
+
+/**
+ * Adds a platform account once the platform accepted the credentials (never sent back), and
+ * starts syncing it. `token` is the API token, or with `username` the password; it is wrapped
+ * in a `Secret` as it is deserialized, goes to the keyring only (through the pager's control
+ * socket where the engine runs in another process), and is never returned, logged or put in
+ * an error.
+ */
+export function addAccount(kind: AccountKind, name: string, baseUrl: string | null, token: string, username: string | null, pollSecs: number | null): Promise<Account> {
+  return invoke<Account>('add_account', { kind, name, baseUrl, token, username, pollSecs });
+}
+
+/** Stops syncing an account and removes it with its cached incidents, outbox and token. */
+export function removeAccount(name: string): Promise<null> {
+  return invoke<null>('remove_account', { name });
+}
+
+/** Who the account's token belongs to on its platform (proves the token and address work). */
+export function testAccount(name: string): Promise<RemoteUser> {
+  return invoke<RemoteUser>('test_account', { name });
+}
+
+/** Polls the account's platform now (restarting its sync if it had stopped). */
+export function syncAccount(name: string): Promise<null> {
+  return invoke<null>('sync_account', { name });
+}
+
+/**
+ * Actions waiting for, on their way to, or refused by their platform (with `all`, also the
+ * done ones), oldest first.
+ */
+export function listOutbox(all: boolean): Promise<Array<OutboxEntry>> {
+  return invoke<Array<OutboxEntry>>('list_outbox', { all });
+}
+
+/** Queues a failed action again. */
+export function retryOutbox(id: number): Promise<OutboxEntry> {
+  return invoke<OutboxEntry>('retry_outbox', { id });
+}
+
+/** Drops a failed or pending action; the platform's state wins at the next sync. */
+export function discardOutbox(id: number): Promise<OutboxEntry> {
+  return invoke<OutboxEntry>('discard_outbox', { id });
+}
+
+/** Who is on call now (team file and every platform account), and whether that is me. */
+export function onCallStatus(): Promise<OnCallStatus> {
+  return invoke<OnCallStatus>('on_call_status');
+}
+
+/** What rings now; the page screen shows `current`. */
+export function ringState(): Promise<RingState> {
+  return invoke<RingState>('ring_state');
+}
+
+/**
+ * Silences the ringtone for `minutes` (1–60); pages stay unanswered and re-alerts still
+ * happen. Returns the new state.
+ */
+export function muteRinging(minutes: number): Promise<RingState> {
+  return invoke<RingState>('mute_ringing', { minutes });
+}
+
+/** Sends a test page through every delivery path; one result per path, in order. */
+export function testPage(): Promise<Array<TestPagePath>> {
+  return invoke<Array<TestPagePath>>('test_page');
+}
+
+/** Whom I shadow, where that list comes from, and everyone I could follow. */
+export function shadowSettings(): Promise<ShadowSettings> {
+  return invoke<ShadowSettings>('shadow_settings');
+}
+
+/**
+ * Follows these targets (`person:…`, `rotation:…`, `level:…`) instead of the team file's list
+ * (all checked before anything is saved).
+ */
+export function setShadow(follow: Array<string>): Promise<ShadowSettings> {
+  return invoke<ShadowSettings>('set_shadow', { follow });
+}
+
+/** Drops the list chosen in the app: the team file's `[shadow]` list applies again. */
+export function resetShadow(): Promise<ShadowSettings> {
+  return invoke<ShadowSettings>('reset_shadow');
+}
+
+/** The UI rendered its first incident list: log the cold-start time once. */
+export function uiReady(): Promise<null> {
+  return invoke<null>('ui_ready');
+}
+
+/** Whether Klaxon starts at login (hidden in the tray). */
+export function autostartEnabled(): Promise<boolean> {
+  return invoke<boolean>('autostart_enabled');
+}
+
+/** Turns start at login on or off; returns the new setting. */
+export function setAutostart(enabled: boolean): Promise<boolean> {
+  return invoke<boolean>('set_autostart', { enabled });
+}
+
+export const CHANGED_EVENT = 'klaxon://changed';
+/** Which kinds of server state changed (each store reloads only when named). */
+export function onChanged(handler: (payload: Array<Resource>) => void): Promise<UnlistenFn> {
+  return listen<Array<Resource>>(CHANGED_EVENT, (event) => handler(event.payload));
+}
+
+export const PAGE_EVENT = 'klaxon://page';
+/** I am paged: the incident. */
+export function onPage(handler: (payload: Incident) => void): Promise<UnlistenFn> {
+  return listen<Incident>(PAGE_EVENT, (event) => handler(event.payload));
+}
+
+export const RINGING_EVENT = 'klaxon://ringing';
+/** What rings changed. */
+export function onRinging(handler: (payload: RingState) => void): Promise<UnlistenFn> {
+  return listen<RingState>(RINGING_EVENT, (event) => handler(event.payload));
+}
+
+export const DELIVERY_FAILED_EVENT = 'klaxon://delivery-failed';
+/** A delivery path failed (the others still ran). */
+export function onDeliveryFailed(handler: (payload: DeliveryFailure) => void): Promise<UnlistenFn> {
+  return listen<DeliveryFailure>(DELIVERY_FAILED_EVENT, (event) => handler(event.payload));
+}
