@@ -1,5 +1,6 @@
 //! Accounts on paging platforms, and what each platform lets a companion do.
 
+use crate::CoreError;
 use crate::action::ActionKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -64,25 +65,26 @@ impl AccountKind {
     }
 
     /// Whether the platform can do `action`; if not, why (shown to the user before anything is queued).
-    pub fn supports(self, action: ActionKind) -> Result<(), &'static str> {
+    pub fn supports(self, action: ActionKind) -> Result<(), CoreError> {
         use ActionKind as A;
-        match (self, action) {
-            (AccountKind::Local, A::Acknowledge | A::Resolve | A::Escalate) => Ok(()),
+        let reason = match (self, action) {
+            (AccountKind::Local, A::Acknowledge | A::Resolve | A::Escalate) => return Ok(()),
             (AccountKind::Local, _) => {
-                Err("local incidents support acknowledge, resolve and escalate only; use a paging platform for more")
+                "local incidents support acknowledge, resolve and escalate only; use a paging platform for more"
             }
-            (AccountKind::PagerDuty, _) => Ok(()),
+            (AccountKind::PagerDuty, _) => return Ok(()),
             (AccountKind::GrafanaOncall, A::Reassign) => {
-                Err("Grafana OnCall's API cannot reassign an alert group; page the person directly in Grafana")
+                "Grafana OnCall's API cannot reassign an alert group; page the person directly in Grafana"
             }
-            (AccountKind::GrafanaOncall, _) => Ok(()),
-            (AccountKind::GoAlert, A::Acknowledge | A::Resolve | A::Escalate) => Ok(()),
+            (AccountKind::GrafanaOncall, _) => return Ok(()),
+            (AccountKind::GoAlert, A::Acknowledge | A::Resolve | A::Escalate) => return Ok(()),
             (AccountKind::GoAlert, A::Reassign) => {
-                Err("GoAlert alerts follow their escalation policy and cannot be reassigned")
+                "GoAlert alerts follow their escalation policy and cannot be reassigned"
             }
-            (AccountKind::GoAlert, A::Snooze) => Err("GoAlert has no snooze for alerts"),
-            (AccountKind::GoAlert, A::Note) => Err("GoAlert alerts take no notes through its API"),
-        }
+            (AccountKind::GoAlert, A::Snooze) => "GoAlert has no snooze for alerts",
+            (AccountKind::GoAlert, A::Note) => "GoAlert alerts take no notes through its API",
+        };
+        Err(CoreError::Unsupported { kind: action, reason })
     }
 }
 
@@ -125,15 +127,16 @@ pub fn secret_key(name: &str) -> String {
 }
 
 /// Checks an account name: short, and plain enough for a command line and a keyring key.
-pub fn validate_account_name(name: &str) -> Result<(), String> {
+pub fn validate_account_name(name: &str) -> Result<(), CoreError> {
+    let invalid = |why: String| Err(CoreError::InvalidAccountName(why));
     if name.is_empty() || name.len() > 40 {
-        return Err("account name must be 1 to 40 characters".into());
+        return invalid("account name must be 1 to 40 characters".into());
     }
     if name == LOCAL_ACCOUNT {
-        return Err(format!("`{LOCAL_ACCOUNT}` is the embedded intake's account; choose another name"));
+        return invalid(format!("`{LOCAL_ACCOUNT}` is the embedded intake's account; choose another name"));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
-        return Err("account name may hold letters, digits, '-', '_' and '.' only".into());
+        return invalid("account name may hold letters, digits, '-', '_' and '.' only".into());
     }
     Ok(())
 }
@@ -156,7 +159,8 @@ mod tests {
         assert!(AccountKind::PagerDuty.supports(ActionKind::Reassign).is_ok());
         assert!(AccountKind::GoAlert.supports(ActionKind::Escalate).is_ok());
         let why = AccountKind::GoAlert.supports(ActionKind::Snooze).unwrap_err();
-        assert!(why.contains("snooze"), "{why}");
+        assert!(why.to_string().contains("snooze"), "{why}");
+        assert!(matches!(why, CoreError::Unsupported { kind: ActionKind::Snooze, .. }), "{why:?}");
         assert!(AccountKind::GrafanaOncall.supports(ActionKind::Reassign).is_err());
         assert!(AccountKind::Local.supports(ActionKind::Note).is_err());
     }

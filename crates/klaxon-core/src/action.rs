@@ -79,19 +79,18 @@ impl Action {
     }
 
     /// Checks the arguments a user typed.
-    pub fn validate(&self) -> Result<(), String> {
-        match self {
-            Action::Escalate { to_level: 0 } => Err("escalation levels start at 1".into()),
+    pub fn validate(&self) -> Result<(), CoreError> {
+        let why = match self {
+            Action::Escalate { to_level: 0 } => "escalation levels start at 1",
             Action::Reassign { to } if to.is_empty() || to.iter().any(|t| t.trim().is_empty()) => {
-                Err("reassign needs at least one user id".into())
+                "reassign needs at least one user id"
             }
-            Action::Snooze { minutes } if *minutes == 0 || *minutes > 24 * 60 => {
-                Err("snooze must be 1 to 1440 minutes".into())
-            }
-            Action::Note { text } if text.trim().is_empty() => Err("a note needs some text".into()),
-            Action::Note { text } if text.len() > 10_000 => Err("a note may be at most 10,000 bytes".into()),
-            _ => Ok(()),
-        }
+            Action::Snooze { minutes } if *minutes == 0 || *minutes > 24 * 60 => "snooze must be 1 to 1440 minutes",
+            Action::Note { text } if text.trim().is_empty() => "a note needs some text",
+            Action::Note { text } if text.len() > 10_000 => "a note may be at most 10,000 bytes",
+            _ => return Ok(()),
+        };
+        Err(CoreError::InvalidArgument(why))
     }
 
     /// Applies the action to the cached incident as the platform will (optimistically), returning

@@ -1,3 +1,4 @@
+use crate::action::ActionKind;
 use crate::incident::IncidentStatus;
 
 /// Errors of the pure domain: refused transitions and invalid configuration.
@@ -12,6 +13,16 @@ pub enum CoreError {
     /// The incident names an escalation policy the team does not have.
     #[error("unknown escalation policy `{0}`")]
     UnknownPolicy(String),
+    /// The platform cannot do this action at all; `reason` says why (shown before anything is
+    /// queued).
+    #[error("{reason}")]
+    Unsupported { kind: ActionKind, reason: &'static str },
+    /// An action's argument is out of range (`snooze must be 1 to 1440 minutes`).
+    #[error("{0}")]
+    InvalidArgument(&'static str),
+    /// An account name that cannot be used, and why.
+    #[error("{0}")]
+    InvalidAccountName(String),
     /// A label that names no severity or urgency.
     #[error("unknown {what} `{value}` (expected {expected})")]
     UnknownLabel { what: &'static str, value: String, expected: &'static str },

@@ -56,7 +56,7 @@ impl Klaxon {
         secrets: &Arc<dyn SecretStore>,
         http: HttpOptions,
     ) -> Result<Account, EngineError> {
-        validate_account_name(&new.name).map_err(EngineError::Account)?;
+        validate_account_name(&new.name)?;
         if new.kind == AccountKind::Local {
             return Err(EngineError::Account("the local intake needs no account".into()));
         }

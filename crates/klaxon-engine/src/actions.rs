@@ -55,9 +55,7 @@ impl Klaxon {
     ) -> Result<(Incident, Option<OutboxEntry>), EngineError> {
         let incident = self.store().incident(id).await?;
         if incident.account == LOCAL_ACCOUNT {
-            klaxon_core::AccountKind::Local
-                .supports(action.kind())
-                .map_err(|reason| EngineError::Unsupported { kind: action.kind(), reason: reason.to_owned() })?;
+            klaxon_core::AccountKind::Local.supports(action.kind())?;
             let incident = match action {
                 UserAction::Acknowledge => self.acknowledge_local(id).await?,
                 UserAction::Resolve => self.resolve_local(id).await?,
@@ -73,12 +71,9 @@ impl Klaxon {
             return Ok((incident, None));
         }
         let account = self.store().account(&incident.account).await?;
-        account
-            .kind
-            .supports(action.kind())
-            .map_err(|reason| EngineError::Unsupported { kind: action.kind(), reason: reason.to_owned() })?;
+        account.kind.supports(action.kind())?;
         let platform_action = action.for_platform(&incident);
-        platform_action.validate().map_err(|message| EngineError::InvalidState { id, message })?;
+        platform_action.validate().map_err(|e| EngineError::InvalidState { id, message: e.to_string() })?;
         let by = account.user_id.clone().unwrap_or_else(|| account.name.clone());
         let (incident, queued) = self
             .store()

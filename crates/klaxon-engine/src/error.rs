@@ -82,6 +82,22 @@ impl EngineError {
     }
 }
 
+/// The domain's refusals, as the engine reports them.
+impl From<klaxon_core::CoreError> for EngineError {
+    fn from(e: klaxon_core::CoreError) -> Self {
+        use klaxon_core::CoreError;
+        match e {
+            CoreError::Unsupported { kind, reason } => EngineError::Unsupported { kind, reason: reason.to_owned() },
+            CoreError::InvalidAccountName(why) => EngineError::Account(why),
+            CoreError::InvalidArgument(why) => EngineError::InvalidInput(why.to_owned()),
+            e @ (CoreError::InvalidTransition { .. }
+            | CoreError::NoFurtherLevel
+            | CoreError::UnknownPolicy(_)
+            | CoreError::UnknownLabel { .. }) => EngineError::InvalidInput(e.to_string()),
+        }
+    }
+}
+
 impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
         match e {

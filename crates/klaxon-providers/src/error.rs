@@ -49,6 +49,16 @@ pub enum ProviderError {
     Malformed(String),
 }
 
+/// A platform's refusal found before any request (the action is not one it can do).
+impl From<klaxon_core::CoreError> for ProviderError {
+    fn from(e: klaxon_core::CoreError) -> Self {
+        match e {
+            klaxon_core::CoreError::Unsupported { reason, .. } => ProviderError::Unsupported(reason),
+            other => ProviderError::InvalidState(other.to_string()),
+        }
+    }
+}
+
 impl ProviderError {
     /// Whether trying again later may succeed (network, timeouts, 5xx, rate limits). Terminal
     /// errors (refusals, missing incidents, bad tokens) mark an outbox action failed.

@@ -91,7 +91,10 @@ fn kind_capabilities() -> Vec<KindCapabilities> {
             min_poll_secs: kind.min_poll_secs(),
             actions: ACTIONS
                 .iter()
-                .map(|&action| ActionSupport { action, unsupported: kind.supports(action).err().map(str::to_owned) })
+                .map(|&action| ActionSupport {
+                    action,
+                    unsupported: kind.supports(action).err().map(|e| e.to_string()),
+                })
                 .collect(),
         })
         .collect()

@@ -2,6 +2,7 @@
 //! switch on and a message to show.
 
 use crate::EngineError;
+use klaxon_providers::ProviderError;
 use klaxon_store::StoreError;
 use serde::{Deserialize, Serialize};
 
@@ -55,21 +56,23 @@ impl IpcError {
     }
 }
 
-/// The code for a platform failure, from the provider's short code (the engine does not
-/// re-export the provider error type, and its code is the stable part).
-fn provider_code(code: &str) -> IpcErrorCode {
-    match code {
-        "unauthorized" | "forbidden" => IpcErrorCode::Unauthorized,
-        "network" | "timeout" | "server" => IpcErrorCode::Unreachable,
-        "rate_limited" => IpcErrorCode::RateLimited,
-        "malformed" => IpcErrorCode::Platform,
-        "unsupported" => IpcErrorCode::Unsupported,
-        "not_found" => IpcErrorCode::NotFound,
-        "invalid_state" => IpcErrorCode::InvalidState,
+/// The code for a platform failure: what the user can do about it. Every variant is listed, so
+/// that a new one must choose.
+fn provider_code(e: &ProviderError) -> IpcErrorCode {
+    match e {
+        ProviderError::Unauthorized(_) | ProviderError::Forbidden(_) => IpcErrorCode::Unauthorized,
+        ProviderError::Unreachable(_)
+        | ProviderError::Network(_)
+        | ProviderError::Timeout
+        | ProviderError::Server { .. } => IpcErrorCode::Unreachable,
+        ProviderError::RateLimited { .. } => IpcErrorCode::RateLimited,
+        ProviderError::Malformed(_) => IpcErrorCode::Platform,
+        ProviderError::Unsupported(_) => IpcErrorCode::Unsupported,
+        ProviderError::NotFound(_) => IpcErrorCode::NotFound,
+        ProviderError::InvalidState(_) => IpcErrorCode::InvalidState,
         // A base URL that is not a URL, a token no HTTP header can carry.
-        "config" => IpcErrorCode::InvalidInput,
-        "intake" => IpcErrorCode::Config,
-        _ => IpcErrorCode::Internal,
+        ProviderError::Config(_) => IpcErrorCode::InvalidInput,
+        ProviderError::Bind { .. } | ProviderError::Serve(_) => IpcErrorCode::Config,
     }
 }
 
@@ -94,7 +97,7 @@ impl From<EngineError> for IpcError {
             EngineError::Unsupported { .. } => IpcErrorCode::Unsupported,
             EngineError::Account(_) => IpcErrorCode::Account,
             EngineError::InvalidInput(_) => IpcErrorCode::InvalidInput,
-            EngineError::Provider(p) => provider_code(p.code()),
+            EngineError::Provider(p) => provider_code(p),
             EngineError::Secrets(_) => IpcErrorCode::Keyring,
             _ => IpcErrorCode::Internal,
         };
@@ -128,15 +131,26 @@ mod tests {
     }
 
     #[test]
-    fn provider_codes_map_to_what_the_user_can_do() {
-        assert_eq!(provider_code("unauthorized"), IpcErrorCode::Unauthorized);
-        assert_eq!(provider_code("forbidden"), IpcErrorCode::Unauthorized);
-        assert_eq!(provider_code("network"), IpcErrorCode::Unreachable);
-        assert_eq!(provider_code("timeout"), IpcErrorCode::Unreachable);
-        assert_eq!(provider_code("server"), IpcErrorCode::Unreachable);
-        assert_eq!(provider_code("rate_limited"), IpcErrorCode::RateLimited);
-        assert_eq!(provider_code("malformed"), IpcErrorCode::Platform);
-        assert_eq!(provider_code("config"), IpcErrorCode::InvalidInput);
-        assert_eq!(provider_code("something new"), IpcErrorCode::Internal);
+    fn provider_errors_map_to_what_the_user_can_do() {
+        let provider = |e| code(EngineError::Provider(e));
+        assert_eq!(provider(ProviderError::Unauthorized("x".into())), IpcErrorCode::Unauthorized);
+        assert_eq!(provider(ProviderError::Forbidden("x".into())), IpcErrorCode::Unauthorized);
+        assert_eq!(provider(ProviderError::Network("x".into())), IpcErrorCode::Unreachable);
+        assert_eq!(provider(ProviderError::Timeout), IpcErrorCode::Unreachable);
+        assert_eq!(provider(ProviderError::Server { status: 503, message: "x".into() }), IpcErrorCode::Unreachable);
+        assert_eq!(provider(ProviderError::RateLimited { retry_after: None }), IpcErrorCode::RateLimited);
+        assert_eq!(provider(ProviderError::Malformed("x".into())), IpcErrorCode::Platform);
+        assert_eq!(provider(ProviderError::Config("x".into())), IpcErrorCode::InvalidInput);
+        assert_eq!(provider(ProviderError::Unsupported("no")), IpcErrorCode::Unsupported);
+    }
+
+    #[test]
+    fn core_refusals_keep_their_kind() {
+        use klaxon_core::{AccountKind, CoreError};
+        let unsupported = AccountKind::GoAlert.supports(ActionKind::Snooze).unwrap_err();
+        assert!(matches!(unsupported, CoreError::Unsupported { .. }));
+        assert_eq!(code(unsupported.into()), IpcErrorCode::Unsupported);
+        let name = klaxon_core::account::validate_account_name("local").unwrap_err();
+        assert_eq!(code(name.into()), IpcErrorCode::Account);
     }
 }

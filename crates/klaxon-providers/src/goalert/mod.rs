@@ -169,7 +169,7 @@ impl Provider for GoAlert {
     /// changed", and an escalation of an alert at or past the level asked for is not sent: both
     /// are [`Performed::AlreadyThere`].
     async fn perform(&self, _me: &RemoteUser, incident: &str, action: &Action) -> Result<Performed, ProviderError> {
-        self.supports(action.kind()).map_err(ProviderError::Unsupported)?;
+        self.supports(action.kind())?;
         let id = alert_id(incident)?;
         match action {
             Action::Acknowledge => self.set_status(id, AlertStatus::Acknowledged).await,
@@ -188,7 +188,7 @@ impl Provider for GoAlert {
         action: &Action,
         _taken_at: DateTime<Utc>,
     ) -> Result<bool, ProviderError> {
-        self.supports(action.kind()).map_err(ProviderError::Unsupported)?;
+        self.supports(action.kind())?;
         let id = alert_id(incident)?;
         match action {
             Action::Acknowledge => Ok(self.alert(id).await?.status != AlertStatus::Unacknowledged),

@@ -15,7 +15,7 @@ const CLOCK_SKEW: Duration = Duration::seconds(30);
 impl GrafanaOncall {
     /// Carries out `action` (see the module documentation for Snooze and Escalate).
     pub(super) async fn act(&self, id: &str, action: &Action) -> Result<(), ProviderError> {
-        self.supports(action.kind()).map_err(ProviderError::Unsupported)?;
+        self.supports(action.kind())?;
         let group = group_path(id)?;
         match action {
             Action::Acknowledge => self.client.post::<()>(&format!("{group}acknowledge/"), None).await,
@@ -45,7 +45,7 @@ impl GrafanaOncall {
         action: &Action,
         taken_at: DateTime<Utc>,
     ) -> Result<bool, ProviderError> {
-        self.supports(action.kind()).map_err(ProviderError::Unsupported)?;
+        self.supports(action.kind())?;
         if let Action::Note { text } = action {
             let notes: Vec<ResolutionNote> =
                 self.client.list("api/v1/resolution_notes/", &[("alert_group_id", id)]).await?;

@@ -145,7 +145,7 @@ impl Provider for PagerDuty {
     /// refuses to touch a resolved one ("Incident Already Resolved"), which for a resolution is
     /// read back as already there.
     async fn perform(&self, me: &RemoteUser, incident: &str, action: &Action) -> Result<Performed, ProviderError> {
-        self.supports(action.kind()).map_err(ProviderError::Unsupported)?;
+        self.supports(action.kind())?;
         match self.send_action(me, incident, action).await {
             Ok(()) => Ok(Performed::Applied),
             Err(refusal) => refusal_or_goal(action, refusal, self.read_back(incident, action)).await,

@@ -33,7 +33,7 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     fn kind(&self) -> AccountKind;
 
     /// Whether the platform can do `action`; if not, why (checked before anything is queued).
-    fn supports(&self, action: ActionKind) -> Result<(), &'static str> {
+    fn supports(&self, action: ActionKind) -> Result<(), klaxon_core::CoreError> {
         self.kind().supports(action)
     }
 
