@@ -119,11 +119,11 @@ fn follow_current_ring<R: Runtime>(app: tauri::AppHandle<R>) {
 #[cfg(not(target_os = "linux"))]
 fn notification_actions<R: Runtime>(
     app: tauri::AppHandle<R>,
-    mut actions: UnboundedReceiver<klaxon_engine::desktop::NotificationAction>,
+    mut actions: UnboundedReceiver<klaxon_desktop::NotificationAction>,
 ) {
+    use klaxon_desktop::NotificationAction;
     use klaxon_engine::UserAction;
     use klaxon_engine::control::{ActionOutcome, Request};
-    use klaxon_engine::desktop::NotificationAction;
     tauri::async_runtime::spawn(async move {
         while let Some(action) = actions.recv().await {
             let Some(state) = app.try_state::<AppState>() else { continue };

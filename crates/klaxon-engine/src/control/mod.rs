@@ -7,7 +7,6 @@
 
 #[cfg(unix)]
 mod client;
-mod companion;
 mod dispatch;
 mod error;
 mod protocol;
@@ -17,7 +16,6 @@ mod windows;
 
 #[cfg(unix)]
 pub use client::{CALL_TIMEOUT, ControlClient};
-pub use companion::{companion_binary, companion_command};
 pub use dispatch::{ActionOutcome, MAX_MUTE_MINUTES, TestPagePath, handle};
 pub use error::{IpcError, IpcErrorCode};
 pub use protocol::{

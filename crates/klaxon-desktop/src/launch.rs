@@ -1,9 +1,12 @@
 //! The pager and the window start each other: `klaxon` and `klaxon-app` live side by side (an
 //! environment variable can point elsewhere), and each passes on its data dir and team file.
 
-use crate::{ENV_CONFIG, ENV_DATA_DIR, Paths};
+use klaxon_engine::{ENV_CONFIG, ENV_DATA_DIR, Paths};
 use std::path::PathBuf;
 use std::process::Command;
+
+/// Overrides where the app's binary is.
+pub const ENV_APP: &str = "KLAXON_APP";
 
 /// `$env` if set, else `name` next to this executable.
 pub fn companion_binary(env: &str, name: &str) -> std::io::Result<PathBuf> {
@@ -23,4 +26,21 @@ pub fn companion_command(env: &str, name: &str, paths: &Paths) -> std::io::Resul
     let mut cmd = Command::new(companion_binary(env, name)?);
     cmd.env(ENV_DATA_DIR, &paths.data_dir).env(ENV_CONFIG, &paths.config_file);
     Ok(cmd)
+}
+
+/// Starts `klaxon-app` (next to this binary, or `$KLAXON_APP`) for `paths`, in its own process
+/// group so that it gets no terminal signals meant for the pager (the pager waits for it and
+/// reports it if it dies early).
+#[cfg(unix)]
+pub fn window_launcher(paths: &Paths) -> klaxon_engine::control::Launcher {
+    use std::os::unix::process::CommandExt;
+    let paths = paths.clone();
+    Box::new(move || {
+        let child = companion_command(ENV_APP, "klaxon-app", &paths)?
+            .stdin(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()?;
+        tracing::info!(pid = child.id(), "started the app's window");
+        Ok(child)
+    })
 }
