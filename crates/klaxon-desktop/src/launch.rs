@@ -44,3 +44,18 @@ pub fn window_launcher(paths: &Paths) -> klaxon_engine::control::Launcher {
         Ok(child)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::companion_binary;
+
+    #[test]
+    fn a_missing_companion_names_what_to_set() {
+        let e = companion_binary("KLAXON_TEST_NEVER_SET", "klaxon-no-such-binary").err();
+        let e = e.map(|e| (e.kind(), e.to_string()));
+        assert!(
+            matches!(&e, Some((std::io::ErrorKind::NotFound, m)) if m.ends_with("(set KLAXON_TEST_NEVER_SET)")),
+            "{e:?}"
+        );
+    }
+}

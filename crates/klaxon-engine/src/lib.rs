@@ -3,7 +3,7 @@
 //! [`Klaxon`] opens the team file and the offline store and carries out actions (usable by any
 //! number of processes at once). [`Engine`] adds what only one process may own per data dir: the
 //! local intake, the escalation timers and the pager; it reports through [`EngineEvent`]s and
-//! [`PageDelivery`] paths that the shells provide.
+//! [`PageDelivery`] paths that the shells provide (the desktop's in `klaxon-desktop`).
 
 mod accounts;
 mod actions;
