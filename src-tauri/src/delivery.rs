@@ -3,8 +3,8 @@
 //! first); the returned binder hands them the app once it does.
 
 use crate::page_screen::PageScreen;
+use klaxon_desktop::NotificationAction;
 use klaxon_engine::PageDelivery;
-use klaxon_engine::desktop::NotificationAction;
 use std::sync::Arc;
 use tauri::AppHandle;
 use tokio::sync::mpsc::UnboundedSender;
@@ -17,7 +17,7 @@ pub fn platform(_actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn P
     let plugin = Arc::new(PluginNotification { app: std::sync::OnceLock::new() });
     let screen = Arc::new(PageScreen::default());
     let (bind_plugin, bind_screen) = (plugin.clone(), screen.clone());
-    let ringtone: Arc<dyn PageDelivery> = Arc::new(klaxon_engine::sound::Ringtone::default());
+    let ringtone: Arc<dyn PageDelivery> = Arc::new(klaxon_desktop::Ringtone::default());
     let bind: Binder = Box::new(move |app| {
         let _ = bind_plugin.app.set(app.clone());
         let _ = bind_screen.app.set(app.clone());
@@ -38,7 +38,7 @@ impl PageDelivery for PluginNotification {
     fn deliver(&self, page: &klaxon_engine::Page) -> Result<(), klaxon_engine::DeliveryError> {
         use tauri_plugin_notification::NotificationExt;
         let app = self.app.get().ok_or_else(|| klaxon_engine::DeliveryError("app not started yet".into()))?;
-        let (title, body) = klaxon_engine::desktop::page_text(&page.incident);
+        let (title, body) = klaxon_engine::page_text(&page.incident);
         app.notification()
             .builder()
             .title(title)

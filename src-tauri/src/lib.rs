@@ -114,24 +114,17 @@ fn follow_current_ring<R: Runtime>(app: tauri::AppHandle<R>) {
     });
 }
 
-/// Carries out the buttons pressed on page notifications (in-process engine), through the same
-/// requests as the commands.
+/// Carries out the buttons pressed on page notifications (in-process engine) through the
+/// dispatcher, like the commands.
 #[cfg(not(target_os = "linux"))]
 fn notification_actions<R: Runtime>(
     app: tauri::AppHandle<R>,
-    mut actions: UnboundedReceiver<klaxon_engine::desktop::NotificationAction>,
+    mut actions: UnboundedReceiver<klaxon_desktop::NotificationAction>,
 ) {
-    use klaxon_engine::UserAction;
-    use klaxon_engine::control::Act;
-    use klaxon_engine::desktop::NotificationAction;
     tauri::async_runtime::spawn(async move {
         while let Some(action) = actions.recv().await {
             let Some(state) = app.try_state::<AppState>() else { continue };
-            let call = match action {
-                NotificationAction::Acknowledge(id) => Act { id: id.0, action: UserAction::Acknowledge },
-                NotificationAction::Escalate(id) => Act { id: id.0, action: UserAction::Escalate },
-            };
-            if let Err(e) = state.call(call).await {
+            if let Err(e) = state.call(action.call()).await {
                 tracing::warn!(error = %e, ?action, "notification action failed");
             }
         }

@@ -4,8 +4,9 @@
 //! is open. Started at login (`--hidden`), the app becomes the pager at once.
 
 use crate::{Backend, Follow, ShellOptions, run_app};
+use klaxon_desktop::launch::companion_command;
 use klaxon_engine::Paths;
-use klaxon_engine::control::{AttachWindow, Attached, ControlClient, WireEvent, companion_command, socket_path};
+use klaxon_engine::control::{AttachWindow, Attached, ControlClient, WireEvent, socket_path};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};

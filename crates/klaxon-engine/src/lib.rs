@@ -3,7 +3,7 @@
 //! [`Klaxon`] opens the team file and the offline store and carries out actions (usable by any
 //! number of processes at once). [`Engine`] adds what only one process may own per data dir: the
 //! local intake, the escalation timers and the pager; it reports through [`EngineEvent`]s and
-//! [`PageDelivery`] paths that the shells provide.
+//! [`PageDelivery`] paths that the shells provide (the desktop's in `klaxon-desktop`).
 
 mod accounts;
 mod actions;
@@ -11,20 +11,19 @@ mod clock;
 mod config;
 pub mod control;
 mod delivery;
-pub mod desktop;
 mod engine;
 mod error;
 mod events;
 mod klaxon;
 mod lock;
 mod outbox;
+mod page_text;
 mod pager;
 mod paths;
 mod remote;
 mod runners;
 mod shadow;
 mod sink;
-pub mod sound;
 mod sync;
 mod timers;
 
@@ -39,6 +38,7 @@ pub use events::{DeliveryError, EngineEvent, Page, PageDelivery, Resource, RingS
 pub use klaxon::{DASHBOARD_LIMIT, INTAKE_TOKEN_KEY, Klaxon};
 pub use lock::DataDirLock;
 pub use outbox::UncertainChecks;
+pub use page_text::page_text;
 pub use paths::{ENV_CONFIG, ENV_DATA_DIR, Paths};
 pub use sync::{HISTORY_DAYS, SHIFTS_AHEAD_DAYS};
 

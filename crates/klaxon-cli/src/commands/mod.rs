@@ -6,7 +6,6 @@ mod config;
 mod fire;
 mod incidents;
 mod intake;
-mod launch;
 mod outbox;
 mod schedule;
 mod shadow;

@@ -3,12 +3,11 @@
 //! window attaches to. With `--tray` (what the app starts) it also shows the tray icon and opens
 //! the window for pages.
 
-use super::launch::window_launcher;
 use super::tray::Tray;
-use klaxon_engine::control::{Act, ControlServer, Dispatcher, PagerShell, Windows, WireEvent, socket_path};
-use klaxon_engine::desktop::{DesktopNotification, NotificationAction};
-use klaxon_engine::sound::Ringtone;
-use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, PageDelivery, Paths, UserAction};
+use klaxon_desktop::launch::window_launcher;
+use klaxon_desktop::{DesktopNotification, NotificationAction, Ringtone};
+use klaxon_engine::control::{ControlServer, Dispatcher, PagerShell, Windows, WireEvent, socket_path};
+use klaxon_engine::{Engine, EngineError, EngineEvent, EngineOptions, Klaxon, PageDelivery, Paths};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,7 +30,7 @@ pub async fn run(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError>
         && !matches!(e, EngineError::Locked { .. })
     {
         let body = format!("Pages will not ring on this machine until this is fixed: {e}");
-        if let Err(n) = klaxon_engine::desktop::notify_problem("Klaxon is not paging: it could not start", &body) {
+        if let Err(n) = klaxon_desktop::notify_problem("Klaxon is not paging: it could not start", &body) {
             tracing::warn!(error = %n, "could not show that Klaxon failed to start");
         }
     }
@@ -109,11 +108,11 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
 }
 
 async fn notification_action(dispatcher: &Dispatcher, action: NotificationAction) {
-    let (verb, call) = match action {
-        NotificationAction::Acknowledge(id) => ("acknowledged", Act { id: id.0, action: UserAction::Acknowledge }),
-        NotificationAction::Escalate(id) => ("escalated", Act { id: id.0, action: UserAction::Escalate }),
+    let verb = match action {
+        NotificationAction::Acknowledge(_) => "acknowledged",
+        NotificationAction::Escalate(_) => "escalated",
     };
-    match dispatcher.call(call).await {
+    match dispatcher.call(action.call()).await {
         Ok(outcome) => println!("#{} {verb} from the notification", outcome.incident.id),
         Err(e) => eprintln!("klaxon: {e}"),
     }
@@ -132,7 +131,7 @@ fn print_ringing(ring: &klaxon_engine::RingState) {
 fn print_event(event: EngineEvent) {
     match event {
         EngineEvent::Paged(page) => {
-            let (summary, body) = klaxon_engine::desktop::page_text(&page.incident);
+            let (summary, body) = klaxon_engine::page_text(&page.incident);
             let what = match (page.realert, page.resent) {
                 (0, false) => "PAGE".to_owned(),
                 (0, true) => "PAGE (re-sent after a restart)".to_owned(),

@@ -8,7 +8,6 @@
 mod calls;
 #[cfg(unix)]
 mod client;
-mod companion;
 mod dispatch;
 mod error;
 mod protocol;
@@ -19,7 +18,6 @@ mod windows;
 pub use calls::*;
 #[cfg(unix)]
 pub use client::{CALL_TIMEOUT, ControlClient};
-pub use companion::{companion_binary, companion_command};
 pub use dispatch::{Dispatcher, MAX_MUTE_MINUTES, Shell, TestPagePath};
 pub use error::{IpcError, IpcErrorCode};
 pub use protocol::{ClientFrame, MAX_LINE, ServerFrame, WireEvent, WireSecret, pump_events};

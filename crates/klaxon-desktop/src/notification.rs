@@ -3,9 +3,9 @@
 //! the engine; a re-alert replaces the page's notification, and answering closes it. The
 //! notification plugin of the app shell sets no urgency on Linux, so both shells use this path.
 
-use crate::{DeliveryError, Page, PageDelivery};
-use klaxon_core::pager::PageKind;
-use klaxon_core::{Incident, IncidentId};
+use klaxon_engine::core::IncidentId;
+use klaxon_engine::core::pager::PageKind;
+use klaxon_engine::{DeliveryError, Page, PageDelivery, page_text};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc::UnboundedSender;
@@ -16,19 +16,21 @@ mod bus;
 /// A button pressed on a page notification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotificationAction {
+    /// "Acknowledge" on the page of this incident.
     Acknowledge(IncidentId),
+    /// "Escalate" on the page of this incident.
     Escalate(IncidentId),
 }
 
-/// Title and body of a page notification.
-pub fn page_text(incident: &Incident) -> (String, String) {
-    let summary = format!("[{}] {}", incident.severity.as_str().to_uppercase(), incident.title);
-    let mut body = format!("Incident #{}", incident.id);
-    if let Some(service) = &incident.service {
-        body.push_str(&format!(" · {service}"));
+impl NotificationAction {
+    /// The dispatcher's call for this button (the one mapping, for every shell).
+    pub fn call(self) -> klaxon_engine::control::Act {
+        let (id, action) = match self {
+            NotificationAction::Acknowledge(id) => (id, klaxon_engine::UserAction::Acknowledge),
+            NotificationAction::Escalate(id) => (id, klaxon_engine::UserAction::Escalate),
+        };
+        klaxon_engine::control::Act { id: id.0, action }
     }
-    body.push_str(&format!(" · level {}", incident.escalation_level));
-    (summary, body)
 }
 
 /// What this path shows, for the buttons and for closing answered pages.

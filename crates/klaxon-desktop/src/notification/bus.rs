@@ -3,7 +3,7 @@
 //! no longer waits for a new connection (authentication, `Hello`) before its notification shows.
 //! A broken connection (the bus or the server restarted) is replaced on the next call.
 
-use crate::DeliveryError;
+use klaxon_engine::DeliveryError;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use zbus::Variant as Value;

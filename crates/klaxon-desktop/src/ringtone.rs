@@ -2,8 +2,8 @@
 //! and not muted; a test page plays it briefly. No sound card is a visible failure of this path
 //! only.
 
-use crate::{DeliveryError, Page, PageDelivery, RingState};
-use klaxon_core::pager::PageKind;
+use klaxon_engine::core::pager::PageKind;
+use klaxon_engine::{DeliveryError, Page, PageDelivery, RingState};
 use klaxon_ringer::{Ringer, RingerConfig, RingerState, Tone};
 use std::time::Duration;
 
