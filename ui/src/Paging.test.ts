@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { emit } from '@tauri-apps/api/event';
+import { tick } from 'svelte';
 import App from './App.svelte';
 import type { RingState } from './lib/bindings';
+import { ringing as ringStore } from './lib/stores/ringing.svelte';
 import { installFakeBackend, makeIncident, makeRing, type FakeBackend } from './test/fakeBackend';
 
 const pageScreen = () => screen.queryByTestId('page-screen');
@@ -22,9 +24,6 @@ async function ringing(ring: RingState) {
 
 const press = (key: string, init: KeyboardEventInit = {}) => fireEvent.keyDown(window, { key, ...init });
 
-/** Lets pending IPC promises and renders settle, for asserting that nothing happened. */
-const settle = () => new Promise((r) => setTimeout(r, 20));
-
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -33,7 +32,10 @@ describe('page screen', () => {
   it('is not shown when nothing rings', async () => {
     const fake = installFakeBackend([makeIncident(1)]);
     await renderApp(fake);
-    await settle();
+    // ring_state's answer (nothing rings) is shown, and rendered.
+    await waitFor(() => expect(ringStore.state.loaded).toBe(true));
+    await tick();
+    expect(ringStore.state.value?.current).toBeNull();
     expect(pageScreen()).toBeNull();
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(dashboard().inert).toBe(false);
@@ -146,13 +148,12 @@ describe('page screen', () => {
   it('keys: a acknowledges, e escalates, only while shown and without modifiers', async () => {
     const fake = installFakeBackend([makeIncident(1), makeIncident(4)]);
     await renderApp(fake);
-    const answered = () => fake.callsOf('acknowledge_incident').length + fake.callsOf('escalate_incident').length;
+    const acks = () => fake.callsOf('acknowledge_incident').map((c) => c.args);
+    const escalations = () => fake.callsOf('escalate_incident').map((c) => c.args);
 
+    // Keys that must do nothing: before anything rings, then with modifiers, repeated, or another key.
     await press('a');
     await press('e');
-    await settle();
-    expect(answered()).toBe(0);
-
     await ringing(makeRing(fake.incidents[1]));
     await screen.findByTestId('page-screen');
     await press('a', { ctrlKey: true });
@@ -160,31 +161,36 @@ describe('page screen', () => {
     await press('e', { altKey: true });
     await press('a', { repeat: true });
     await press('x');
-    await settle();
-    expect(answered()).toBe(0);
 
-    // Each key, in either case, answers once the previous answer is done.
+    // Each key, in either case, answers once the previous answer is done. The first answer is
+    // the only call so far: none of the keys above made one (calls are recorded in order).
     const idle = () => waitFor(() => expect(screen.getByTestId('page-ack')).toBeEnabled());
     await press('a');
-    await waitFor(() => expect(fake.callsOf('acknowledge_incident').map((c) => c.args)).toEqual([{ id: 4 }]));
+    await waitFor(() => expect(acks()).toEqual([{ id: 4 }]));
+    expect(escalations()).toEqual([]);
     await idle();
     await press('A');
-    await waitFor(() => expect(fake.callsOf('acknowledge_incident')).toHaveLength(2));
+    await waitFor(() => expect(acks()).toHaveLength(2));
     await idle();
     await press('e');
-    await waitFor(() => expect(fake.callsOf('escalate_incident').map((c) => c.args)).toEqual([{ id: 4 }]));
+    await waitFor(() => expect(escalations()).toEqual([{ id: 4 }]));
     await idle();
     await press('E');
-    await waitFor(() => expect(fake.callsOf('escalate_incident')).toHaveLength(2));
+    await waitFor(() => expect(escalations()).toHaveLength(2));
     await idle();
-    expect(answered()).toBe(4);
 
+    // Nothing rings: the keys do nothing. Shown that they ran by a key after the next ring,
+    // whose answer is the only one added.
     await ringing(makeRing(null));
     await waitFor(() => expect(pageScreen()).toBeNull());
     await press('a');
     await press('e');
-    await settle();
-    expect(answered()).toBe(4);
+    await ringing(makeRing(fake.incidents[0]));
+    await waitFor(() => expect(pageScreen()).toHaveAttribute('data-incident-id', '1'));
+    await press('e');
+    await waitFor(() => expect(escalations()).toHaveLength(3));
+    expect(escalations()[2]).toEqual({ id: 1 });
+    expect(acks()).toHaveLength(2);
   });
 
   it('ignores a second key while the first answer is in flight', async () => {
@@ -195,10 +201,18 @@ describe('page screen', () => {
     // Both presses land before the first acknowledge_incident answers.
     void fireEvent.keyDown(window, { key: 'a' });
     void fireEvent.keyDown(window, { key: 'e' });
-    await waitFor(() => expect(screen.getByTestId('page-ack')).toBeEnabled());
-    await settle();
+    // The acknowledgement is done once the list it reloads shows it.
+    await waitFor(() =>
+      expect(within(screen.getAllByTestId('incident-row')[0]).getByTestId('incident-status').textContent).toBe(
+        'acknowledged',
+      ),
+    );
+    expect(screen.getByTestId('page-ack')).toBeEnabled();
+    // A key pressed now answers, and its call is the first escalation: the 'e' above made none.
+    await press('e');
+    await waitFor(() => expect(fake.callsOf('escalate_incident')).not.toHaveLength(0));
+    expect(fake.callsOf('escalate_incident').map((c) => c.args)).toEqual([{ id: 1 }]);
     expect(fake.callsOf('acknowledge_incident')).toHaveLength(1);
-    expect(fake.callsOf('escalate_incident')).toHaveLength(0);
   });
 
   it('Mute invokes mute_ringing with 5 minutes and shows the new state', async () => {

@@ -72,6 +72,8 @@ pub struct Engine {
     runners: Arc<Runners>,
     stop: watch::Sender<bool>,
     passes: watch::Receiver<u64>,
+    /// How many pages begun by the intake are not done yet.
+    intake_paging: watch::Receiver<usize>,
     /// Taken by the first `shutdown`.
     running: tokio::sync::Mutex<Option<(Option<IntakeHandle>, JoinHandle<()>)>>,
     _lock: DataDirLock,
@@ -98,6 +100,7 @@ impl Engine {
             events.clone(),
             options.clock.clone(),
         ));
+        let (intake_paging_tx, intake_paging) = watch::channel(0);
         let settings = klaxon.intake_settings().clone();
         for warning in crate::team_file_warnings(&klaxon.paths().config_file, klaxon.intake_settings()) {
             tracing::warn!("{warning}");
@@ -114,6 +117,7 @@ impl Engine {
                 pager: pager.clone(),
                 events: events.clone(),
                 clock: options.clock.clone(),
+                paging: Arc::new(intake_paging_tx),
             };
             Some(intake::serve(config, Arc::new(sink)).await?)
         } else {
@@ -144,7 +148,7 @@ impl Engine {
         );
         let intake_addr = intake.as_ref().map(IntakeHandle::local_addr);
         let running = tokio::sync::Mutex::new(Some((intake, timers)));
-        Ok(Self { klaxon, pager, events, intake_addr, runners, stop, passes, running, _lock: lock })
+        Ok(Self { klaxon, pager, events, intake_addr, runners, stop, passes, intake_paging, running, _lock: lock })
     }
 
     /// Forgets the incident list's warnings (the user has read them).
@@ -174,6 +178,13 @@ impl Engine {
         let mut passes = self.passes.clone();
         let target = *passes.borrow_and_update() + n;
         let _ = passes.wait_for(|done| *done >= target).await;
+    }
+
+    /// Returns once the pages begun for the alerts the intake has accepted so far are done
+    /// (delivered, or found paged already): the intake answers before it pages.
+    pub async fn intake_paged(&self) {
+        let mut paging = self.intake_paging.clone();
+        let _ = paging.wait_for(|n| *n == 0).await;
     }
 
     /// Events for the shell.

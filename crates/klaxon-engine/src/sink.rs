@@ -6,13 +6,31 @@ use klaxon_core::Alert;
 use klaxon_providers::intake::{Accepted, AlertSink, Change};
 use klaxon_store::IngestChange;
 use std::sync::Arc;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 pub(crate) struct Sink {
     pub klaxon: Arc<Klaxon>,
     pub pager: Arc<Pager>,
     pub events: broadcast::Sender<EngineEvent>,
     pub clock: crate::Clock,
+    /// How many of the pages begun for accepted alerts are not done yet.
+    pub paging: Arc<watch::Sender<usize>>,
+}
+
+/// Counts one page begun by the intake until dropped (also if paging panics).
+struct Begun(Arc<watch::Sender<usize>>);
+
+impl Begun {
+    fn new(paging: &Arc<watch::Sender<usize>>) -> Self {
+        paging.send_modify(|n| *n += 1);
+        Self(paging.clone())
+    }
+}
+
+impl Drop for Begun {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n -= 1);
+    }
 }
 
 impl AlertSink for Sink {
@@ -28,7 +46,9 @@ impl AlertSink for Sink {
             if let Some(incident) = r.incident.clone() {
                 // Page without holding up the sender's response.
                 let pager = self.pager.clone();
+                let begun = Begun::new(&self.paging);
                 tokio::spawn(async move {
+                    let _done = begun;
                     if let Err(e) = pager.page_if_due(&incident).await {
                         tracing::error!(error = %e, "paging failed");
                     }

@@ -11,7 +11,10 @@ use rodio::buffer::SamplesBuffer;
 use rodio::cpal::traits::{DeviceTrait, HostTrait};
 use rodio::{CpalError, CpalErrorKind, Decoder, DeviceSinkBuilder, MixerDeviceSink, Player, Source};
 
-use crate::{RingerConfig, RingerError, RingerState, TICK, Tone};
+use crate::{RingerConfig, RingerError, RingerState, Tone};
+
+/// How often the audio thread adjusts the volume while ringing (and notices a chime's end).
+const TICK: Duration = Duration::from_millis(50);
 
 /// What the [`Ringer`](crate::Ringer) asks of the audio thread.
 pub(crate) enum Command {

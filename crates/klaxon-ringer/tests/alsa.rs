@@ -325,7 +325,10 @@ fn page_rings_through_alsa_loops_with_a_rising_volume_and_stops_promptly() {
     assert!(tail < 0.25, "the sound went on for {tail:.3} s after stop()");
     // And the device was closed rather than fed silence.
     assert!(after_stop < 0.5, "{after_stop:.3} s of audio arrived after stop()");
-    thread::sleep(Duration::from_millis(300));
+    // A second stop is answered by the audio thread after it is done with the first: whatever
+    // the first left to do is done, and the device stays closed.
+    assert!(ringer.ask("stop").starts_with("stopped "));
+    assert_eq!(ringer.ask("state"), "idle");
     assert_eq!(capture.sessions().len(), 1, "the device stays closed");
 
     let starts = loop_starts(&audio);
@@ -373,8 +376,14 @@ fn starting_while_ringing_keeps_ringing_or_switches_tone_on_the_same_device() {
     let mut ringer = Driver::spawn(&setup, &["--ramp", "4", "--start-volume", "0.2", "--max-volume", "1.0"]);
 
     assert_eq!(ringer.ask("start page"), "ok", "stderr: {}", ringer.stderr());
-    thread::sleep(Duration::from_millis(1_000));
-    let before = ringer.volume();
+    // Until the ramp has visibly risen from its start.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut before = ringer.volume();
+    while before <= 0.3 {
+        assert!(Instant::now() < deadline, "the ramp does not rise: {before}");
+        thread::sleep(Duration::from_millis(20));
+        before = ringer.volume();
+    }
     // Another page while ringing: keeps ringing, and the ramp goes on (no restart at 0.2).
     assert_eq!(ringer.ask("start page"), "ok");
     let after = ringer.volume();

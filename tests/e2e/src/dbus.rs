@@ -133,16 +133,23 @@ impl Session {
         });
     }
 
-    /// Every `Notify` call recorded so far.
+    /// What the monitor has written so far, up to its last complete line.
+    fn monitor_text(&self) -> String {
+        let mut text = std::fs::read_to_string(&self.monitor_log).unwrap_or_default();
+        text.truncate(text.rfind('\n').map_or(0, |end| end + 1));
+        text
+    }
+
+    /// Every `Notify` call recorded so far (whole calls only: the monitor writes a call line by
+    /// line, and one still being written is not one yet).
     pub fn notify_calls(&self) -> Vec<NotifyCall> {
-        let text = std::fs::read_to_string(&self.monitor_log).unwrap_or_default();
-        parse_monitor(&text)
+        parse_monitor(&self.monitor_text())
     }
 
     /// The ids passed to `CloseNotification` so far.
     pub fn closed_notifications(&self) -> Vec<u32> {
-        let text = std::fs::read_to_string(&self.monitor_log).unwrap_or_default();
-        text.split("method call")
+        self.monitor_text()
+            .split("method call")
             .filter(|b| b.contains("member=CloseNotification"))
             .filter_map(|b| {
                 b.lines().map(str::trim).find_map(|l| l.strip_prefix("uint32 ")).and_then(|n| n.parse().ok())
@@ -184,7 +191,9 @@ impl Session {
     }
 }
 
-/// Parses dbus-monitor's text output into Notify calls.
+/// Parses dbus-monitor's text output into Notify calls. dbus-monitor writes each line of a call
+/// on its own, so a reader may see the start of a call only: a call counts once its last argument
+/// (the `int32` expiry timeout; hint values read `variant …`) is there.
 pub fn parse_monitor(text: &str) -> Vec<NotifyCall> {
     let mut calls = Vec::new();
     for block in text.split("method call").skip(1) {
@@ -192,6 +201,9 @@ pub fn parse_monitor(text: &str) -> Vec<NotifyCall> {
             continue;
         }
         let lines: Vec<&str> = block.lines().map(str::trim).collect();
+        if !lines.iter().any(|l| l.starts_with("int32 ")) {
+            continue; // still being written
+        }
         let strings: Vec<String> = lines
             .iter()
             .filter_map(|l| l.strip_prefix("string \"").and_then(|s| s.strip_suffix('"')))
@@ -277,5 +289,10 @@ method call time=1.0 sender=:1.5 -> destination=org.freedesktop.Notifications se
         assert_eq!(calls[0].hints, ["urgency", "sound-name"]);
         assert_eq!(calls[0].actions, ["acknowledge", "Acknowledge"]);
         assert_eq!(calls[0].replaces_id, 0);
+        // Seen while dbus-monitor was still writing it, line by line: not a call yet.
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for written in 0..lines.len() - 1 {
+            assert!(parse_monitor(&lines[..written].concat()).is_empty(), "after {written} lines");
+        }
     }
 }

@@ -8,6 +8,7 @@ use klaxon_e2e::env::Env;
 use klaxon_e2e::process::{Guard, PidGuard, lock_pid, pid_alive, tree_names};
 use klaxon_e2e::wait_until;
 use klaxon_e2e::x11::Xvfb;
+use klaxon_engine::control::{AttachWindow, ControlClient};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -33,6 +34,16 @@ fn finish(cmd: &mut Command, secs: u64) -> (Option<i32>, String) {
         let _ = std::io::Read::read_to_string(&mut stderr, &mut out);
     }
     (status.and_then(|s| s.code()), out)
+}
+
+/// Attaches as the window over the pager's control socket: true once the pager has let the
+/// last window go (while one is attached, another is turned away).
+fn window_slot_free(data: &Path) -> bool {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let Ok((client, _events)) = ControlClient::connect(&data.join("klaxon.sock")).await else { return false };
+        client.call(AttachWindow {}).await.is_ok_and(|attached| attached.first)
+    })
 }
 
 fn comm(pid: u32) -> String {
@@ -88,7 +99,7 @@ fn the_window_attaches_to_the_running_pager_and_a_second_launch_only_raises_it()
     assert!(window.child.try_wait().unwrap().is_none(), "the first window stays");
 
     window.terminate(Duration::from_secs(10));
-    std::thread::sleep(Duration::from_secs(1));
+    wait_until(10, "the pager to let the closed window go", || window_slot_free(&env.env.data).then_some(()));
     assert!(watch.child.try_wait().unwrap().is_none() && env.listening(), "closing the window keeps paging");
     watch.terminate(Duration::from_secs(10));
 }
@@ -106,7 +117,7 @@ fn a_window_without_a_pager_starts_one_that_outlives_it() {
     assert!(env.env.data.join("pager.log").exists(), "its output goes to pager.log");
     wait_until(60, "the window's webview", || has_webview(window.child.id()).then_some(()));
     window.terminate(Duration::from_secs(10));
-    std::thread::sleep(Duration::from_secs(1));
+    wait_until(10, "the pager to let the closed window go", || window_slot_free(&env.env.data).then_some(()));
     assert!(pid_alive(pager) && env.listening(), "the pager outlives the window");
 
     let (code, out) = finish(env.command("klaxon").arg("stop"), 30);

@@ -62,10 +62,23 @@ async fn alert_to_notification_to_cli_ack() {
     assert_eq!(inc["service"], "db");
     let id = inc["id"].as_i64().unwrap().to_string();
 
-    // The same alert again: deduplicated, no second page.
-    http.post(&url).bearer_auth(&token).json(&payload).send().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(env.session.notify_calls().len(), 1, "no second page for the same trigger");
+    // The same alert again: deduplicated, no second page. Its page is begun before the intake
+    // answers; another alert's, begun after it, goes out, and is the only page since.
+    let resp = http.post(&url).bearer_auth(&token).json(&payload).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let other = alertmanager_payload("e2e-cli-2", "Queue stuck on mq1");
+    let resp = http.post(&url).bearer_auth(&token).json(&other).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let calls = wait_until(20, "the other alert's page", || {
+        let calls = env.session.notify_calls();
+        calls.iter().any(|c| c.summary.contains("Queue stuck")).then_some(calls)
+    });
+    let summaries: Vec<&str> = calls.iter().map(|c| c.summary.as_str()).collect();
+    assert_eq!(
+        summaries,
+        ["[SEV1] Disk full on db1", "[SEV1] Queue stuck on mq1"],
+        "no second page for the same trigger"
+    );
 
     let ack = env.run(&["ack", &id]);
     assert!(ack.status.success(), "{}", String::from_utf8_lossy(&ack.stderr));
@@ -210,10 +223,36 @@ async fn notification_buttons_act_and_unanswered_pages_realert() {
     });
     wait_until(10, "the notification to close", || env.session.closed_notifications().contains(&1).then_some(()));
     wait_until(5, "the ringtone to stop", || (!speaker.is_playing(Duration::from_millis(500))).then_some(()));
+
+    // No re-alert once acknowledged. Another page, sent after the answer, is re-alerted at a tick
+    // when this one would have been due too (its last alert is older); `klaxon ack` of that page
+    // is noticed after that tick (by the timer, between ticks), which closes its notification.
     let calls_after_ack = env.session.notify_calls().len();
-    tokio::time::sleep(Duration::from_secs(6)).await;
-    assert_eq!(env.session.notify_calls().len(), calls_after_ack, "no re-alert once acknowledged");
-    assert!(!speaker.is_playing(Duration::from_millis(300)), "silent once acknowledged");
+    http.post(&url)
+        .bearer_auth(&token)
+        .json(&alertmanager_payload("buttons-2", "Queue stuck on mq1"))
+        .send()
+        .await
+        .unwrap();
+    let other = wait_until(20, "the other page's re-alert", || {
+        let calls = env.session.notify_calls();
+        calls.into_iter().find(|c| c.summary == "STILL UNANSWERED: [SEV1] Queue stuck on mq1")
+    });
+    let list = env.json(&["--json", "incidents"]);
+    let other_id = list.as_array().unwrap().iter().find(|i| i["title"] == "Queue stuck on mq1").unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    assert!(env.run(&["ack", &other_id]).status.success());
+    wait_until(10, "the other notification to close", || {
+        env.session.closed_notifications().contains(&other.replaces_id).then_some(())
+    });
+    let since: Vec<String> = env.session.notify_calls()[calls_after_ack..].iter().map(|c| c.summary.clone()).collect();
+    assert_eq!(
+        since,
+        ["[SEV1] Queue stuck on mq1", "STILL UNANSWERED: [SEV1] Queue stuck on mq1"],
+        "no re-alert once acknowledged"
+    );
 
     watch.terminate(Duration::from_secs(10));
     let printed = std::fs::read_to_string(&out_path).unwrap();
