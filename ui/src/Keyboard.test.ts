@@ -2,10 +2,11 @@
 // changed), Esc closes Settings; keys typed into a field are text. Resolving a SEV1/SEV2 asks first.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
+import { emit } from '@tauri-apps/api/event';
 import App from './App.svelte';
 import type { Incident } from './lib/bindings';
 import { GUARD_MS } from './lib/guard.svelte';
-import { installFakeBackend, makeIncident, type FakeBackend } from './test/fakeBackend';
+import { installFakeBackend, makeIncident, makeRing, type FakeBackend } from './test/fakeBackend';
 import { flush, freezeTime } from './test/time';
 
 const shown = () => screen.getByTestId('incident-detail').getAttribute('data-incident-id');
@@ -72,6 +73,25 @@ describe('dashboard keys', () => {
     await press('r');
     expect(argsOf(fake, 'resolve_incident')).toEqual([{ id: 2 }]);
     expect(screen.queryByTestId('resolve-confirm')).toBeNull();
+  });
+
+  it('wait a moment after a page screen closed, too', async () => {
+    const fake = await dashboard([makeIncident(1), makeIncident(4)]);
+    await emit('klaxon://ringing', makeRing(fake.incidents[1]));
+    await after(GUARD_MS);
+    await press('a');
+    expect(argsOf(fake, 'acknowledge_incident')).toEqual([{ id: 4 }]);
+    await emit('klaxon://ringing', makeRing(null));
+    await flush();
+    expect(screen.queryByTestId('page-screen')).toBeNull();
+
+    // A double tap's second A does not reach the dashboard's selection.
+    await after(250);
+    await press('a');
+    expect(argsOf(fake, 'acknowledge_incident')).toEqual([{ id: 4 }]);
+    await after(GUARD_MS);
+    await press('a');
+    expect(argsOf(fake, 'acknowledge_incident')).toEqual([{ id: 4 }, { id: 1 }]);
   });
 
   it('Esc closes Settings', async () => {
