@@ -2,6 +2,7 @@
 //! session: an Alertmanager payload → a critical Notify → the incident in the window → click
 //! Acknowledge → the store and the UI both say acknowledged. And the 3 a.m. test: a double tap on
 //! A acknowledges the page on screen, not the one that takes its place.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions (the app's setup) fail loudly
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
