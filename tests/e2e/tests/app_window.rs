@@ -198,6 +198,15 @@ impl App {
     }
 }
 
+fn keyboard() -> KeyActions {
+    KeyActions::new("keyboard".into())
+}
+
+/// `keys`, then a press of `key`.
+fn press(keys: KeyActions, key: char) -> KeyActions {
+    keys.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key })
+}
+
 const PAGE_TITLE: &str = "[data-testid=page-screen] [data-testid=page-title]";
 /// The page screen's Acknowledge: disabled for a moment whenever a page comes on screen.
 const PAGE_ACK: &str = "[data-testid=page-screen] [data-testid=page-ack]";
@@ -267,12 +276,7 @@ async fn a_double_tap_acknowledges_only_the_page_on_screen() {
 
     // Two taps on A, 250 ms apart: the first answers the page on screen, the next page takes its
     // place, and the second tap finds it not answerable yet.
-    let taps = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: 'a' })
-        .then(KeyAction::Up { value: 'a' })
-        .pause(Duration::from_millis(250))
-        .then(KeyAction::Down { value: 'a' })
-        .then(KeyAction::Up { value: 'a' });
+    let taps = press(press(keyboard(), 'a').pause(Duration::from_millis(250)), 'a');
     client.perform_actions(taps).await.unwrap();
     wait_text(client, PAGE_TITLE, "Database primary down", 10).await;
     app.screenshot("page-next-e2e.png").await;
@@ -284,9 +288,7 @@ async fn a_double_tap_acknowledges_only_the_page_on_screen() {
     assert_eq!(app.status_of("Database primary down"), "triggered");
 
     // Now A answers it.
-    let tap =
-        KeyActions::new("keyboard".into()).then(KeyAction::Down { value: 'a' }).then(KeyAction::Up { value: 'a' });
-    client.perform_actions(tap).await.unwrap();
+    client.perform_actions(press(keyboard(), 'a')).await.unwrap();
     wait_gone(client, "[data-testid=page-screen]", 10).await;
     assert_eq!(app.status_of("Database primary down"), "acknowledged");
 
