@@ -148,7 +148,7 @@ describe('App', () => {
   });
 
   it('Resolve keeps the resolved incident in view and shows the empty state', async () => {
-    const fake = installFakeBackend([makeIncident(8)]);
+    const fake = installFakeBackend([makeIncident(8, { severity: 'sev3' })]);
     await renderApp();
     await fireEvent.click(await screen.findByTestId('resolve-button'));
     await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('resolved'));

@@ -26,7 +26,7 @@ async function renderPanel() {
 describe('shadow panel', () => {
   it('sits in Settings after the outbox', async () => {
     backend();
-    render(SettingsView, { props: { now: Date.parse('2024-05-01T03:05:00Z'), onClose: () => {} } });
+    render(SettingsView, { props: { now: Date.parse('2024-05-01T03:05:00Z'), keys: false, onClose: () => {} } });
     const panel = await screen.findByTestId('shadow-panel');
     const outbox = screen.getByTestId('outbox-panel');
     expect(outbox.compareDocumentPosition(panel) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();

@@ -1,14 +1,18 @@
 //! The real app window, driven by tauri-driver + WebKitWebDriver under Xvfb on a private D-Bus
 //! session: an Alertmanager payload → a critical Notify → the incident in the window → click
-//! Acknowledge → the store and the UI both say acknowledged.
+//! Acknowledge → the store and the UI both say acknowledged. And the 3 a.m. test: a double tap on
+//! A acknowledges the page on screen, not the one that takes its place.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions (the app's setup) fail loudly
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use klaxon_e2e::dbus::Session;
 use klaxon_e2e::process::Guard;
 use klaxon_e2e::x11::Xvfb;
 use klaxon_e2e::{alertmanager_payload, binary, free_port, team_file, wait_until};
 use serde_json::{Value, json};
-use std::process::Stdio;
+use std::path::PathBuf;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 async fn connect(port: u16, app: &std::path::Path) -> Client {
@@ -65,98 +69,177 @@ async fn wait_gone(client: &Client, css: &str, secs: u64) {
     panic!("{css} is still there after {secs}s");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
-async fn page_appears_in_the_window_and_one_click_acknowledges() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut session = Session::start(dir.path());
-    session.start_keyring();
-    session.start_notification_server();
-    session.start_monitor();
-    let xvfb = Xvfb::start();
-    let port = free_port();
-    let config = dir.path().join("klaxon.toml");
-    std::fs::write(&config, team_file(port)).unwrap();
-    let data = dir.path().join("data");
+async fn wait_enabled(client: &Client, css: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if let Ok(el) = client.find(Locator::Css(css)).await
+            && el.is_enabled().await.unwrap_or(false)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} is not enabled after {secs}s");
+}
 
-    // The pager runs first, as after login; the window tauri-driver starts attaches to it.
-    let mut pager = Guard::spawn(
-        "klaxon watch --tray",
-        session
-            .command(binary("klaxon"))
-            .args(["watch", "--tray"])
-            .env("DISPLAY", &xvfb.display)
-            .env("KLAXON_CONFIG", &config)
-            .env("KLAXON_DATA_DIR", &data)
-            .env("HOME", dir.path())
-            .stdout(std::fs::File::create(dir.path().join("pager.out")).unwrap())
-            .stderr(std::fs::File::create(dir.path().join("pager.err")).unwrap()),
-    );
-    wait_until(60, "the pager's intake", || std::net::TcpStream::connect(("127.0.0.1", port)).ok());
+/// The pager, as after login, and the app window tauri-driver starts on it: on a display and a
+/// D-Bus session of their own. Fields drop in this order: the window before the pager, the
+/// temporary directory last.
+struct App {
+    client: Client,
+    driver: Guard,
+    pager: Guard,
+    _xvfb: Xvfb,
+    session: Session,
+    port: u16,
+    config: PathBuf,
+    data: PathBuf,
+    dir: tempfile::TempDir,
+}
 
-    let (driver_port, native_port) = (free_port(), free_port());
-    let mut driver = Guard::spawn(
-        "tauri-driver",
-        session
-            .command("tauri-driver")
-            .args(["--port", &driver_port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", &xvfb.display)
-            .env("KLAXON_CONFIG", &config)
-            .env("KLAXON_DATA_DIR", &data)
-            .env("HOME", dir.path())
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("LIBGL_ALWAYS_SOFTWARE", "1")
-            .stdout(std::fs::File::create(dir.path().join("driver.out")).unwrap())
-            .stderr(std::fs::File::create(dir.path().join("driver.err")).unwrap()),
-    );
-    wait_until(30, "tauri-driver's port", || std::net::TcpStream::connect(("127.0.0.1", driver_port)).ok());
-    let client = connect(driver_port, &binary("klaxon-app")).await;
-    let klaxon = |args: &[&str]| {
-        session
+impl App {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut session = Session::start(dir.path());
+        session.start_keyring();
+        session.start_notification_server();
+        session.start_monitor();
+        let xvfb = Xvfb::start();
+        let port = free_port();
+        let config = dir.path().join("klaxon.toml");
+        std::fs::write(&config, team_file(port)).unwrap();
+        let data = dir.path().join("data");
+
+        // The pager runs first, as after login; the window tauri-driver starts attaches to it.
+        let pager = Guard::spawn(
+            "klaxon watch --tray",
+            session
+                .command(binary("klaxon"))
+                .args(["watch", "--tray"])
+                .env("DISPLAY", &xvfb.display)
+                .env("KLAXON_CONFIG", &config)
+                .env("KLAXON_DATA_DIR", &data)
+                .env("HOME", dir.path())
+                .stdout(std::fs::File::create(dir.path().join("pager.out")).unwrap())
+                .stderr(std::fs::File::create(dir.path().join("pager.err")).unwrap()),
+        );
+        wait_until(60, "the pager's intake", || std::net::TcpStream::connect(("127.0.0.1", port)).ok());
+
+        let (driver_port, native_port) = (free_port(), free_port());
+        let driver = Guard::spawn(
+            "tauri-driver",
+            session
+                .command("tauri-driver")
+                .args(["--port", &driver_port.to_string(), "--native-port", &native_port.to_string()])
+                .env("DISPLAY", &xvfb.display)
+                .env("KLAXON_CONFIG", &config)
+                .env("KLAXON_DATA_DIR", &data)
+                .env("HOME", dir.path())
+                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+                .env("LIBGL_ALWAYS_SOFTWARE", "1")
+                .stdout(std::fs::File::create(dir.path().join("driver.out")).unwrap())
+                .stderr(std::fs::File::create(dir.path().join("driver.err")).unwrap()),
+        );
+        wait_until(30, "tauri-driver's port", || std::net::TcpStream::connect(("127.0.0.1", driver_port)).ok());
+        let client = connect(driver_port, &binary("klaxon-app")).await;
+        Self { client, driver, pager, _xvfb: xvfb, session, port, config, data, dir }
+    }
+
+    /// Runs the `klaxon` CLI on this pager's files.
+    fn klaxon(&self, args: &[&str]) -> Output {
+        self.session
             .command(binary("klaxon"))
-            .env("KLAXON_CONFIG", &config)
-            .env("KLAXON_DATA_DIR", &data)
+            .env("KLAXON_CONFIG", &self.config)
+            .env("KLAXON_DATA_DIR", &self.data)
             .args(args)
             .stdin(Stdio::null())
             .output()
             .unwrap()
-    };
-    let token = String::from_utf8(klaxon(&["intake", "token"]).stdout).unwrap().trim().to_owned();
-    let resp = reqwest::Client::new()
-        .post(format!("http://127.0.0.1:{port}/v1/alertmanager"))
-        .bearer_auth(&token)
-        .json(&alertmanager_payload("e2e-app-1", "Disk full on db1"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    }
 
-    let call = wait_until(20, "a Notify call", || session.notify_calls().into_iter().next());
+    /// Sends an Alertmanager alert to the pager's intake.
+    async fn alert(&self, fingerprint: &str, summary: &str) {
+        let token = String::from_utf8(self.klaxon(&["intake", "token"]).stdout).unwrap().trim().to_owned();
+        let resp = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{}/v1/alertmanager", self.port))
+            .bearer_auth(&token)
+            .json(&alertmanager_payload(fingerprint, summary))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+
+    /// The store's incidents (`klaxon --json incidents`).
+    fn incidents(&self) -> Vec<Value> {
+        let out = self.klaxon(&["--json", "incidents"]);
+        let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+        list.as_array().cloned().unwrap_or_default()
+    }
+
+    /// The status the store gives the incident titled `title`.
+    fn status_of(&self, title: &str) -> String {
+        let list = self.incidents();
+        let found = list.iter().find(|i| i["title"] == title).unwrap_or_else(|| panic!("no {title:?} in {list:?}"));
+        found["status"].as_str().unwrap().to_owned()
+    }
+
+    async fn screenshot(&self, name: &str) {
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(binary("klaxon").with_file_name(name), png);
+        }
+    }
+
+    async fn stop(mut self) {
+        self.client.clone().close().await.unwrap();
+        self.driver.terminate(Duration::from_secs(10));
+        let status = self.pager.terminate(Duration::from_secs(10)).expect("the pager stops on SIGTERM");
+        assert!(status.success(), "{status:?}");
+    }
+}
+
+fn keyboard() -> KeyActions {
+    KeyActions::new("keyboard".into())
+}
+
+/// `keys`, then a press of `key`.
+fn press(keys: KeyActions, key: char) -> KeyActions {
+    keys.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key })
+}
+
+const PAGE_TITLE: &str = "[data-testid=page-screen] [data-testid=page-title]";
+/// The page screen's Acknowledge: disabled for a moment whenever a page comes on screen.
+const PAGE_ACK: &str = "[data-testid=page-screen] [data-testid=page-ack]";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
+async fn page_appears_in_the_window_and_one_click_acknowledges() {
+    let app = App::start().await;
+    let client = &app.client;
+    app.alert("e2e-app-1", "Disk full on db1").await;
+
+    let call = wait_until(20, "a Notify call", || app.session.notify_calls().into_iter().next());
     assert_eq!(call.summary, "[SEV1] Disk full on db1");
     assert_eq!(call.urgency, Some(2), "pages are critical");
 
-    // The page takes over the window; its Acknowledge button answers it.
-    wait_text(&client, "[data-testid=page-screen] [data-testid=page-title]", "Disk full on db1", 20).await;
-    if let Ok(png) = client.screenshot().await {
-        let _ = std::fs::write(binary("klaxon").with_file_name("page-screen-e2e.png"), png);
-    }
-    client.find(Locator::Css("[data-testid=page-ack]")).await.unwrap().click().await.unwrap();
-    wait_gone(&client, "[data-testid=page-screen]", 10).await;
+    // The page takes over the window; its Acknowledge button answers it (once it can be answered).
+    wait_text(client, PAGE_TITLE, "Disk full on db1", 20).await;
+    app.screenshot("page-screen-e2e.png").await;
+    wait_enabled(client, PAGE_ACK, 10).await;
+    client.find(Locator::Css(PAGE_ACK)).await.unwrap().click().await.unwrap();
+    wait_gone(client, "[data-testid=page-screen]", 10).await;
 
     // The dashboard shows the answered incident.
-    wait_text(&client, "[data-testid=incident-row] [data-testid=incident-title]", "Disk full on db1", 10).await;
-    wait_text(&client, "[data-testid=incident-row] [data-testid=incident-status]", "acknowledged", 10).await;
+    wait_text(client, "[data-testid=incident-row] [data-testid=incident-title]", "Disk full on db1", 10).await;
+    wait_text(client, "[data-testid=incident-row] [data-testid=incident-status]", "acknowledged", 10).await;
     client.find(Locator::Css("[data-testid=incident-row]")).await.unwrap().click().await.unwrap();
-    wait_text(&client, "[data-testid=detail-status]", "acknowledged", 10).await;
-    if let Ok(png) = client.screenshot().await {
-        let _ = std::fs::write(binary("klaxon").with_file_name("dashboard-e2e.png"), png);
-    }
+    wait_text(client, "[data-testid=detail-status]", "acknowledged", 10).await;
+    app.screenshot("dashboard-e2e.png").await;
 
-    let out = klaxon(&["--json", "incidents"]);
-    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list[0]["status"], "acknowledged", "the store says acknowledged: {list}");
+    let list = app.incidents();
+    assert_eq!(list[0]["status"], "acknowledged", "the store says acknowledged: {list:?}");
     let id = list[0]["id"].as_i64().unwrap().to_string();
-    let detail: Value = serde_json::from_slice(&klaxon(&["--json", "show", &id]).stdout).unwrap();
+    let detail: Value = serde_json::from_slice(&app.klaxon(&["--json", "show", &id]).stdout).unwrap();
     let last = detail["log"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["kind"], "acknowledged");
     assert_eq!(last["actor"], "alex");
@@ -170,15 +253,44 @@ async fn page_appears_in_the_window_and_one_click_acknowledges() {
     };
     let on = client.execute_async(&invoke("set_autostart", json!({"enabled": true})), vec![]).await.unwrap();
     assert_eq!(on, json!(true), "{on}");
-    let entry = std::fs::read_to_string(dir.path().join(".config/autostart/Klaxon.desktop")).unwrap();
+    let entry = std::fs::read_to_string(app.dir.path().join(".config/autostart/Klaxon.desktop")).unwrap();
     assert!(entry.lines().any(|l| l.starts_with("Exec=") && l.ends_with("--hidden")), "{entry}");
     let off = client.execute_async(&invoke("set_autostart", json!({"enabled": false})), vec![]).await.unwrap();
     assert_eq!(off, json!(false));
-    assert!(!dir.path().join(".config/autostart/Klaxon.desktop").exists());
+    assert!(!app.dir.path().join(".config/autostart/Klaxon.desktop").exists());
 
-    client.close().await.unwrap();
-    driver.terminate(Duration::from_secs(10));
-    let status = pager.terminate(Duration::from_secs(10)).expect("the pager stops on SIGTERM");
-    assert!(status.success(), "{status:?}");
-    drop(xvfb);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
+async fn a_double_tap_acknowledges_only_the_page_on_screen() {
+    let app = App::start().await;
+    let client = &app.client;
+    app.alert("e2e-tap-1", "Queue lag on worker1").await;
+    wait_text(client, PAGE_TITLE, "Queue lag on worker1", 20).await;
+    app.alert("e2e-tap-2", "Database primary down").await;
+    wait_until(20, "both pages in the store", || (app.incidents().len() == 2).then_some(()));
+    wait_text(client, "[data-testid=page-more]", "+1 more paging", 20).await;
+    wait_enabled(client, PAGE_ACK, 10).await;
+
+    // Two taps on A, 250 ms apart: the first answers the page on screen, the next page takes its
+    // place, and the second tap finds it not answerable yet.
+    let taps = press(press(keyboard(), 'a').pause(Duration::from_millis(250)), 'a');
+    client.perform_actions(taps).await.unwrap();
+    wait_text(client, PAGE_TITLE, "Database primary down", 10).await;
+    app.screenshot("page-next-e2e.png").await;
+    assert_eq!(app.status_of("Queue lag on worker1"), "acknowledged");
+
+    // Once the moment passed, the second page is still on screen and unanswered.
+    wait_enabled(client, PAGE_ACK, 10).await;
+    assert_eq!(text_of(client, PAGE_TITLE).await.as_deref().map(str::trim), Some("Database primary down"));
+    assert_eq!(app.status_of("Database primary down"), "triggered");
+
+    // Now A answers it.
+    client.perform_actions(press(keyboard(), 'a')).await.unwrap();
+    wait_gone(client, "[data-testid=page-screen]", 10).await;
+    assert_eq!(app.status_of("Database primary down"), "acknowledged");
+
+    app.stop().await;
 }

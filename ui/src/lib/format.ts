@@ -86,3 +86,17 @@ const OUTBOX_STATE_LABELS: Record<OutboxState, string> = {
 export function outboxStateLabel(state: OutboxState): string {
   return OUTBOX_STATE_LABELS[state];
 }
+
+const DELIVERY_PROBLEMS: Record<string, string> = {
+  ringtone: "No sound on this computer — you won't hear pages.",
+  'desktop-notification': 'Desktop notifications are not showing — you may miss pages.',
+  'os-notification': 'Desktop notifications are not showing — you may miss pages.',
+  'page-screen': 'The page screen could not open.',
+};
+
+/** What a failed delivery path means for the person on call, in their words. */
+export function deliveryProblem(path: string): string {
+  return Object.prototype.hasOwnProperty.call(DELIVERY_PROBLEMS, path)
+    ? DELIVERY_PROBLEMS[path]
+    : `Pages could not be delivered through “${path}” — you may miss pages.`;
+}

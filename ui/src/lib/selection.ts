@@ -15,3 +15,11 @@ export function nextSelection(
   const seen = new Set(previous.map((i) => i.id));
   return current.some((i) => !seen.has(i.id)) ? current[0].id : selected;
 }
+
+/** The incident `step` rows away from the selected one (kept within the list); the first if none is selected. */
+export function neighbour(list: readonly Incident[], selected: IncidentId | null, step: number): IncidentId | null {
+  if (list.length === 0) return selected;
+  const at = list.findIndex((i) => i.id === selected);
+  if (at < 0) return list[0].id;
+  return list[Math.min(list.length - 1, Math.max(0, at + step))].id;
+}

@@ -1,23 +1,14 @@
-// What the app's banners say: the last error (until dismissed) and the latest delivery failure per path.
+// What the app's error banner says: the last error, until dismissed (delivery failures are `delivery`'s).
 import * as api from '../api';
-import { shared, subscription, type Stop } from './resource.svelte';
+import { shared, type Stop } from './resource.svelte';
 
 class Notices {
   error = $state<string | null>(null);
-  /** The latest failure per delivery path (ringtone, notification, …). */
-  failures = $state.raw<Record<string, api.DeliveryFailure>>({});
 
-  /** Follows `klaxon://delivery-failed` while the app shows the banners; cleared before and after. */
+  /** Shows errors while the app does; cleared before and after. */
   readonly start: () => Stop = shared(() => {
-    this.#clear();
-    const stop = subscription(
-      api.onDeliveryFailed((f) => (this.failures = { ...this.failures, [f.path]: f })),
-      this.show,
-    );
-    return () => {
-      stop();
-      this.#clear();
-    };
+    this.dismiss();
+    return () => this.dismiss();
   });
 
   /** Shows a rejected command's message (the last one wins). */
@@ -27,16 +18,6 @@ class Notices {
 
   dismiss() {
     this.error = null;
-  }
-
-  dismissFailure(path: string) {
-    const { [path]: _gone, ...rest } = this.failures;
-    this.failures = rest;
-  }
-
-  #clear() {
-    this.error = null;
-    this.failures = {};
   }
 }
 
