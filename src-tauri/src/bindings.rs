@@ -10,7 +10,7 @@ use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
     IncidentPage, IncidentStatus, LogEntry, LogKind, OnCallEntry, OnCallStatus, OutboxEntry, OutboxState, Person,
-    RemoteUser, Severity, ShadowChoice, ShadowSettings, ShadowSource, Urgency, pager::RingState,
+    RemoteUser, Severity, ShadowChoice, ShadowSettings, ShadowSource, Urgency, pager::RingState, pager::WaitingPage,
 };
 use ts_rs::{Config, TS};
 
@@ -54,6 +54,7 @@ pub fn render() -> String {
         decl::<ShadowSettings>(&cfg),
         decl::<ShadowSource>(&cfg),
         decl::<Urgency>(&cfg),
+        decl::<WaitingPage>(&cfg),
     ];
     decls.sort();
     let mut out = String::from(

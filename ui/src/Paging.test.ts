@@ -61,7 +61,11 @@ describe('page screen', () => {
       created_at: '2024-05-01T03:00:00Z',
     });
     const fake = installFakeBackend([makeIncident(1), inc]);
-    fake.ring = makeRing(inc, { unanswered: 3, next_up: ['Bob', 'Carol'] });
+    const waiting = [
+      { id: 1, severity: 'sev1' as const, title: 'Checkout errors', since: '2024-05-01T03:01:00Z' },
+      { id: 5, severity: 'sev2' as const, title: 'Disk filling', since: '2024-05-01T02:59:00Z' },
+    ];
+    fake.ring = makeRing(inc, { unanswered: 3, next_up: ['Bob', 'Carol'], waiting });
     render(App);
 
     const page = await screen.findByTestId('page-screen');
@@ -77,6 +81,14 @@ describe('page screen', () => {
     expect(page).toHaveTextContent('Level 2');
     expect(within(page).getByTestId('page-next')).toHaveTextContent('Next: Bob, Carol');
     expect(within(page).getByTestId('page-more')).toHaveTextContent('+2 more paging');
+    // What waits, in the order it will ring, each with its severity, title and age.
+    const rows = within(page).getAllByTestId('waiting-page');
+    expect(rows.map((r) => r.dataset.incidentId)).toEqual(['1', '5']);
+    expect(rows[0]).toHaveTextContent('SEV1');
+    expect(rows[0]).toHaveTextContent('Checkout errors');
+    expect(rows[1]).toHaveTextContent('Disk filling');
+    expect(rows[1]).toHaveTextContent('3m ago');
+    expect(within(page).getByTestId('page-ack-all')).toHaveTextContent('Acknowledge all (3)');
     expect(within(page).queryByTestId('page-muted')).toBeNull();
     expect(within(page).getByTestId('page-ack')).toHaveTextContent('Acknowledge');
     expect(within(page).getByTestId('page-escalate')).toHaveTextContent('Escalate');
@@ -107,7 +119,8 @@ describe('page screen', () => {
     await renderApp(fake);
     expect(await screen.findByTestId('page-screen')).toHaveAttribute('data-incident-id', '1');
 
-    await ringing(makeRing(b, { unanswered: 2 }));
+    const waitingA = { id: 1, severity: a.severity, title: 'First', since: a.created_at };
+    await ringing(makeRing(b, { unanswered: 2, waiting: [waitingA] }));
     await waitFor(() => expect(pageScreen()).toHaveAttribute('data-incident-id', '2'));
     expect(screen.getByTestId('page-title')).toHaveTextContent('Second');
     expect(screen.getByTestId('page-more')).toHaveTextContent('+1 more paging');
@@ -285,5 +298,65 @@ describe('test page', () => {
     await fireEvent.click(screen.getByTestId('test-page-button'));
     expect(await screen.findByRole('alert')).toHaveTextContent('engine stopped');
     expect(screen.queryByTestId('test-page-result')).toBeNull();
+  });
+});
+
+describe('page screen: what waits, mute, the dashboard', () => {
+  const waitingOf = (inc: ReturnType<typeof makeIncident>) => ({
+    id: inc.id,
+    severity: inc.severity,
+    title: inc.title,
+    since: inc.created_at,
+  });
+
+  it('answers a waiting page, or all of them, from the page screen', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const [a, b] = [makeIncident(1, { title: 'Ringing' }), makeIncident(2, { title: 'Waiting' })];
+    const fake = installFakeBackend([a, b]);
+    fake.ring = makeRing(a, { unanswered: 2, waiting: [waitingOf(b)] });
+    await renderApp(fake);
+    const page = await screen.findByTestId('page-screen');
+    await pastGuard();
+    await fireEvent.click(within(page).getByRole('button', { name: 'Acknowledge Waiting' }));
+    await waitFor(() => expect(fake.callsOf('acknowledge_incident').map((c) => c.args)).toEqual([{ id: 2 }]));
+    await fireEvent.click(within(page).getByTestId('page-ack-all'));
+    await waitFor(() => expect(fake.callsOf('acknowledge_all')).toHaveLength(1));
+  });
+
+  it("shows the mute's time left and unmutes", async () => {
+    const inc = makeIncident(3);
+    const fake = installFakeBackend([inc]);
+    fake.ring = makeRing(inc);
+    await renderApp(fake);
+    const page = await screen.findByTestId('page-screen');
+    await fireEvent.click(within(page).getByTestId('page-mute'));
+    await waitFor(() => expect(within(page).getByTestId('page-muted')).toHaveTextContent(/Muted [45]:\d\d/));
+    await waitFor(() => expect(within(page).getByTestId('page-unmute')).toBeEnabled());
+    await fireEvent.click(within(page).getByTestId('page-unmute'));
+    await waitFor(() => expect(within(page).queryByTestId('page-muted')).toBeNull());
+    expect(fake.callsOf('unmute_ringing')).toHaveLength(1);
+    expect(within(page).getByTestId('page-mute')).toBeInTheDocument();
+  });
+
+  it('steps aside to the dashboard while paging, and a new page comes back over it', async () => {
+    const [a, b] = [makeIncident(1, { title: 'First' }), makeIncident(2, { title: 'Second' })];
+    const fake = installFakeBackend([a, b]);
+    fake.ring = makeRing(a);
+    await renderApp(fake);
+    const page = await screen.findByTestId('page-screen');
+    await fireEvent.click(within(page).getByTestId('page-dashboard'));
+    await waitFor(() => expect(pageScreen()).toBeNull());
+    expect(dashboard().inert).toBe(false);
+    expect(screen.getByTestId('still-paging')).toHaveTextContent('Still paging: First');
+
+    // The same page re-announced stays aside; a new one takes the screen again.
+    await ringing(makeRing(a));
+    await ringing(makeRing(a, { unanswered: 2, waiting: [waitingOf(b)] }));
+    await waitFor(() => expect(pageScreen()).toHaveAttribute('data-incident-id', '1'));
+
+    await fireEvent.click(screen.getByTestId('page-dashboard'));
+    await waitFor(() => expect(pageScreen()).toBeNull());
+    await fireEvent.click(screen.getByTestId('show-page'));
+    await waitFor(() => expect(pageScreen()).toHaveAttribute('data-incident-id', '1'));
   });
 });

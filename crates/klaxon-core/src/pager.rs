@@ -5,11 +5,11 @@
 //! me), never twice for the same trigger (`PageKey`, persisted by the store), not once it is
 //! acknowledged. High urgency rings until answered and is re-alerted every `realert_after`;
 //! low urgency is an ordinary notification, held during quiet hours. A loud page stops when the
-//! incident is acknowledged, resolved, or no longer mine. Several loud pages: the oldest rings,
-//! the rest queue.
+//! incident is acknowledged, resolved, or no longer mine. Several loud pages: the worst rings
+//! (highest severity, then the oldest), the rest wait.
 
 use crate::pager_settings::PagerSettings;
-use crate::{Incident, IncidentId, IncidentStatus, Urgency};
+use crate::{Incident, IncidentId, IncidentStatus, Severity, Urgency};
 use chrono::{DateTime, NaiveTime, Utc};
 
 /// Identifies one trigger of one incident; each is paged at most once.
@@ -64,44 +64,63 @@ pub fn still_ringing(key: PageKey, incident: &Incident, me: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RingState {
-    /// The loud page ringing now (the oldest unanswered), if any.
+    /// The loud page ringing now (the worst unanswered: highest severity, then the oldest).
     pub current: Option<Incident>,
     /// How many loud pages are unanswered (including the current one).
     pub unanswered: u32,
-    /// Ringing is muted for a while (re-alerts still happen).
+    /// The current page's ringtone is muted for a while (re-alerts still happen; a new page
+    /// rings at once).
     pub muted: bool,
+    /// Until when the current page is muted.
+    pub muted_until: Option<DateTime<Utc>>,
+    /// The other unanswered loud pages, in the order they would ring.
+    pub waiting: Vec<WaitingPage>,
     /// Who the current page escalates to next, by name (empty at the last level).
     pub next_up: Vec<String>,
+}
+
+/// An unanswered loud page behind the one ringing, as the page screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WaitingPage {
+    pub id: IncidentId,
+    pub severity: Severity,
+    pub title: String,
+    /// When it was first paged.
+    pub since: DateTime<Utc>,
 }
 
 /// One loud page waiting for an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ringing {
     pub key: PageKey,
+    /// The incident's severity and title when it was (last) paged: the ring order and the list.
+    pub severity: Severity,
+    pub title: String,
     pub since: DateTime<Utc>,
     pub last_alert: DateTime<Utc>,
     pub realerts: u32,
 }
 
-/// Loud pages in arrival order: the first rings, the rest queue.
+/// Unanswered loud pages: the worst rings (highest severity, then the oldest), the rest wait.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageQueue {
     entries: Vec<Ringing>,
 }
 
 impl PageQueue {
-    /// Adds a loud page (a newer trigger of a queued incident replaces its key). Returns false if
-    /// that exact trigger was already queued.
-    pub fn add(&mut self, key: PageKey, now: DateTime<Utc>) -> bool {
+    /// Adds the loud page `key` of `incident` (a newer trigger of a queued incident replaces its
+    /// key). Returns false if that exact trigger was already queued.
+    pub fn add(&mut self, key: PageKey, incident: &Incident, now: DateTime<Utc>) -> bool {
+        let (severity, title) = (incident.severity, incident.title.clone());
         if let Some(e) = self.entries.iter_mut().find(|e| e.key.incident == key.incident) {
             if e.key == key {
                 return false;
             }
-            e.key = key;
-            e.last_alert = now;
+            *e = Ringing { key, severity, title, since: e.since, last_alert: now, realerts: e.realerts };
             return true;
         }
-        self.entries.push(Ringing { key, since: now, last_alert: now, realerts: 0 });
+        self.entries.push(Ringing { key, severity, title, since: now, last_alert: now, realerts: 0 });
         true
     }
 
@@ -127,12 +146,19 @@ impl PageQueue {
         due
     }
 
-    /// The page ringing now (the oldest unanswered).
+    /// The page ringing now: the highest severity, then the oldest.
     pub fn ringing(&self) -> Option<&Ringing> {
-        self.entries.first()
+        self.in_ring_order().into_iter().next()
     }
 
-    /// All unanswered loud pages, oldest first.
+    /// All unanswered loud pages in the order they ring: highest severity, then the oldest.
+    pub fn in_ring_order(&self) -> Vec<&Ringing> {
+        let mut order: Vec<&Ringing> = self.entries.iter().collect();
+        order.sort_by_key(|e| (e.severity, e.since)); // stable: arrival order breaks ties
+        order
+    }
+
+    /// All unanswered loud pages, in arrival order.
     pub fn entries(&self) -> &[Ringing] {
         &self.entries
     }
@@ -220,19 +246,24 @@ mod tests {
         assert!(!still_ringing(k, &i, "alex"));
     }
 
+    fn incident(id: i64, severity: Severity) -> Incident {
+        Incident { severity, title: format!("incident {id}"), ..sample(id) }
+    }
+
     #[test]
     fn the_oldest_rings_and_the_rest_queue() {
         let mut q = PageQueue::default();
+        let sev2 = |id| incident(id, Severity::Sev2);
         assert!(q.ringing().is_none());
-        assert!(q.add(key(1, 1), t(0)));
-        assert!(q.add(key(2, 1), t(5)));
-        assert!(!q.add(key(1, 1), t(6)), "same trigger twice is one page");
+        assert!(q.add(key(1, 1), &sev2(1), t(0)));
+        assert!(q.add(key(2, 1), &sev2(2), t(5)));
+        assert!(!q.add(key(1, 1), &sev2(1), t(6)), "same trigger twice is one page");
         assert_eq!(q.len(), 2);
         assert_eq!(q.ringing().unwrap().key.incident, IncidentId(1));
         assert!(q.remove(IncidentId(1)));
         assert_eq!(q.ringing().unwrap().key.incident, IncidentId(2), "next in the queue rings");
         assert!(!q.remove(IncidentId(1)));
-        assert!(q.add(key(2, 2), t(7)), "a new trigger of a queued incident replaces its key");
+        assert!(q.add(key(2, 2), &sev2(2), t(7)), "a new trigger of a queued incident replaces its key");
         assert_eq!(q.len(), 1);
         assert_eq!(q.ringing().unwrap().key, key(2, 2));
         assert!(q.remove(IncidentId(2)));
@@ -243,8 +274,8 @@ mod tests {
     fn realerts_every_interval_until_answered_or_the_limit() {
         let mut settings = PagerSettings { realert_after: Duration::from_secs(60), ..Default::default() };
         let mut q = PageQueue::default();
-        q.add(key(1, 1), t(0));
-        q.add(key(2, 1), t(30));
+        q.add(key(1, 1), &incident(1, Severity::Sev3), t(0));
+        q.add(key(2, 1), &incident(2, Severity::Sev1), t(30));
         assert!(q.due_realerts(t(59), &settings).is_empty());
         assert_eq!(q.due_realerts(t(60), &settings), [IncidentId(1)]);
         assert_eq!(q.due_realerts(t(90), &settings), [IncidentId(2)], "each page has its own clock");
@@ -256,5 +287,23 @@ mod tests {
         q.remove(IncidentId(1));
         q.remove(IncidentId(2));
         assert!(q.due_realerts(t(2000), &settings).is_empty(), "answered pages never re-alert");
+    }
+
+    #[test]
+    fn the_worst_rings_first_then_the_oldest() {
+        let mut q = PageQueue::default();
+        q.add(key(1, 1), &incident(1, Severity::Sev2), t(0));
+        q.add(key(2, 1), &incident(2, Severity::Sev3), t(1));
+        assert_eq!(q.ringing().unwrap().key.incident, IncidentId(1));
+        q.add(key(3, 1), &incident(3, Severity::Sev1), t(2));
+        assert_eq!(q.ringing().unwrap().key.incident, IncidentId(3), "a Sev1 takes over from a ringing Sev2");
+        q.add(key(4, 1), &incident(4, Severity::Sev1), t(3));
+        let order: Vec<i64> = q.in_ring_order().iter().map(|e| e.key.incident.0).collect();
+        assert_eq!(order, [3, 4, 1, 2], "severity first, then age");
+        assert_eq!(q.in_ring_order()[2].title, "incident 1");
+        // A re-trigger that made incident 2 worse moves it up, keeping when it was first paged.
+        q.add(key(2, 2), &incident(2, Severity::Sev1), t(9));
+        let order: Vec<i64> = q.in_ring_order().iter().map(|e| e.key.incident.0).collect();
+        assert_eq!(order, [2, 3, 4, 1]);
     }
 }

@@ -233,9 +233,15 @@ impl Engine {
         }
     }
 
-    /// Silences ringing for `duration` (pages stay unanswered; re-alerts still happen).
+    /// Silences the ringing page for `duration` (it stays unanswered; re-alerts still happen; a
+    /// new page rings at once).
     pub async fn mute_ringing(&self, duration: Duration) {
         self.pager.mute(duration).await;
+    }
+
+    /// Lets the muted page ring again.
+    pub async fn unmute_ringing(&self) {
+        self.pager.unmute().await;
     }
 
     /// What rings now.

@@ -28,7 +28,8 @@ struct State {
     held: Vec<PageKey>,
     /// Keys being paged right now, so concurrent triggers of the same key page once.
     in_flight: HashSet<PageKey>,
-    muted_until: Option<DateTime<Utc>>,
+    /// The page whose ringtone is muted, and until when (a new page rings again at once).
+    muted: Option<(IncidentId, DateTime<Utc>)>,
     /// What the delivery paths were last told should ring.
     announced: RingState,
     /// While [`Pager::page_all`] runs: first pages delivered but not yet recorded (recorded
@@ -180,7 +181,12 @@ impl Pager {
         let prior = self.prior(key).await?;
         match kind {
             PageKind::Loud => {
-                self.state().queue.add(key, self.clock.now());
+                {
+                    let mut state = self.state();
+                    if state.queue.add(key, incident, self.clock.now()) {
+                        state.muted = None; // a new page rings, even while another one is muted
+                    }
+                }
                 if prior != Prior::Done {
                     self.first_page(key, kind, incident, prior).await?;
                 }
@@ -258,7 +264,8 @@ impl Pager {
         realert: u32,
         resent: bool,
     ) -> Result<(), EngineError> {
-        let muted = self.state().muted_until.is_some();
+        let now = self.clock.now();
+        let muted = self.state().muted.is_some_and(|(id, until)| id == incident.id && until > now);
         let ring = kind == PageKind::Loud && !muted;
         let page = Page { incident: incident.clone(), kind, realert, test: false, resent, ring };
         let who = self.my_name();

@@ -160,3 +160,58 @@ async fn test_page_reaches_every_path_and_reports_failures() {
     assert!(engine.klaxon().incidents(true).await.unwrap().is_empty(), "a test page stores nothing");
     engine.shutdown().await.unwrap();
 }
+
+fn waiting_titles(rec: &Recorder) -> Vec<String> {
+    rec.ring().map(|r| r.waiting.into_iter().map(|w| w.title).collect()).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worst_page_rings_first_and_the_others_wait_in_ring_order() {
+    let setup = Setup::new("10m");
+    let rec = Recorder::new("ringer", false);
+    let engine = setup.engine(vec![rec.clone() as Arc<dyn PageDelivery>]).await;
+    let disk = fire(&engine, &setup, "disk filling", "sev2").await;
+    fire(&engine, &setup, "queue slow", "sev2").await; // sev3 and below are low urgency: no ringing
+    wait_for(5, "two unanswered", || async { rec.ring().is_some_and(|r| r.unanswered == 2) }).await;
+    assert_eq!(ringing_id(&rec), Some(disk));
+    assert_eq!(waiting_titles(&rec), ["queue slow"]);
+    let db = fire(&engine, &setup, "db down", "sev1").await;
+    wait_for(5, "the Sev1 taking over", || async { ringing_id(&rec) == Some(db) }).await;
+    assert_eq!(waiting_titles(&rec), ["disk filling", "queue slow"], "severity, then age");
+    assert_eq!(engine.ring_state().unanswered, 3);
+    engine.acknowledge(db).await.unwrap();
+    assert_eq!(ringing_id(&rec), Some(disk), "then the next worst");
+    engine.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mute_is_for_the_ringing_page_and_a_new_page_rings_at_once() {
+    let setup = Setup::new("10m");
+    let rec = Recorder::new("ringer", false);
+    let engine = setup.engine(vec![rec.clone() as Arc<dyn PageDelivery>]).await;
+    let disk = fire(&engine, &setup, "disk filling", "sev2").await;
+    wait_for(5, "ringing", || async { ringing_id(&rec) == Some(disk) }).await;
+    engine.mute_ringing(Duration::from_secs(300)).await;
+    let ring = rec.ring().unwrap();
+    assert!(ring.muted, "{ring:?}");
+    assert!(ring.muted_until.is_some_and(|t| t > setup.clock.now()), "{ring:?}");
+
+    // A new page rings again at once, even one that waits behind the muted one.
+    fire(&engine, &setup, "queue slow", "sev2").await;
+    wait_for(5, "a new page unmutes", || async { rec.ring().is_some_and(|r| r.unanswered == 2 && !r.muted) }).await;
+    assert_eq!(ringing_id(&rec), Some(disk));
+
+    // Mute, then Unmute.
+    engine.mute_ringing(Duration::from_secs(300)).await;
+    assert!(rec.ring().unwrap().muted);
+    engine.unmute_ringing().await;
+    assert!(!rec.ring().unwrap().muted, "unmuted");
+    assert_eq!(rec.ring().unwrap().muted_until, None);
+
+    // Muted until the time runs out.
+    engine.mute_ringing(Duration::from_secs(300)).await;
+    setup.clock.advance(Duration::from_secs(301));
+    engine.ticks(2).await;
+    assert!(!rec.ring().unwrap().muted, "the mute ran out");
+    engine.shutdown().await.unwrap();
+}

@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(look(&RingState::default(), true).icon, TrayIcon::OnCall);
         let incident =
             Incident::new_triggered("local", "Klaxon test page", Severity::Sev1, Urgency::High, chrono::Utc::now());
-        let ring = RingState { current: Some(incident), unanswered: 3, muted: true, next_up: vec![] };
+        let ring = RingState { current: Some(incident), unanswered: 3, muted: true, ..RingState::default() };
         let l = look(&ring, false);
         assert_eq!(l.icon, TrayIcon::Paging);
         assert_eq!(l.title.as_deref(), Some("3"));

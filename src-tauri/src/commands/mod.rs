@@ -58,6 +58,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         schedule::on_call_status,
         paging::ring_state,
         paging::mute_ringing,
+        paging::unmute_ringing,
+        paging::acknowledge_all,
         paging::test_page,
         shadow::shadow_settings,
         shadow::set_shadow,

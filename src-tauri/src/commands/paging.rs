@@ -3,7 +3,7 @@
 use super::signature::commands;
 use crate::AppState;
 use klaxon_engine::RingState;
-use klaxon_engine::control::{GetRingState, Mute, TestPage, TestPagePath};
+use klaxon_engine::control::{AcknowledgeAll, GetRingState, Mute, TestPage, TestPagePath, Unmute};
 use tauri::State;
 
 commands! {
@@ -16,6 +16,16 @@ commands! {
     /// happen. Returns the new state.
     pub async fn mute_ringing[state: State<'_, AppState>](minutes: u32) -> RingState {
         state.call(Mute { minutes }).await
+    }
+
+    /// Lets the muted page ring again; returns the new state.
+    pub async fn unmute_ringing[state: State<'_, AppState>]() -> RingState {
+        state.call(Unmute {}).await
+    }
+
+    /// Acknowledges every page ringing for me; answers how many.
+    pub async fn acknowledge_all[state: State<'_, AppState>]() -> usize {
+        state.call(AcknowledgeAll {}).await
     }
 
     /// Sends a test page through every delivery path; one result per path, in order.

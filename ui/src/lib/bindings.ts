@@ -154,7 +154,7 @@ export type RemoteUser = { id: string, name: string, email: string | null, conta
 export type Resource = "incidents" | "accounts" | "outbox" | "on_call" | "shadow";
 export type RingState = { 
 /**
- * The loud page ringing now (the oldest unanswered), if any.
+ * The loud page ringing now (the worst unanswered: highest severity, then the oldest).
  */
 current: Incident | null, 
 /**
@@ -162,9 +162,18 @@ current: Incident | null,
  */
 unanswered: number, 
 /**
- * Ringing is muted for a while (re-alerts still happen).
+ * The current page's ringtone is muted for a while (re-alerts still happen; a new page
+ * rings at once).
  */
 muted: boolean, 
+/**
+ * Until when the current page is muted.
+ */
+muted_until: string | null, 
+/**
+ * The other unanswered loud pages, in the order they would ring.
+ */
+waiting: Array<WaitingPage>, 
 /**
  * Who the current page escalates to next, by name (empty at the last level).
  */
@@ -179,3 +188,8 @@ export type ShadowSettings = { follow: Array<ShadowChoice>, source: ShadowSource
 export type ShadowSource = "team_file" | "app";
 export type TestPagePath = { path: string, ok: boolean, error: string | null, };
 export type Urgency = "high" | "low";
+export type WaitingPage = { id: IncidentId, severity: Severity, title: string, 
+/**
+ * When it was first paged.
+ */
+since: string, };

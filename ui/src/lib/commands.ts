@@ -126,6 +126,16 @@ export function muteRinging(minutes: number): Promise<RingState> {
   return invoke<RingState>('mute_ringing', { minutes });
 }
 
+/** Lets the muted page ring again; returns the new state. */
+export function unmuteRinging(): Promise<RingState> {
+  return invoke<RingState>('unmute_ringing');
+}
+
+/** Acknowledges every page ringing for me; answers how many. */
+export function acknowledgeAll(): Promise<number> {
+  return invoke<number>('acknowledge_all');
+}
+
 /** Sends a test page through every delivery path; one result per path, in order. */
 export function testPage(): Promise<Array<TestPagePath>> {
   return invoke<Array<TestPagePath>>('test_page');

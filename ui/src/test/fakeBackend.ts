@@ -64,6 +64,8 @@ export function makeRing(incident: Incident | null, overrides: Partial<RingState
     current: incident,
     unanswered: incident ? 1 : 0,
     muted: false,
+    muted_until: null,
+    waiting: [],
     next_up: incident ? ['Bob'] : [],
     ...overrides,
   };
@@ -168,7 +170,7 @@ export interface FakeBackend {
   incidents: Incident[];
   logs: Map<number, LogEntry[]>;
   status: OnCallStatus;
-  /** What `ring_state` answers; `mute_ringing` sets `muted` on it. */
+  /** What `ring_state` answers; `mute_ringing` and `unmute_ringing` change it. */
   ring: RingState;
   /** What `test_page` answers. */
   testPaths: TestPagePath[];
@@ -381,8 +383,22 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         if (!(minutes >= 1 && minutes <= 60)) {
           throw { code: 'invalid_input', message: `minutes: ${minutes} is not between 1 and 60` } satisfies IpcError;
         }
-        fake.ring = { ...fake.ring, muted: true };
+        const until = new Date(Date.now() + minutes * 60_000).toISOString();
+        fake.ring = { ...fake.ring, muted: true, muted_until: until };
         return fake.ring;
+      }
+      case 'unmute_ringing':
+        fake.ring = { ...fake.ring, muted: false, muted_until: null };
+        return fake.ring;
+      case 'acknowledge_all': {
+        const triggered = fake.incidents.filter((i) => i.status === 'triggered');
+        for (const inc of triggered) {
+          inc.status = 'acknowledged';
+          inc.acknowledged_at = T;
+          log(inc, 'acknowledged', 'Acknowledged');
+        }
+        fake.ring = makeRing(null);
+        return triggered.length;
       }
       case 'test_page':
         return fake.testPaths;

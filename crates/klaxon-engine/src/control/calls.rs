@@ -123,8 +123,11 @@ calls! {
     GetOnCall {} -> OnCallStatus => on_call;
     /// What rings now.
     GetRingState {} -> RingState => ring_state;
-    /// Silences the ringtone for `minutes` (1 to [`MAX_MUTE_MINUTES`](super::MAX_MUTE_MINUTES)).
+    /// Silences the ringing page's ringtone for `minutes` (1 to
+    /// [`MAX_MUTE_MINUTES`](super::MAX_MUTE_MINUTES)); a new page rings at once.
     Mute { minutes: u32 } -> RingState => mute;
+    /// Lets the muted page ring again.
+    Unmute {} -> RingState => unmute;
     /// A test page through every delivery path.
     TestPage {} -> Vec<TestPagePath> => test_page;
     /// Whom shadow mode follows.

@@ -145,6 +145,11 @@ impl Dispatcher {
         Ok(self.engine.ring_state())
     }
 
+    pub(super) async fn unmute(&self, _: Unmute) -> Result<RingState, IpcError> {
+        self.engine.unmute_ringing().await;
+        Ok(self.engine.ring_state())
+    }
+
     pub(super) async fn test_page(&self, _: TestPage) -> Result<Vec<TestPagePath>, IpcError> {
         let paths = self.engine.test_page().await;
         Ok(paths

@@ -3,7 +3,7 @@
 use super::{Pager, REMEMBER_DELIVERED};
 use crate::delivery::send_test_page;
 use crate::{EngineError, EngineEvent, RingState};
-use klaxon_core::pager::{PageKey, PageKind, still_ringing};
+use klaxon_core::pager::{PageKey, PageKind, WaitingPage, still_ringing};
 use klaxon_core::{IncidentId, IncidentStatus};
 use std::time::Duration;
 
@@ -15,8 +15,8 @@ impl Pager {
         let now = self.clock.now();
         {
             let mut state = self.state();
-            if state.muted_until.is_some_and(|t| t <= now) {
-                state.muted_until = None;
+            if state.muted.is_some_and(|(_, until)| until <= now) {
+                state.muted = None;
             }
             state.delivered.retain(|_, at| at.elapsed() < REMEMBER_DELIVERED);
         }
@@ -95,9 +95,22 @@ impl Pager {
 
     /// Tells the paths what should ring, if that changed.
     pub(super) async fn announce(&self) {
-        let (head, unanswered, muted) = {
+        let (head, unanswered, muted_until, waiting) = {
             let state = self.state();
-            (state.queue.ringing().map(|r| r.key.incident), state.queue.len(), state.muted_until.is_some())
+            let order = state.queue.in_ring_order();
+            let head = order.first().map(|r| r.key.incident);
+            let muted_until = state.muted.filter(|(id, _)| Some(*id) == head).map(|(_, until)| until);
+            let waiting: Vec<WaitingPage> = order
+                .iter()
+                .skip(1)
+                .map(|r| WaitingPage {
+                    id: r.key.incident,
+                    severity: r.severity,
+                    title: r.title.clone(),
+                    since: r.since,
+                })
+                .collect();
+            (head, state.queue.len(), muted_until, waiting)
         };
         let current = match head {
             Some(id) => self.klaxon.store().incident(id).await.ok(),
@@ -105,7 +118,8 @@ impl Pager {
         };
         let next_up = current.as_ref().map(|i| self.klaxon.next_up(i)).unwrap_or_default();
         let unanswered = u32::try_from(unanswered).unwrap_or(u32::MAX);
-        let ring = RingState { current, unanswered, muted, next_up };
+        let muted = muted_until.is_some();
+        let ring = RingState { current, unanswered, muted, muted_until, waiting, next_up };
         {
             let mut state = self.state();
             if state.announced == ring {
@@ -118,11 +132,21 @@ impl Pager {
         self.run_paths(incident, move |d| d.ringing(&ring)).await;
     }
 
-    /// Silences ringing for `duration`; pages stay unanswered and re-alerts still happen.
+    /// Silences the ringing page's ringtone for `duration`; it stays unanswered and re-alerts
+    /// still happen. A new page (or a worse one taking over) rings at once.
     pub async fn mute(&self, duration: Duration) {
         let until =
             self.clock.now() + chrono::Duration::from_std(duration).unwrap_or_else(|_| chrono::Duration::minutes(5));
-        self.state().muted_until = Some(until);
+        {
+            let mut state = self.state();
+            state.muted = state.queue.ringing().map(|r| (r.key.incident, until));
+        }
+        self.announce().await;
+    }
+
+    /// Lets the muted page ring again.
+    pub async fn unmute(&self) {
+        self.state().muted = None;
         self.announce().await;
     }
 
