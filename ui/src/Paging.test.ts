@@ -359,4 +359,34 @@ describe('page screen: what waits, mute, the dashboard', () => {
     await fireEvent.click(screen.getByTestId('show-page'));
     await waitFor(() => expect(pageScreen()).toHaveAttribute('data-incident-id', '1'));
   });
+
+  it('says where the page comes from, what it says, and where it goes next and when', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.setSystemTime(Date.parse('2024-05-01T03:00:00Z'));
+    const local = makeIncident(1, {
+      account: 'local',
+      details: { text: 'disk /var at 97%\n\nhost db-1\nthird line\nfourth line', labels: {} },
+      next_escalation_at: '2024-05-01T03:04:32Z',
+      web_url: 'https://grafana.example/d/disk',
+    });
+    const fake = installFakeBackend([local]);
+    fake.ring = makeRing(local, { next_up: ['Sam Lee'] });
+    await renderApp(fake);
+    const page = await screen.findByTestId('page-screen');
+    expect(within(page).getByTestId('page-source')).toHaveTextContent('Local intake');
+    expect(within(page).getByTestId('page-details').textContent).toBe('disk /var at 97%\nhost db-1\nthird line');
+    expect(within(page).getByTestId('page-next')).toHaveTextContent('Escalates to Sam Lee in 4:32');
+    await fireEvent.click(within(page).getByTestId('page-link'));
+    await waitFor(() => expect(fake.callsOf('open_incident_link').map((c) => c.args)).toEqual([{ id: 1 }]));
+
+    // A platform's page: its own policy decides what comes next (never "Last level").
+    const pd = makeIncident(2, { account: 'pd-work', web_url: null, next_escalation_at: null });
+    await ringing(makeRing(pd, { next_up: [], next_known: false }));
+    await waitFor(() => expect(pageScreen()).toHaveAttribute('data-incident-id', '2'));
+    expect(within(pageScreen()!).getByTestId('page-source')).toHaveTextContent('pd-work');
+    expect(within(pageScreen()!).getByTestId('page-next')).toHaveTextContent('Escalation follows the platform’s policy');
+    expect(within(pageScreen()!).getByTestId('page-escalate')).toHaveTextContent('Escalate to the next level');
+    expect(within(pageScreen()!).queryByTestId('page-link')).toBeNull();
+    expect(within(pageScreen()!).queryByTestId('page-details')).toBeNull();
+  });
 });

@@ -77,6 +77,9 @@ pub struct RingState {
     pub waiting: Vec<WaitingPage>,
     /// Who the current page escalates to next, by name (empty at the last level).
     pub next_up: Vec<String>,
+    /// Whether `next_up` is known: the team file's policies decide for local incidents; a
+    /// platform's incidents follow its own policy, which Klaxon does not see (`next_up` empty).
+    pub next_known: bool,
 }
 
 /// An unanswered loud page behind the one ringing, as the page screen lists it.

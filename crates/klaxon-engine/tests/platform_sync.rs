@@ -66,6 +66,8 @@ async fn a_platform_page_rings_and_one_ack_reaches_the_platform_once() {
     wait_for(10, "the page", || async { recorder.count() == 1 }).await;
     assert_eq!(recorder.pages.lock().unwrap()[0].incident.id, id);
     assert_eq!(engine.ring_state().current.map(|i| i.id), Some(id), "a high-urgency page rings");
+    let ring = engine.ring_state();
+    assert!(!ring.next_known && ring.next_up.is_empty(), "the platform's policy decides, not the team file: {ring:?}");
     wait_for(10, "the first sync to finish", || async {
         engine.klaxon().accounts().await.unwrap()[0].last_synced_at.is_some()
     })

@@ -177,6 +177,7 @@ async fn the_worst_page_rings_first_and_the_others_wait_in_ring_order() {
     assert_eq!(waiting_titles(&rec), ["queue slow"]);
     let db = fire(&engine, &setup, "db down", "sev1").await;
     wait_for(5, "the Sev1 taking over", || async { ringing_id(&rec) == Some(db) }).await;
+    assert!(rec.ring().unwrap().next_known, "the team file's policy decides for local pages");
     assert_eq!(waiting_titles(&rec), ["disk filling", "queue slow"], "severity, then age");
     assert_eq!(engine.ring_state().unanswered, 3);
     engine.acknowledge(db).await.unwrap();

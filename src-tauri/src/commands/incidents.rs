@@ -1,11 +1,18 @@
 //! Incidents: the dashboard list, one incident, and the one-tap actions.
 
 use super::signature::commands;
-use crate::{AppState, IpcError};
+use crate::{AppState, IpcError, IpcErrorCode};
 use klaxon_engine::UserAction;
 use klaxon_engine::control::{Act, ActionOutcome, DismissWarnings, GetIncident, ListIncidents};
 use klaxon_engine::core::{Incident, IncidentDetail, IncidentId, IncidentPage};
 use tauri::State;
+
+/// `link` if it is a web (http or https) address.
+fn web_link(link: Option<&str>) -> Option<&str> {
+    let link = link?.trim();
+    let (scheme, rest) = link.split_once("://")?;
+    (matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") && !rest.is_empty()).then_some(link)
+}
 
 async fn act(state: &AppState, id: IncidentId, action: UserAction) -> Result<ActionOutcome, IpcError> {
     state.call(Act { id: id.0, action }).await
@@ -53,8 +60,34 @@ commands! {
         act(&state, id, UserAction::Snooze(minutes)).await
     }
 
+    /// Opens the incident's own link (its page on the platform, or the alert's source) in the
+    /// default browser. Only that http(s) link is opened, never a URL the webview names: a local
+    /// alert's sender chose it.
+    pub async fn open_incident_link[state: State<'_, AppState>](id: IncidentId) -> () {
+        let detail = state.call(GetIncident { id: id.0 }).await?;
+        let url = web_link(detail.incident.web_url.as_deref())
+            .ok_or_else(|| IpcError::invalid_input(format!("incident {id} has no web link to open")))?;
+        tauri_plugin_opener::open_url(url, None::<&str>)
+            .map_err(|e| IpcError::new(IpcErrorCode::Internal, format!("cannot open {url}: {e}")))
+    }
+
     /// Gives the incident to these platform user ids.
     pub async fn reassign_incident[state: State<'_, AppState>](id: IncidentId, to: Vec<String>) -> ActionOutcome {
         act(&state, id, UserAction::Reassign(to)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_link;
+
+    #[test]
+    fn only_web_links_open() {
+        assert_eq!(web_link(Some("https://pd.example/incidents/P1")), Some("https://pd.example/incidents/P1"));
+        assert_eq!(web_link(Some(" HTTP://grafana.local:3000/x ")), Some("HTTP://grafana.local:3000/x"));
+        for bad in ["file:///etc/passwd", "javascript:alert(1)", "https://", "ssh://host", "/relative", ""] {
+            assert_eq!(web_link(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(web_link(None), None);
     }
 }

@@ -46,6 +46,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         incidents::note_incident,
         incidents::snooze_incident,
         incidents::reassign_incident,
+        incidents::open_incident_link,
         accounts::capabilities,
         accounts::list_accounts,
         accounts::add_account,

@@ -177,7 +177,12 @@ waiting: Array<WaitingPage>,
 /**
  * Who the current page escalates to next, by name (empty at the last level).
  */
-next_up: Array<string>, };
+next_up: Array<string>, 
+/**
+ * Whether `next_up` is known: the team file's policies decide for local incidents; a
+ * platform's incidents follow its own policy, which Klaxon does not see (`next_up` empty).
+ */
+next_known: boolean, };
 export type Severity = "sev1" | "sev2" | "sev3" | "sev4";
 export type ShadowChoice = { 
 /**

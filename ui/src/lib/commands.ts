@@ -46,6 +46,15 @@ export function snoozeIncident(id: IncidentId, minutes: number): Promise<ActionO
   return invoke<ActionOutcome>('snooze_incident', { id, minutes });
 }
 
+/**
+ * Opens the incident's own link (its page on the platform, or the alert's source) in the
+ * default browser. Only that http(s) link is opened, never a URL the webview names: a local
+ * alert's sender chose it.
+ */
+export function openIncidentLink(id: IncidentId): Promise<null> {
+  return invoke<null>('open_incident_link', { id });
+}
+
 /** Gives the incident to these platform user ids. */
 export function reassignIncident(id: IncidentId, to: Array<string>): Promise<ActionOutcome> {
   return invoke<ActionOutcome>('reassign_incident', { id, to });

@@ -67,6 +67,7 @@ export function makeRing(incident: Incident | null, overrides: Partial<RingState
     muted_until: null,
     waiting: [],
     next_up: incident ? ['Bob'] : [],
+    next_known: true,
     ...overrides,
   };
 }
@@ -386,6 +387,11 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         const until = new Date(Date.now() + minutes * 60_000).toISOString();
         fake.ring = { ...fake.ring, muted: true, muted_until: until };
         return fake.ring;
+      }
+      case 'open_incident_link': {
+        const inc = find(args);
+        if (!inc.web_url) throw { code: 'invalid_input', message: `incident ${inc.id} has no web link to open` } satisfies IpcError;
+        return null;
       }
       case 'unmute_ringing':
         fake.ring = { ...fake.ring, muted: false, muted_until: null };

@@ -116,10 +116,11 @@ impl Pager {
             Some(id) => self.klaxon.store().incident(id).await.ok(),
             None => None,
         };
-        let next_up = current.as_ref().map(|i| self.klaxon.next_up(i)).unwrap_or_default();
+        let next_known = current.as_ref().is_some_and(|i| i.account == klaxon_core::LOCAL_ACCOUNT);
+        let next_up = current.as_ref().filter(|_| next_known).map(|i| self.klaxon.next_up(i)).unwrap_or_default();
         let unanswered = u32::try_from(unanswered).unwrap_or(u32::MAX);
         let muted = muted_until.is_some();
-        let ring = RingState { current, unanswered, muted, muted_until, waiting, next_up };
+        let ring = RingState { current, unanswered, muted, muted_until, waiting, next_up, next_known };
         {
             let mut state = self.state();
             if state.announced == ring {
