@@ -121,7 +121,12 @@ impl Action {
                 incident.acknowledged_at = None;
                 incident.trigger_seq += 1;
                 incident.updated_at = now;
-                Ok(LogEntry::new(now, LogKind::Escalated, format!("Reassigned to {} by {by}", to.join(", ")), Some(by)))
+                Ok(LogEntry::new(
+                    now,
+                    LogKind::Reassigned,
+                    format!("Reassigned to {} by {by}", to.join(", ")),
+                    Some(by),
+                ))
             }
             Action::Snooze { minutes } => {
                 if incident.status != IncidentStatus::Acknowledged {

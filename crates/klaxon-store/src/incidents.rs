@@ -231,10 +231,11 @@ impl Store {
 
     /// An incident's timeline, oldest first.
     pub async fn incident_log(&self, id: IncidentId) -> Result<Vec<LogEntry>, StoreError> {
-        let rows = sqlx::query("SELECT at, kind, message, actor FROM log_entries WHERE incident_id = ? ORDER BY id")
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT at, kind, message, actor FROM log_entries WHERE incident_id = ? ORDER BY at, id")
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(rows::log_entry).collect()
     }
 

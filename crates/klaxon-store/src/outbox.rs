@@ -124,7 +124,7 @@ impl Store {
              uncertain_since = NULL, checks = 0, updated_at = ? WHERE id = ?",
         )
         .bind(note);
-        self.finish(id, now, update).await
+        self.finish(id, now, update, None).await
     }
 
     /// Marks an action as refused for good, with the platform's reason. Its incident is re-read
@@ -135,20 +135,38 @@ impl Store {
              checks = 0, updated_at = ? WHERE id = ?",
         )
         .bind(reason);
-        self.finish(id, now, update).await
+        self.finish(id, now, update, Some(reason)).await
     }
 
     /// In one transaction: `update` (an action's final state, its last two parameters still to
-    /// bind: `updated_at` and the id) and the re-read of its incident at the next sync.
+    /// bind: `updated_at` and the id), the re-read of its incident at the next sync and, for an
+    /// action the platform `refused`, a timeline entry saying so (the optimistic entry written when
+    /// it was queued stays, and is no longer the last word).
     async fn finish(
         &self,
         id: i64,
         now: DateTime<Utc>,
         update: sqlx::query::Query<'_, sqlx::Sqlite, <sqlx::Sqlite as sqlx::Database>::Arguments>,
+        refused: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         update.bind(ms(now)).bind(id).execute(&mut *tx).await?;
         reread_after(&mut tx, id, now).await?;
+        if let Some(reason) = refused {
+            let row = sqlx::query("SELECT incident_id, action FROM outbox WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = row {
+                let incident = klaxon_core::IncidentId(row.try_get("incident_id")?);
+                let action: String = row.try_get("action")?;
+                let what = serde_json::from_str::<klaxon_core::Action>(&action)
+                    .map_or_else(|_| "act".to_owned(), |a| format!("{}", a.kind()));
+                let message = format!("The platform refused to {what}: {reason}");
+                let entry = klaxon_core::LogEntry::new(now, klaxon_core::LogKind::Note, message, Some("klaxon"));
+                crate::incidents::append_log(&mut tx, incident, &[entry]).await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -319,3 +319,32 @@ async fn an_uncertain_action_keeps_since_when_and_how_often_it_was_checked() {
     assert_eq!((done.state, done.uncertain_since, done.checks), (OutboxState::Done, None, 0));
     assert_eq!((done.note.as_deref(), done.last_error), (Some("applied on the platform"), None));
 }
+
+#[tokio::test]
+async fn a_refused_reassign_is_told_in_the_timeline_in_time_order() {
+    let (_dir, store) = with_account().await;
+    store
+        .apply_sync("pd", Some("U_ME"), &[remote("P1", IncidentStatus::Triggered, 1)], t(-100), true, t(1_000))
+        .await
+        .unwrap();
+    let id = store.incidents_of("pd").await.unwrap()[0].id;
+    let (_, queued) =
+        store.take_action(id, &Action::Reassign { to: vec!["U_SAM".into()] }, "U_ME", t(5)).await.unwrap();
+    // An entry that happened earlier but arrives later (a platform's timeline at the next sync).
+    let early = klaxon_core::LogEntry::new(t(2), klaxon_core::LogKind::Note, "looked at it".to_owned(), Some("U_ME"));
+    store.append_log(id, &[early]).await.unwrap();
+    store.outbox_failed(queued.id, "not allowed: reassign", t(9)).await.unwrap();
+
+    let log = store.incident_log(id).await.unwrap();
+    let tail: Vec<_> = log.iter().rev().take(3).rev().map(|l| (l.at, l.kind, l.message.as_str())).collect();
+    assert_eq!(
+        tail,
+        [
+            (t(2), klaxon_core::LogKind::Note, "looked at it"),
+            (t(5), klaxon_core::LogKind::Reassigned, "Reassigned to U_SAM by U_ME"),
+            (t(9), klaxon_core::LogKind::Note, "The platform refused to reassign: not allowed: reassign"),
+        ],
+        "{log:?}"
+    );
+    assert!(log.windows(2).all(|w| w[0].at <= w[1].at), "in time order: {log:?}");
+}

@@ -98,7 +98,7 @@ export type LogEntry = { at: string, kind: LogKind, message: string,
  * Who did it (a person id, `klaxon`, or the sender), when known.
  */
 actor: string | null, };
-export type LogKind = "triggered" | "alert_repeated" | "acknowledged" | "escalated" | "resolved" | "notified" | "note";
+export type LogKind = "triggered" | "alert_repeated" | "acknowledged" | "escalated" | "reassigned" | "resolved" | "notified" | "note";
 export type OnCallEntry = { policy: string, level: number, person_id: string, person_name: string, 
 /**
  * The rotation that put them there, if any.

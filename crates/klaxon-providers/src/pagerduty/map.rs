@@ -120,6 +120,7 @@ pub fn log_entry(e: &wire::LogEntry) -> LogEntry {
         "acknowledge_log_entry" => LogKind::Acknowledged,
         "resolve_log_entry" => LogKind::Resolved,
         "escalate_log_entry" => LogKind::Escalated,
+        "assign_log_entry" => LogKind::Reassigned,
         "notify_log_entry" => LogKind::Notified,
         _ => LogKind::Note,
     };
