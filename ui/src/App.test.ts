@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { emit } from '@tauri-apps/api/event';
 import { tick } from 'svelte';
 import App from './App.svelte';
+import { formatWeekdayTime } from './lib/format';
 import { installFakeBackend, makeIncident, type FakeBackend } from './test/fakeBackend';
 
 const rows = () => screen.queryAllByTestId('incident-row');
@@ -85,11 +86,37 @@ describe('App', () => {
 
   it('shows who is on call and whether I am', async () => {
     const fake = installFakeBackend([]);
-    fake.status = { ...fake.status, me_on_call: false, entries: [{ ...fake.status.entries[0], person_name: 'Bob' }] };
+    fake.status = {
+      ...fake.status,
+      me_on_call: false,
+      entries: [{ ...fake.status.entries[0], person_id: 'bob', person_name: 'Bob' }],
+    };
     render(App);
     const bar = await screen.findByTestId('oncall-status');
     await waitFor(() => expect(bar).toHaveTextContent('You are off call'));
-    expect(bar).toHaveTextContent('Bob');
+    expect(screen.getByTestId('oncall-others')).toHaveTextContent('On call (1)');
+    expect(screen.getByTestId('oncall-entry')).toHaveTextContent('Bob');
+  });
+
+  it('says until when I am on call, with others behind one button', async () => {
+    const fake = installFakeBackend([]);
+    const me = fake.status.me;
+    const until = '2024-05-06T09:00:00Z';
+    fake.status = {
+      ...fake.status,
+      me_on_call: true,
+      entries: [
+        { policy: 'default', level: 1, person_id: me.id, person_name: me.name, rotation: 'primary', until },
+        { policy: 'default', level: 2, person_id: 'sam', person_name: 'Sam Lee', rotation: null, until: null },
+      ],
+    };
+    render(App);
+    const summary = await screen.findByTestId('oncall-me');
+    await waitFor(() => expect(summary).toHaveTextContent(`You are on call until ${formatWeekdayTime(until)}`));
+    expect(summary).not.toHaveClass('sev-sev1');
+    const entries = screen.getAllByTestId('oncall-entry');
+    expect(entries.map((e) => e.querySelector('strong')?.textContent)).toEqual(['You', 'Sam Lee']);
+    expect(screen.getByTestId('oncall-others')).not.toHaveAttribute('open');
   });
 
   it('auto-selects the first incident and loads its detail', async () => {

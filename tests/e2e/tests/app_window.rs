@@ -1,7 +1,8 @@
 //! The real app window, driven by tauri-driver + WebKitWebDriver under Xvfb on a private D-Bus
 //! session: an Alertmanager payload → a critical Notify → the incident in the window → click
 //! Acknowledge → the store and the UI both say acknowledged. And the 3 a.m. test: a double tap on
-//! A acknowledges the page on screen, not the one that takes its place.
+//! A acknowledges the page on screen, not the one that takes its place; a Sev1 takes over from a
+//! ringing Sev2; the top bar fits on one line from 1100 px and nothing overflows at 800 px.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions (the app's setup) fail loudly
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -170,6 +171,19 @@ impl App {
         assert_eq!(resp.status(), 200);
     }
 
+    /// Sends a plain JSON alert to the pager's intake.
+    async fn fire(&self, title: &str, severity: &str) {
+        let token = String::from_utf8(self.klaxon(&["intake", "token"]).stdout).unwrap().trim().to_owned();
+        let resp = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{}/v1/alerts", self.port))
+            .bearer_auth(&token)
+            .json(&json!({"title": title, "severity": severity}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+
     /// The store's incidents (`klaxon --json incidents`).
     fn incidents(&self) -> Vec<Value> {
         let out = self.klaxon(&["--json", "incidents"]);
@@ -292,5 +306,58 @@ async fn a_double_tap_acknowledges_only_the_page_on_screen() {
     wait_gone(client, "[data-testid=page-screen]", 10).await;
     assert_eq!(app.status_of("Database primary down"), "acknowledged");
 
+    app.stop().await;
+}
+
+/// How the top bar lays out at the window's width: how many lines its items take, and the items
+/// that reach past the bar's right edge or past their own box.
+const TOP_BAR_LAYOUT: &str = r#"
+const bar = document.querySelector('.topbar');
+const box = bar.getBoundingClientRect();
+const items = [...bar.children];
+// Items centred on one line share their middle (within a pixel or two); each other middle is a line.
+const middles = items.map((e) => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; }).sort((a, b) => a - b);
+const lines = middles.filter((m, i) => i === 0 || m - middles[i - 1] > 3).length;
+const outside = items.filter((e) => e.getBoundingClientRect().right > box.right + 0.5).map((e) => e.className);
+const clipped = [...bar.querySelectorAll('*')]
+  .filter((e) => getComputedStyle(e).overflow === 'visible' && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+  .map((e) => e.className || e.tagName);
+return { width: window.innerWidth, lines, outside, clipped };
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
+async fn the_worst_page_takes_over_and_the_top_bar_fits_every_width() {
+    let app = App::start().await;
+    let client = &app.client;
+    app.fire("Disk filling on db2", "sev2").await;
+    wait_text(client, PAGE_TITLE, "Disk filling on db2", 20).await;
+    app.fire("Checkout down", "sev1").await;
+    wait_text(client, PAGE_TITLE, "Checkout down", 20).await;
+    wait_text(client, "[data-testid=waiting-page] .title", "Disk filling on db2", 10).await;
+
+    // The dashboard stays reachable while the pages ring.
+    client.find(Locator::Css("[data-testid=page-dashboard]")).await.unwrap().click().await.unwrap();
+    wait_gone(client, "[data-testid=page-screen]", 10).await;
+    wait_text(client, "[data-testid=still-paging] span", "Still paging: Checkout down (+1 more)", 10).await;
+    for width in [800_u32, 1100, 1440] {
+        client.set_window_rect(0, 0, width, 800).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let layout = loop {
+            let layout = client.execute(TOP_BAR_LAYOUT, vec![]).await.unwrap();
+            if layout["width"].as_u64().is_some_and(|w| w.abs_diff(u64::from(width)) <= 16) || Instant::now() > deadline
+            {
+                break layout;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(layout["width"].as_u64().is_some_and(|w| w.abs_diff(u64::from(width)) <= 16), "resized: {layout}");
+        assert_eq!(layout["outside"], json!([]), "at {width} px: {layout}");
+        assert_eq!(layout["clipped"], json!([]), "at {width} px: {layout}");
+        if width >= 1100 {
+            assert_eq!(layout["lines"], 1, "one line at {width} px: {layout}");
+        }
+    }
+    app.screenshot("top-bar-1440-e2e.png").await;
     app.stop().await;
 }

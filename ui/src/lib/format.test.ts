@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeAction, formatAge, formatTime, humanize, kindLabel, outboxStateLabel, severityLabel } from './format';
+import {
+  describeAction,
+  formatAge,
+  formatTime,
+  formatWeekdayTime,
+  humanize,
+  kindLabel,
+  outboxStateLabel,
+  severityLabel,
+} from './format';
 
 const NOW = Date.parse('2024-05-01T03:00:00Z');
 const ago = (secs: number) => new Date(NOW - secs * 1000).toISOString();
@@ -80,5 +89,13 @@ describe('account and outbox wording', () => {
   it('says "queued" for pending actions', () => {
     expect(outboxStateLabel('pending')).toBe('queued');
     expect(outboxStateLabel('failed')).toBe('failed');
+  });
+});
+
+describe('formatWeekdayTime', () => {
+  it('says weekday, 24-hour time and zone', () => {
+    expect(formatWeekdayTime('2024-05-06T09:00:00Z', 'UTC')).toBe('Mon 09:00 UTC');
+    expect(formatWeekdayTime('2024-05-06T22:30:00Z', 'Europe/Berlin')).toBe('Tue 00:30 CEST');
+    expect(formatWeekdayTime('not a time')).toBe('');
   });
 });

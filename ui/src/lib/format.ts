@@ -37,6 +37,22 @@ export function formatTime(timestamp: string | null | undefined): string {
   );
 }
 
+/** A moment in the next days as "Mon 09:00 UTC": weekday, wall-clock time and zone. "" if unparsable. */
+export function formatWeekdayTime(timestamp: string, timeZone?: string): string {
+  const ms = Date.parse(timestamp);
+  if (Number.isNaN(ms)) return '';
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+    timeZone,
+  }).formatToParts(new Date(ms));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('hour')}:${part('minute')} ${part('timeZoneName')}`;
+}
+
 /** "sev1" -> "SEV1". */
 export function severityLabel(severity: string): string {
   return severity.toUpperCase();
