@@ -336,6 +336,8 @@ async fn the_worst_page_takes_over_and_the_top_bar_fits_every_width() {
     wait_text(client, PAGE_TITLE, "Checkout down", 20).await;
     wait_text(client, "[data-testid=waiting-page] .title", "Disk filling on db2", 10).await;
 
+    app.screenshot("page-screen-e2e.png").await;
+
     // The dashboard stays reachable while the pages ring.
     client.find(Locator::Css("[data-testid=page-dashboard]")).await.unwrap().click().await.unwrap();
     wait_gone(client, "[data-testid=page-screen]", 10).await;
