@@ -10,7 +10,7 @@ use std::process::Stdio;
 
 /// Incidents with long titles: every listing is far larger than a pipe's buffer (64 KiB) plus
 /// what the reader takes in at once, so `klaxon` is still writing when the reader goes away.
-const INCIDENTS: usize = 120;
+const INCIDENTS: usize = 150;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs dbus-daemon, python3-dbusmock and gnome-keyring; run by scripts/test.sh"]
