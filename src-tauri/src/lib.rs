@@ -182,7 +182,7 @@ fn run_in_process(paths: Paths, started: Instant) -> ExitCode {
     let show_window = true;
     let builder = tauri::Builder::default().plugin(tauri_plugin_notification::init());
     #[cfg(desktop)]
-    let builder = builder.plugin(desktop::single_instance(&paths)).plugin(desktop::autostart());
+    let builder = window::remember_state(builder.plugin(desktop::single_instance(&paths)).plugin(desktop::autostart()));
     let (backend, events) = Backend::local(engine.clone());
     let follow = Follow { page_screen: false, tray: true };
     match run_app(builder, backend, events, ShellOptions { started, tray: true, show_window, follow }).build(context) {

@@ -96,6 +96,7 @@ pub fn run_window(paths: Paths, started: Instant) -> ExitCode {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::Builder::new().arg(HIDDEN_ARG).build());
+    let builder = crate::window::remember_state(builder);
     let follow = Follow { page_screen: true, tray: false };
     let shell = ShellOptions { started, tray: false, show_window: true, follow };
     match run_app(builder, Backend::Remote(client), events, shell).build(tauri::generate_context!()) {

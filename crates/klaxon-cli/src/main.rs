@@ -25,8 +25,11 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(commands::run(cli)) {
-        Ok(code) => code,
+    let result = runtime.block_on(commands::run(cli));
+    let output_written = output::finish();
+    match result {
+        Ok(code) if output_written => code,
+        Ok(_) => ExitCode::from(1),
         Err(e) => {
             eprintln!("klaxon: {e}");
             ExitCode::from(if e.is_usage() { 2 } else { 1 })

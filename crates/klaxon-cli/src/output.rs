@@ -1,7 +1,62 @@
-//! Human and JSON renderings.
+//! Human and JSON renderings, and the one way the commands write to stdout.
+//!
+//! A closed stdout (`klaxon incidents | head`: the reader went away) is not an error: the first
+//! write that finds it closed (EPIPE) stops all further output quietly, the command still finishes
+//! what it was doing (every id of `klaxon ack 1 2 3`, the pager's paging) and exits as it would
+//! have. Rust ignores SIGPIPE, so without this `println!` panics; restoring SIGPIPE's default
+//! instead would take unsafe code and would let a closed log pipe kill `klaxon watch`. Any other
+//! write error (a full disk) is said once on stderr and makes the command exit 1.
 
 use chrono::{DateTime, Utc};
 use klaxon_engine::core::{Incident, IncidentDetail};
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once stdout is found closed: later output is skipped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// Set once writing stdout failed for another reason.
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// `println!` for the commands: one line to stdout, quietly nothing once stdout is closed.
+macro_rules! out {
+    () => {
+        $crate::output::line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+pub(crate) use out;
+
+/// Writes one line to stdout (see the module docs for what happens when that fails).
+pub fn line(args: std::fmt::Arguments<'_>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{args}") {
+        stdout_failed(&e);
+    }
+}
+
+fn stdout_failed(e: &std::io::Error) {
+    if e.kind() == ErrorKind::BrokenPipe {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    } else if !STDOUT_FAILED.swap(true, Ordering::Relaxed) {
+        eprintln!("klaxon: cannot write the output: {e}");
+    }
+}
+
+/// Flushes stdout; false if some output could not be written for a reason other than a closed
+/// stdout (already said on stderr).
+pub fn finish() -> bool {
+    if !STDOUT_CLOSED.load(Ordering::Relaxed)
+        && let Err(e) = std::io::stdout().lock().flush()
+    {
+        stdout_failed(&e);
+    }
+    !STDOUT_FAILED.load(Ordering::Relaxed)
+}
 
 /// "42s", "5m", "3h", "2d".
 pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -17,7 +72,7 @@ pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
 /// Prints `value` as pretty JSON.
 pub fn json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => out!("{text}"),
         Err(e) => eprintln!("klaxon: cannot render JSON: {e}"),
     }
 }
@@ -25,15 +80,21 @@ pub fn json<T: serde::Serialize>(value: &T) {
 /// One table row per incident.
 pub fn incident_table(list: &[Incident], now: DateTime<Utc>) {
     if list.is_empty() {
-        println!("No open incidents.");
+        out!("No open incidents.");
         return;
     }
-    println!(
+    out!(
         "{:>5}  {:<10}  {:<4}  {:<12}  {:>3}  {:>4}  {:<12}  TITLE",
-        "ID", "ACCOUNT", "SEV", "STATUS", "LVL", "AGE", "SERVICE"
+        "ID",
+        "ACCOUNT",
+        "SEV",
+        "STATUS",
+        "LVL",
+        "AGE",
+        "SERVICE"
     );
     for i in list {
-        println!(
+        out!(
             "{:>5}  {:<10}  {:<4}  {:<12}  {:>3}  {:>4}  {:<12}  {}",
             i.id.0,
             i.account,
@@ -50,36 +111,36 @@ pub fn incident_table(list: &[Incident], now: DateTime<Utc>) {
 /// The detail view.
 pub fn incident_detail(d: &IncidentDetail, now: DateTime<Utc>) {
     let i = &d.incident;
-    println!("#{} {}", i.id, i.title);
-    println!("  status:     {}", i.status);
-    println!("  severity:   {} ({} urgency)", i.severity, i.urgency);
-    println!("  service:    {}", i.service.as_deref().unwrap_or("-"));
-    println!("  account:    {}", i.account);
-    println!("  assignees:  {}", if i.assignees.is_empty() { "-".to_owned() } else { i.assignees.join(", ") });
-    println!(
+    out!("#{} {}", i.id, i.title);
+    out!("  status:     {}", i.status);
+    out!("  severity:   {} ({} urgency)", i.severity, i.urgency);
+    out!("  service:    {}", i.service.as_deref().unwrap_or("-"));
+    out!("  account:    {}", i.account);
+    out!("  assignees:  {}", if i.assignees.is_empty() { "-".to_owned() } else { i.assignees.join(", ") });
+    out!(
         "  escalation: level {}{}",
         i.escalation_level,
         i.escalation_policy.as_deref().map(|p| format!(" of {p}")).unwrap_or_default()
     );
-    println!("  created:    {} ({} ago)", i.created_at.to_rfc3339(), age(i.created_at, now));
+    out!("  created:    {} ({} ago)", i.created_at.to_rfc3339(), age(i.created_at, now));
     if let Some(t) = i.acknowledged_at {
-        println!("  acked:      {}", t.to_rfc3339());
+        out!("  acked:      {}", t.to_rfc3339());
     }
     if let Some(t) = i.resolved_at {
-        println!("  resolved:   {}", t.to_rfc3339());
+        out!("  resolved:   {}", t.to_rfc3339());
     }
     if let Some(url) = &i.web_url {
-        println!("  link:       {url}");
+        out!("  link:       {url}");
     }
     if let Some(text) = &i.details.text {
-        println!("  details:    {text}");
+        out!("  details:    {text}");
     }
     for (k, v) in &i.details.labels {
-        println!("    {k} = {v}");
+        out!("    {k} = {v}");
     }
-    println!("timeline:");
+    out!("timeline:");
     for l in &d.log {
-        println!("  {}  {:<15} {}", l.at.format("%Y-%m-%d %H:%M:%S"), l.kind.as_str(), l.message);
+        out!("  {}  {:<15} {}", l.at.format("%Y-%m-%d %H:%M:%S"), l.kind.as_str(), l.message);
     }
 }
 

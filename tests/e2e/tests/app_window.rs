@@ -2,14 +2,15 @@
 //! session: an Alertmanager payload → a critical Notify → the incident in the window → click
 //! Acknowledge → the store and the UI both say acknowledged. And the 3 a.m. test: a double tap on
 //! A acknowledges the page on screen, not the one that takes its place; a Sev1 takes over from a
-//! ringing Sev2; the top bar fits on one line from 1100 px and nothing overflows at 800 px.
+//! ringing Sev2; the top bar fits on one line from 1100 px and nothing overflows at 800 px; the
+//! window opens again where and as large as it was closed.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions (the app's setup) fail loudly
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use klaxon_e2e::dbus::Session;
-use klaxon_e2e::process::Guard;
-use klaxon_e2e::x11::Xvfb;
+use klaxon_e2e::process::{Guard, tree_names};
+use klaxon_e2e::x11::{Xvfb, close_window};
 use klaxon_e2e::{alertmanager_payload, binary, free_port, team_file, wait_until};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -90,9 +91,10 @@ struct App {
     client: Client,
     driver: Guard,
     pager: Guard,
-    _xvfb: Xvfb,
+    xvfb: Xvfb,
     session: Session,
     port: u16,
+    driver_port: u16,
     config: PathBuf,
     data: PathBuf,
     dir: tempfile::TempDir,
@@ -143,7 +145,7 @@ impl App {
         );
         wait_until(30, "tauri-driver's port", || std::net::TcpStream::connect(("127.0.0.1", driver_port)).ok());
         let client = connect(driver_port, &binary("klaxon-app")).await;
-        Self { client, driver, pager, _xvfb: xvfb, session, port, config, data, dir }
+        Self { client, driver, pager, xvfb, session, port, driver_port, config, data, dir }
     }
 
     /// Runs the `klaxon` CLI on this pager's files.
@@ -361,5 +363,54 @@ async fn the_worst_page_takes_over_and_the_top_bar_fits_every_width() {
         }
     }
     app.screenshot("top-bar-1440-e2e.png").await;
+
+/// The window's outer rect (x, y, width, height) through WebDriver.
+async fn window_rect(client: &Client) -> Option<(u64, u64, u64, u64)> {
+    client.get_window_rect().await.ok()
+}
+
+/// Polls the window's rect until it is `want` (Xvfb runs no window manager to move or round it).
+async fn wait_rect(client: &Client, want: (u64, u64, u64, u64), secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut last = None;
+    while Instant::now() < deadline {
+        last = window_rect(client).await;
+        if last == Some(want) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the window's rect never read {want:?} (last: {last:?})");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver, dbus, dbusmock, gnome-keyring; run by scripts/test.sh"]
+async fn the_window_opens_where_and_as_large_as_it_was_closed() {
+    let mut app = App::start().await;
+    let first = window_rect(&app.client).await.expect("the window has a rect");
+    let moved = (123, 77, 800, 500);
+    assert_ne!(first, moved);
+    app.client.set_window_rect(123, 77, 800, 500).await.unwrap();
+    wait_rect(&app.client, moved, 10).await;
+
+    // Closed as a user closes it (the window manager's close button): the window's process ends,
+    // the pager stays, and the state file is in the app's config dir under this test's XDG dirs.
+    let driver = app.driver.child.id();
+    assert!(tree_names(driver).iter().any(|n| n == "klaxon-app"), "{:?}", tree_names(driver));
+    wait_until(10, "the window to take the close request", || close_window(&app.xvfb.display, "Klaxon").then_some(()));
+    wait_until(20, "the window's process to end", || {
+        (!tree_names(driver).iter().any(|n| n == "klaxon-app")).then_some(())
+    });
+    assert!(app.pager.child.try_wait().unwrap().is_none(), "the pager keeps running");
+    let saved = app.session.dir.join("xdg-config/dev.klaxon.app/.window-state.json");
+    let state: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!((&state["main"]["x"], &state["main"]["width"]), (&json!(123), &json!(800)), "{state}");
+
+    // Opened again on the same dirs: it comes back where it was, as large as it was.
+    let _ = app.client.clone().close().await; // the old session's window is gone already
+    app.client = connect(app.driver_port, &binary("klaxon-app")).await;
+    wait_rect(&app.client, moved, 10).await;
+    app.screenshot("window-state-e2e.png").await;
+
     app.stop().await;
 }

@@ -1,5 +1,6 @@
 use crate::args::{AccountsCommand, AddAccountArgs, KindArg};
 use crate::output;
+use crate::output::out;
 use chrono::Utc;
 use klaxon_engine::core::{Account, AccountKind, Secret};
 use klaxon_engine::{Credentials, EngineError, Klaxon, NewAccount};
@@ -21,7 +22,7 @@ pub async fn run(klaxon: &Klaxon, command: Option<AccountsCommand>, json: bool) 
             if json {
                 output::json(&account);
             } else {
-                println!(
+                out!(
                     "Added {} account `{}` as {} ({}). The running app or `klaxon watch` starts syncing it.",
                     account.kind,
                     account.name,
@@ -32,16 +33,16 @@ pub async fn run(klaxon: &Klaxon, command: Option<AccountsCommand>, json: bool) 
         }
         AccountsCommand::Remove { name } => {
             klaxon.remove_account(&name, &secrets).await?;
-            if json { output::json(&json!({"removed": name})) } else { println!("Removed account `{name}`.") }
+            if json { output::json(&json!({"removed": name})) } else { out!("Removed account `{name}`.") }
         }
         AccountsCommand::Test { name } => {
             let user = klaxon.test_account(&name, &secrets, http).await?;
             if json {
                 output::json(&user);
             } else {
-                println!("`{name}` works: the token belongs to {} ({}).", user.name, user.id);
+                out!("`{name}` works: the token belongs to {} ({}).", user.name, user.id);
                 for c in &user.contact_methods {
-                    println!(
+                    out!(
                         "  {:<6} {}{}",
                         c.kind,
                         c.address,
@@ -75,15 +76,15 @@ fn new_account(args: AddAccountArgs) -> Result<NewAccount, EngineError> {
 
 fn table(accounts: &[Account]) {
     if accounts.is_empty() {
-        println!("No accounts. Add one with `klaxon accounts add pagerduty --name work --token-stdin`.");
+        out!("No accounts. Add one with `klaxon accounts add pagerduty --name work --token-stdin`.");
         return;
     }
     let now = Utc::now();
-    println!("{:<12}  {:<14}  {:<22}  {:<10}  STATE", "NAME", "KIND", "USER", "SYNCED");
+    out!("{:<12}  {:<14}  {:<22}  {:<10}  STATE", "NAME", "KIND", "USER", "SYNCED");
     for a in accounts {
         let synced = a.last_synced_at.map_or_else(|| "never".to_owned(), |t| format!("{} ago", output::age(t, now)));
         let state = a.last_error.as_deref().map_or_else(|| "ok".to_owned(), |e| format!("error: {e}"));
         let user = a.user_email.as_deref().or(a.user_name.as_deref()).unwrap_or("-");
-        println!("{:<12}  {:<14}  {:<22}  {:<10}  {}", a.name, a.kind.as_str(), user, synced, state);
+        out!("{:<12}  {:<14}  {:<22}  {:<10}  {}", a.name, a.kind.as_str(), user, synced, state);
     }
 }

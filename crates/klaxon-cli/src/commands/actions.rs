@@ -1,4 +1,5 @@
 use crate::output;
+use crate::output::out;
 use klaxon_engine::core::IncidentId;
 use klaxon_engine::{EngineError, Klaxon, UserAction};
 use serde_json::json;
@@ -16,7 +17,7 @@ pub async fn run(klaxon: &Klaxon, action: UserAction, ids: &[i64], json: bool) -
                     let level =
                         matches!(action, UserAction::Escalate).then(|| format!(" (level {})", i.escalation_level));
                     let queued = queued.as_ref().map(|q| format!(" (queued for {} as outbox {})", q.account, q.id));
-                    println!("#{} {}{}{}", i.id, i.status, level.unwrap_or_default(), queued.unwrap_or_default());
+                    out!("#{} {}{}{}", i.id, i.status, level.unwrap_or_default(), queued.unwrap_or_default());
                 }
                 let outbox = queued.map(|q| q.id);
                 results.push(json!({

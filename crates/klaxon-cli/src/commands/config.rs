@@ -1,3 +1,4 @@
+use crate::output::out;
 use klaxon_engine::{EngineError, Paths, load_team_file, team_file_warnings};
 use serde_json::json;
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ pub fn check(paths: &Paths, as_json: bool) -> Result<ExitCode, EngineError> {
             "intake": file.intake.listen.to_string(),
         }));
     } else {
-        println!(
+        out!(
             "{}: OK — me = {}, {} people, {} rotations, {} escalation policies, intake on {}",
             paths.config_file.display(),
             t.me,

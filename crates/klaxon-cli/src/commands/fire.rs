@@ -1,4 +1,5 @@
 use crate::args::{FireArgs, SeverityArg};
+use crate::output::out;
 use klaxon_engine::{EngineError, Klaxon};
 use serde_json::{Value, json};
 use std::process::ExitCode;
@@ -44,8 +45,8 @@ pub async fn run(klaxon: &Klaxon, args: FireArgs, as_json: bool) -> Result<ExitC
     } else {
         let first = &reply["accepted"][0];
         match first["incident"].as_i64() {
-            Some(id) => println!("#{id} {}", first["change"].as_str().unwrap_or("accepted")),
-            None => println!("accepted (no open incident matched)"),
+            Some(id) => out!("#{id} {}", first["change"].as_str().unwrap_or("accepted")),
+            None => out!("accepted (no open incident matched)"),
         }
     }
     Ok(ExitCode::SUCCESS)

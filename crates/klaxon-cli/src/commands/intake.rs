@@ -1,3 +1,4 @@
+use crate::output::out;
 use klaxon_engine::{EngineError, Klaxon};
 use std::process::ExitCode;
 
@@ -5,6 +6,6 @@ use std::process::ExitCode;
 pub async fn token(klaxon: &Klaxon) -> Result<ExitCode, EngineError> {
     let secrets = klaxon_engine::secrets::os_store();
     let token = klaxon.intake_token(secrets.as_ref(), false)?;
-    println!("{}", token.expose());
+    out!("{}", token.expose());
     Ok(ExitCode::SUCCESS)
 }

@@ -15,6 +15,7 @@ mod tray;
 mod watch;
 
 use crate::args::{Cli, Command, ConfigCommand, IntakeCommand, ShadowCommand};
+use crate::output::out;
 use klaxon_engine::{EngineError, Klaxon, Paths, UserAction};
 use std::process::ExitCode;
 
@@ -52,7 +53,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 }
                 Command::Shadow { command: ShadowCommand::Reset } => shadow::set(&klaxon, None, json).await,
                 Command::Intake { command: IntakeCommand::Url } => {
-                    println!("{}", klaxon.intake_url());
+                    out!("{}", klaxon.intake_url());
                     Ok(ExitCode::SUCCESS)
                 }
                 Command::Watch { .. } | Command::Stop | Command::TestPage | Command::Config { .. } => {

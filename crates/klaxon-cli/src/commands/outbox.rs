@@ -1,5 +1,6 @@
 use crate::args::OutboxCommand;
 use crate::output;
+use crate::output::out;
 use chrono::Utc;
 use klaxon_engine::core::{Action, OutboxEntry};
 use klaxon_engine::{EngineError, Klaxon};
@@ -23,7 +24,7 @@ pub async fn run(
             if json {
                 output::json(&entry)
             } else {
-                println!("Action {id} queued again; the running app or `klaxon watch` sends it.")
+                out!("Action {id} queued again; the running app or `klaxon watch` sends it.")
             }
         }
         Some(OutboxCommand::Discard { id }) => {
@@ -31,7 +32,7 @@ pub async fn run(
             if json {
                 output::json(&entry)
             } else {
-                println!("Action {id} discarded; the next sync shows the platform's state.")
+                out!("Action {id} discarded; the next sync shows the platform's state.")
             }
         }
     }
@@ -50,16 +51,13 @@ fn describe(action: &Action) -> String {
 
 fn table(entries: &[OutboxEntry]) {
     if entries.is_empty() {
-        println!("Outbox empty: every action reached its platform.");
+        out!("Outbox empty: every action reached its platform.");
         return;
     }
     let now = Utc::now();
-    println!(
-        "{:>5}  {:<10}  {:>8}  {:<8}  {:<24}  {:>4}  REASON",
-        "ID", "ACCOUNT", "INCIDENT", "STATE", "ACTION", "AGE"
-    );
+    out!("{:>5}  {:<10}  {:>8}  {:<8}  {:<24}  {:>4}  REASON", "ID", "ACCOUNT", "INCIDENT", "STATE", "ACTION", "AGE");
     for e in entries {
-        println!(
+        out!(
             "{:>5}  {:<10}  {:>8}  {:<8}  {:<24}  {:>4}  {}",
             e.id,
             e.account,

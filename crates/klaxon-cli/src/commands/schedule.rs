@@ -1,4 +1,5 @@
 use crate::output;
+use crate::output::out;
 use chrono::{Local, Utc};
 use klaxon_engine::{EngineError, Klaxon};
 use serde_json::json;
@@ -10,12 +11,12 @@ pub async fn on_call(klaxon: &Klaxon, json: bool) -> Result<ExitCode, EngineErro
         output::json(&status);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} {} on call.", status.me.name, if status.me_on_call { "is" } else { "is not" });
+    out!("{} {} on call.", status.me.name, if status.me_on_call { "is" } else { "is not" });
     let now = Utc::now();
-    println!("{:<28}  {:>3}  {:<22}  UNTIL", "POLICY", "LVL", "WHO");
+    out!("{:<28}  {:>3}  {:<22}  UNTIL", "POLICY", "LVL", "WHO");
     for e in &status.entries {
         let until = e.until.map_or_else(|| "-".to_owned(), |t| format!("in {}", output::age(now, t)));
-        println!("{:<28}  {:>3}  {:<22}  {}", e.policy, e.level, e.person_name, until);
+        out!("{:<28}  {:>3}  {:<22}  {}", e.policy, e.level, e.person_name, until);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -28,10 +29,10 @@ pub async fn shifts(klaxon: &Klaxon, days: i64, json: bool) -> Result<ExitCode, 
         return Ok(ExitCode::SUCCESS);
     }
     if shifts.is_empty() {
-        println!("No shifts cached for the next {days} days (platform accounts only; see `klaxon accounts`).");
+        out!("No shifts cached for the next {days} days (platform accounts only; see `klaxon accounts`).");
     }
     for (account, s) in &shifts {
-        println!(
+        out!(
             "{}  →  {}  {:<10}  {:<20}  {}",
             s.start.with_timezone(&Local).format("%a %d %b %H:%M"),
             s.end.with_timezone(&Local).format("%a %d %b %H:%M"),

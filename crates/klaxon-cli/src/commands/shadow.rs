@@ -1,4 +1,5 @@
 use crate::output;
+use crate::output::out;
 use klaxon_engine::core::{ShadowSettings, ShadowSource};
 use klaxon_engine::{EngineError, Klaxon};
 use std::process::ExitCode;
@@ -15,16 +16,16 @@ fn print_settings(settings: &ShadowSettings, json: bool) {
         }
     };
     if settings.follow.is_empty() {
-        println!("Shadowing nobody ({from}).");
+        out!("Shadowing nobody ({from}).");
     } else {
-        println!("Shadowing ({from}):");
+        out!("Shadowing ({from}):");
         for c in &settings.follow {
-            println!("  {:<24} {}", c.target, c.label);
+            out!("  {:<24} {}", c.target, c.label);
         }
     }
-    println!("Could shadow:");
+    out!("Could shadow:");
     for c in &settings.choices {
-        println!("  {:<24} {}", c.target, c.label);
+        out!("  {:<24} {}", c.target, c.label);
     }
 }
 
@@ -49,10 +50,10 @@ pub async fn log(klaxon: &Klaxon, days: i64, json: bool) -> Result<ExitCode, Eng
         return Ok(ExitCode::SUCCESS);
     }
     if entries.is_empty() {
-        println!("No shadowed pages in the last {days} days.");
+        out!("No shadowed pages in the last {days} days.");
     }
     for e in &entries {
-        println!(
+        out!(
             "{}  #{} {}  (following {}; paged {})",
             e.notified_at.format("%Y-%m-%d %H:%M"),
             e.incident,
@@ -61,11 +62,11 @@ pub async fn log(klaxon: &Klaxon, days: i64, json: bool) -> Result<ExitCode, Eng
             e.primary.join(", ")
         );
         if e.responses.is_empty() {
-            println!("    no response yet");
+            out!("    no response yet");
         }
         for r in &e.responses {
             let who = r.actor.as_deref().unwrap_or("?");
-            println!("    {:<13} by {who:<10} after {}", r.kind.as_str(), output::age(e.notified_at, r.at));
+            out!("    {:<13} by {who:<10} after {}", r.kind.as_str(), output::age(e.notified_at, r.at));
         }
     }
     Ok(ExitCode::SUCCESS)

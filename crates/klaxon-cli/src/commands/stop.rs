@@ -1,6 +1,7 @@
 //! `klaxon stop`: asks the data dir's pager to quit over its control socket and waits until it
 //! has let go of the data dir.
 
+use crate::output::out;
 use klaxon_engine::control::{ControlClient, Quit, socket_path};
 use klaxon_engine::{DataDirLock, EngineError, Paths};
 use std::process::ExitCode;
@@ -29,6 +30,6 @@ pub async fn run(paths: &Paths) -> Result<ExitCode, EngineError> {
             Err(e) => return Err(e),
         }
     }
-    println!("klaxon: stopped the pager for {}", paths.data_dir.display());
+    out!("klaxon: stopped the pager for {}", paths.data_dir.display());
     Ok(ExitCode::SUCCESS)
 }

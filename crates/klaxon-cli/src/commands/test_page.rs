@@ -1,4 +1,5 @@
 use crate::commands::watch::deliveries;
+use crate::output::out;
 use klaxon_engine::{EngineError, Paths, load_team_file, send_test_page};
 use serde_json::json;
 use std::process::ExitCode;
@@ -15,8 +16,8 @@ pub async fn run(paths: Paths, as_json: bool) -> Result<ExitCode, EngineError> {
     } else {
         for (path, result) in &report {
             match result {
-                Ok(()) => println!("{path}: fired"),
-                Err(e) => println!("{path}: FAILED — {e}"),
+                Ok(()) => out!("{path}: fired"),
+                Err(e) => out!("{path}: FAILED — {e}"),
             }
         }
     }

@@ -4,6 +4,7 @@
 //! the window for pages.
 
 use super::tray::Tray;
+use crate::output::out;
 use klaxon_desktop::launch::window_launcher;
 use klaxon_desktop::{DesktopNotification, NotificationAction, Ringtone};
 use klaxon_engine::control::{ControlServer, Dispatcher, PagerShell, Windows, WireEvent, socket_path};
@@ -55,10 +56,10 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
     let dispatcher = Arc::new(dispatcher);
     let server = ControlServer::start(dispatcher.clone(), windows.clone(), &socket_path(&paths)).await?;
     match engine.intake_addr() {
-        Some(addr) => println!("klaxon: watching; intake on http://{addr}"),
-        None => println!("klaxon: watching; intake disabled"),
+        Some(addr) => out!("klaxon: watching; intake on http://{addr}"),
+        None => out!("klaxon: watching; intake disabled"),
     }
-    println!("klaxon: team file {}, data {}", paths.config_file.display(), paths.data_dir.display());
+    out!("klaxon: team file {}, data {}", paths.config_file.display(), paths.data_dir.display());
     let (tray_tx, mut tray_actions) = tokio::sync::mpsc::unbounded_channel();
     let tray = if with_tray { Some(Tray::start(&engine, tray_tx).await) } else { None };
     let io = |e: std::io::Error| EngineError::Internal(e.to_string());
@@ -97,7 +98,7 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
             },
         }
     }
-    println!("klaxon: stopping");
+    out!("klaxon: stopping");
     windows.tell(WireEvent::Quit);
     if let Some(tray) = tray {
         tray.stop().await;
@@ -113,7 +114,7 @@ async fn notification_action(dispatcher: &Dispatcher, action: NotificationAction
         NotificationAction::Escalate(_) => "escalated",
     };
     match dispatcher.call(action.call()).await {
-        Ok(outcome) => println!("#{} {verb} from the notification", outcome.incident.id),
+        Ok(outcome) => out!("#{} {verb} from the notification", outcome.incident.id),
         Err(e) => eprintln!("klaxon: {e}"),
     }
 }
@@ -122,9 +123,9 @@ fn print_ringing(ring: &klaxon_engine::RingState) {
     match &ring.current {
         Some(incident) => {
             let muted = if ring.muted { " (muted)" } else { "" };
-            println!("RINGING #{} {}{muted} — {} unanswered", incident.id, incident.title, ring.unanswered);
+            out!("RINGING #{} {}{muted} — {} unanswered", incident.id, incident.title, ring.unanswered);
         }
-        None => println!("SILENT — no unanswered pages"),
+        None => out!("SILENT — no unanswered pages"),
     }
 }
 
@@ -137,7 +138,7 @@ fn print_event(event: EngineEvent) {
                 (0, true) => "PAGE (re-sent after a restart)".to_owned(),
                 (n, _) => format!("RE-ALERT #{n}"),
             };
-            println!("{what} {summary} — {body}");
+            out!("{what} {summary} — {body}");
         }
         EngineEvent::DeliveryFailed { path, incident, error } => {
             eprintln!("klaxon: page #{incident} could not be delivered via {path}: {error}");
