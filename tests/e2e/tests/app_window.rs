@@ -363,6 +363,8 @@ async fn the_worst_page_takes_over_and_the_top_bar_fits_every_width() {
         }
     }
     app.screenshot("top-bar-1440-e2e.png").await;
+    app.stop().await;
+}
 
 /// The window's outer rect (x, y, width, height) through WebDriver.
 async fn window_rect(client: &Client) -> Option<(u64, u64, u64, u64)> {
