@@ -25,10 +25,11 @@ async function reloadedAndRendered(fake: FakeBackend) {
 
 describe('App', () => {
   it('renders rows in the order received, with title and raw status', async () => {
+    // Someone else's, so all in one section (NeedsMe.test.ts puts mine first).
     installFakeBackend([
-      makeIncident(7, { title: 'Disk full' }),
-      makeIncident(3, { title: 'API down', status: 'acknowledged' }),
-      makeIncident(9, { title: 'Queue lag' }),
+      makeIncident(7, { title: 'Disk full', assignees: ['bob'] }),
+      makeIncident(3, { title: 'API down', status: 'acknowledged', assignees: ['bob'] }),
+      makeIncident(9, { title: 'Queue lag', assignees: ['bob'] }),
     ]);
     await renderApp();
     expect(rowIds()).toEqual(['7', '3', '9']);

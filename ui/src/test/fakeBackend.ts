@@ -9,9 +9,11 @@ import type {
   Incident,
   IncidentDetail,
   IncidentPage,
+  IncidentRow,
   IpcError,
   KindCapabilities,
   LogEntry,
+  LogLine,
   OnCallStatus,
   OutboxEntry,
   RemoteUser,
@@ -48,6 +50,31 @@ export function makeIncident(id: number, overrides: Partial<Incident> = {}): Inc
     alert_count: 1,
     ...overrides,
   };
+}
+
+/** Ids that are me (the team file's and a platform account's), as Rust knows them. */
+export const ME_IDS = ['alice', 'PALICE'];
+/** Names Rust knows for ids (the team file's people, a platform's synced people). */
+export const NAMES: Record<string, string> = { alice: 'Alice', bob: 'Bob', sam: 'Sam Lee', PSAM: 'Sam Lee' };
+
+/** Like Rust's `Names::person`: me as "you", else the known name, else the id. */
+export function personRef(id: string) {
+  const me = ME_IDS.includes(id);
+  return { id, name: me ? 'you' : (NAMES[id] ?? id), me };
+}
+
+/** Like Rust's `Names::row`: the incident with `mine` and its assignees by name. */
+export function makeRow(incident: Incident): IncidentRow {
+  return {
+    ...incident,
+    mine: incident.status !== 'resolved' && incident.assignees.some((a) => ME_IDS.includes(a)),
+    assigned_to: incident.assignees.map(personRef),
+  };
+}
+
+/** Like Rust's `Names::line`. */
+export function makeLine(entry: LogEntry): LogLine {
+  return { ...entry, by: entry.actor === null ? null : personRef(entry.actor) };
 }
 
 export const defaultStatus: OnCallStatus = {
@@ -286,7 +313,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         const all = (args as { all: boolean }).all;
         const listed = fake.incidents.filter((i) => all || i.status !== 'resolved');
         return {
-          incidents: listed.slice(0, fake.limit),
+          incidents: listed.slice(0, fake.limit).map(makeRow),
           total: listed.length,
           warnings: [...fake.warnings],
         } satisfies IncidentPage;
@@ -296,7 +323,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         return null;
       case 'get_incident': {
         const inc = find(args);
-        return { incident: inc, log: fake.logs.get(inc.id) ?? [] } satisfies IncidentDetail;
+        return { incident: makeRow(inc), log: (fake.logs.get(inc.id) ?? []).map(makeLine) } satisfies IncidentDetail;
       }
       case 'acknowledge_incident': {
         const inc = find(args);
