@@ -115,13 +115,13 @@ describe('filters', () => {
 describe('someone else’s page', () => {
   it('I escalated away shows who has it, and Acknowledge is no longer the big button', async () => {
     const fake = installFakeBackend([makeIncident(1, { title: 'Escalated away', assignees: ['sam'] })]);
-    fake.logs.get(1)!.push({ at: '2024-05-01T03:02:00Z', kind: 'escalated', message: 'Escalated', actor: 'alice' });
+    fake.logs.get(1)!.push({ at: '2024-05-01T03:02:00Z', kind: 'escalated', message: 'Escalated by alice', actor: 'alice' });
     await renderApp();
     await screen.findByTestId('incident-detail');
     expect(screen.getByTestId('assigned-elsewhere')).toHaveTextContent('Assigned to Sam Lee');
     expect(screen.getByTestId('ack-button')).toHaveClass('secondary');
     expect(screen.getByTestId('ack-button')).toBeEnabled();
-    expect(screen.getAllByTestId('log-by').map((b) => b.textContent)).toEqual(['— you']);
+    expect(screen.getAllByTestId('log-said').map((b) => b.textContent)).toEqual(['Triggered', 'Escalated by you']);
   });
 
   it('mine keeps the big Acknowledge and says nothing about others', async () => {

@@ -14,6 +14,9 @@ use std::ops::Deref;
 /// What the user is called where a person is named.
 pub const YOU: &str = "you";
 
+/// The actor of what Klaxon itself did (e.g. its escalation timer).
+const KLAXON: &str = "klaxon";
+
 /// A person as the user reads them: their name, or "you".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -55,6 +58,9 @@ pub struct LogLine {
     pub entry: LogEntry,
     /// `entry.actor`, by name.
     pub by: Option<PersonRef>,
+    /// The line as the user reads it: the message with its "by <id>" (or "by <name>") saying
+    /// who by name ("by you"), or, when the message does not say who, followed by " — <name>".
+    pub said: String,
 }
 
 impl Deref for LogLine {
@@ -110,7 +116,26 @@ impl Names {
 
     /// `entry` with who did it, by name.
     pub fn line(&self, entry: LogEntry) -> LogLine {
-        LogLine { by: entry.actor.as_deref().map(|a| self.person(a)), entry }
+        let by = entry.actor.as_deref().map(|a| self.person(a));
+        let said = match &by {
+            None => entry.message.clone(),
+            Some(p) => {
+                let known = self.names.get(&p.id).filter(|n| **n != p.id);
+                let says = [Some(&p.id), known].into_iter().flatten().map(|w| format!("by {w}")).find(|w| {
+                    entry.message.match_indices(w.as_str()).any(|(at, _)| {
+                        let rest = &entry.message[at + w.len()..];
+                        !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                });
+                match says {
+                    Some(w) => entry.message.replacen(&w, &format!("by {}", p.name), 1),
+                    // Klaxon's own doings (its escalation timer) say so in their message.
+                    None if p.id == KLAXON => entry.message.clone(),
+                    None => format!("{} — {}", entry.message, p.name),
+                }
+            }
+        };
+        LogLine { by, said, entry }
     }
 }
 
@@ -168,8 +193,20 @@ mod tests {
         let n = local();
         let line = n.line(LogEntry::new(t(0), LogKind::Acknowledged, "Acknowledged by U_ME", Some("U_ME")));
         assert_eq!(line.by.as_ref().map(|p| p.name.as_str()), Some("you"));
-        assert_eq!(n.line(LogEntry::new(t(0), LogKind::Note, "x", Some("klaxon"))).by.unwrap().name, "klaxon");
-        assert_eq!(n.line(LogEntry::new(t(0), LogKind::Note, "x", None)).by, None);
+        assert_eq!(line.said, "Acknowledged by you");
+        let by_name =
+            n.line(LogEntry::new(t(0), LogKind::Escalated, "Escalated to level 2 (Sam Lee) by Alex Kim", Some("U_ME")));
+        assert_eq!(by_name.said, "Escalated to level 2 (Sam Lee) by you");
+        let sam = n.line(LogEntry::new(t(0), LogKind::Resolved, "Resolved by S_SAM", Some("S_SAM")));
+        assert_eq!(sam.said, "Resolved by Sam Lee");
+        let silent = n.line(LogEntry::new(t(0), LogKind::Note, "Looking into it", Some("S_SAM")));
+        assert_eq!(silent.said, "Looking into it — Sam Lee");
+        let prefix = n.line(LogEntry::new(t(0), LogKind::Note, "Paged by S_SAMMY", Some("S_SAM")));
+        assert_eq!(prefix.said, "Paged by S_SAMMY — Sam Lee", "an id is replaced whole, not inside another");
+        let timer = n.line(LogEntry::new(t(0), LogKind::Escalated, "Escalated after its delay", Some("klaxon")));
+        assert_eq!((timer.by.unwrap().name.as_str(), timer.said.as_str()), ("klaxon", "Escalated after its delay"));
+        let nobody = n.line(LogEntry::new(t(0), LogKind::Note, "x", None));
+        assert_eq!((nobody.by, nobody.said.as_str()), (None, "x"));
     }
 
     #[test]

@@ -91,10 +91,13 @@ async fn the_detail_names_who_did_what() {
     assert!(!d.incident.mine, "acknowledged by Sam, assigned to Sam");
     let by: Vec<Option<&str>> = d.log.iter().map(|l| l.by.as_ref().map(|p| p.name.as_str())).collect();
     assert_eq!(by, [None, Some("Sam Lee"), Some("you"), Some("Sam Lee")]);
+    let said: Vec<&str> = d.log.iter().map(|l| l.said.as_str()).collect();
+    assert_eq!(said, ["Triggered", "Acknowledged — Sam Lee", "Looking — you", "Acknowledged by Sam Lee"]);
 
     let local = incident(&k, "local", "local", &["alex"], &[]).await;
     k.store().update_incident(local.id, |i| i.acknowledge(now, "alex").map(|l| vec![l])).await.unwrap();
     let d = k.incident(local.id).await.unwrap();
     assert!(d.incident.mine, "acknowledged by me and still mine");
     assert_eq!(d.log.last().unwrap().by.as_ref().unwrap().name, "you");
+    assert_eq!(d.log.last().unwrap().said, "Acknowledged by you");
 }

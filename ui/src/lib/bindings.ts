@@ -148,7 +148,12 @@ export type LogLine = {
 /**
  * `entry.actor`, by name.
  */
-by: PersonRef | null, at: string, kind: LogKind, message: string, 
+by: PersonRef | null, 
+/**
+ * The line as the user reads it: the message with its "by <id>" (or "by <name>") saying
+ * who by name ("by you"), or, when the message does not say who, followed by " — <name>".
+ */
+said: string, at: string, kind: LogKind, message: string, 
 /**
  * Who did it (a person id, `klaxon`, or the sender), when known.
  */

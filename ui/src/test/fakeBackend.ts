@@ -9,11 +9,9 @@ import type {
   Incident,
   IncidentDetail,
   IncidentPage,
-  IncidentRow,
   IpcError,
   KindCapabilities,
   LogEntry,
-  LogLine,
   OnCallStatus,
   OutboxEntry,
   RemoteUser,
@@ -23,6 +21,7 @@ import type {
   TestPagePath,
 } from '../lib/bindings';
 import type { NewAccount } from '../lib/api';
+import { makeLine, makeRow } from './names';
 
 export function makeIncident(id: number, overrides: Partial<Incident> = {}): Incident {
   return {
@@ -50,31 +49,6 @@ export function makeIncident(id: number, overrides: Partial<Incident> = {}): Inc
     alert_count: 1,
     ...overrides,
   };
-}
-
-/** Ids that are me (the team file's and a platform account's), as Rust knows them. */
-export const ME_IDS = ['alice', 'PALICE'];
-/** Names Rust knows for ids (the team file's people, a platform's synced people). */
-export const NAMES: Record<string, string> = { alice: 'Alice', bob: 'Bob', sam: 'Sam Lee', PSAM: 'Sam Lee' };
-
-/** Like Rust's `Names::person`: me as "you", else the known name, else the id. */
-export function personRef(id: string) {
-  const me = ME_IDS.includes(id);
-  return { id, name: me ? 'you' : (NAMES[id] ?? id), me };
-}
-
-/** Like Rust's `Names::row`: the incident with `mine` and its assignees by name. */
-export function makeRow(incident: Incident): IncidentRow {
-  return {
-    ...incident,
-    mine: incident.status !== 'resolved' && incident.assignees.some((a) => ME_IDS.includes(a)),
-    assigned_to: incident.assignees.map(personRef),
-  };
-}
-
-/** Like Rust's `Names::line`. */
-export function makeLine(entry: LogEntry): LogLine {
-  return { ...entry, by: entry.actor === null ? null : personRef(entry.actor) };
 }
 
 export const defaultStatus: OnCallStatus = {
