@@ -86,7 +86,7 @@ describe('App', () => {
 
   it('shows who is on call and whether I am', async () => {
     const fake = installFakeBackend([]);
-    fake.status = { ...fake.status, me_on_call: false, entries: [{ ...fake.status.entries[0], person_name: 'Bob' }] };
+    fake.status = { ...fake.status, me_on_call: false, entries: [{ ...fake.status.entries[0], person_id: 'bob', person_name: 'Bob', me: false }] };
     render(App);
     const bar = await screen.findByTestId('oncall-status');
     await waitFor(() => expect(bar).toHaveTextContent('You are off call'));

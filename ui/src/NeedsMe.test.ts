@@ -68,6 +68,19 @@ describe('Needs me', () => {
   });
 });
 
+describe('on call', () => {
+  it('names me “you” and others by name', async () => {
+    const fake = installFakeBackend([]);
+    const alice = fake.status.entries[0];
+    fake.status = { ...fake.status, entries: [alice, { ...alice, level: 2, person_id: 'PSAM', person_name: 'Sam Lee', me: false }] };
+    render(App);
+    await waitFor(() => expect(screen.getAllByTestId('oncall-entry')).toHaveLength(2));
+    const [me, sam] = screen.getAllByTestId('oncall-entry');
+    expect(me).toHaveTextContent(/^you \(/);
+    expect(sam).toHaveTextContent(/^Sam Lee \(/);
+  });
+});
+
 describe('filters', () => {
   it('show triggered, acknowledged or all, and mine or everyone’s, without asking Rust again', async () => {
     const fake = fiveIncidents();

@@ -79,7 +79,7 @@ pub fn incident_detail(d: &IncidentDetail, now: DateTime<Utc>) {
     }
     println!("timeline:");
     for l in &d.log {
-        println!("  {}  {:<15} {}", l.at.format("%Y-%m-%d %H:%M:%S"), l.kind.as_str(), l.message);
+        println!("  {}  {:<15} {}", l.at.format("%Y-%m-%d %H:%M:%S"), l.kind.as_str(), l.said);
     }
 }
 

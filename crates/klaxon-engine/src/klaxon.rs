@@ -197,7 +197,8 @@ impl Klaxon {
         let mut status = self.on_call();
         for (account, mut entry) in self.store.on_call().await? {
             let me = self.me_for(&account).await?;
-            status.me_on_call |= entry.level == 1 && !me.is_empty() && entry.person_id == me;
+            entry.me = !me.is_empty() && entry.person_id == me;
+            status.me_on_call |= entry.level == 1 && entry.me;
             entry.policy = format!("{account}: {}", entry.policy);
             status.entries.push(entry);
         }

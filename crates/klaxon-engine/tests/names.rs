@@ -43,6 +43,7 @@ async fn with_platform(k: &Klaxon) {
         person_name: "Sam Lee".into(),
         rotation: None,
         until: None,
+        me: false,
     };
     k.store().save_on_call("pd", &[sam], &[]).await.unwrap();
 }
@@ -100,4 +101,26 @@ async fn the_detail_names_who_did_what() {
     assert!(d.incident.mine, "acknowledged by me and still mine");
     assert_eq!(d.log.last().unwrap().by.as_ref().unwrap().name, "you");
     assert_eq!(d.log.last().unwrap().said, "Acknowledged by you");
+}
+
+#[tokio::test]
+async fn on_call_marks_me_per_account() {
+    let setup = Setup::new("10m");
+    let k = setup.klaxon().await;
+    with_platform(&k).await;
+    let me_on_pd = OnCallEntry {
+        policy: "Ops".into(),
+        level: 1,
+        person_id: "PME".into(),
+        person_name: "Alex on PD".into(),
+        rotation: None,
+        until: None,
+        me: false,
+    };
+    let sam = OnCallEntry { person_id: "PSAM".into(), person_name: "Sam Lee".into(), level: 2, ..me_on_pd.clone() };
+    k.store().save_on_call("pd", &[me_on_pd, sam], &[]).await.unwrap();
+    let status = k.on_call_everywhere().await.unwrap();
+    let me: Vec<(&str, bool)> = status.entries.iter().map(|e| (e.person_id.as_str(), e.me)).collect();
+    // The team file's level 1 (alex, me), level 2 (sam), then the platform's.
+    assert_eq!(me, [("alex", true), ("sam", false), ("PME", true), ("PSAM", false)]);
 }

@@ -266,6 +266,8 @@ impl Store {
                         person_name: r.try_get("person_name")?,
                         rotation: r.try_get("rotation")?,
                         until: rows::opt_time(r.try_get("until_at")?)?,
+                        // Who I am there is the account's, not the cache's (the engine sets it).
+                        me: false,
                     },
                 ))
             })

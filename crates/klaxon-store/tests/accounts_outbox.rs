@@ -339,6 +339,7 @@ async fn known_people_are_those_on_call_and_in_shifts_of_that_account() {
         person_name: "Sam Lee".into(),
         rotation: None,
         until: None,
+        me: false,
     };
     store.save_on_call("pd", &[entry], &[]).await.unwrap();
     let mut known = store.known_people("pd").await.unwrap();

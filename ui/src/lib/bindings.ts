@@ -166,7 +166,11 @@ rotation: string | null,
 /**
  * When that rotation hands over next.
  */
-until: string | null, };
+until: string | null, 
+/**
+ * Whether this is me (the team file's `me`, or my user on that platform); the UI says "you".
+ */
+me: boolean, };
 export type OnCallStatus = { me: Person, 
 /**
  * True when I am at level 1 of any policy right now.

@@ -55,7 +55,7 @@ export const defaultStatus: OnCallStatus = {
   me: { id: 'alice', name: 'Alice', email: null, phone: null, chat: null },
   me_on_call: true,
   entries: [
-    { policy: 'default', level: 1, person_id: 'alice', person_name: 'Alice', rotation: 'primary', until: null },
+    { policy: 'default', level: 1, person_id: 'alice', person_name: 'Alice', rotation: 'primary', until: null, me: true },
   ],
 };
 
