@@ -9,8 +9,9 @@ use klaxon_engine::Resource;
 use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath};
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
-    IncidentPage, IncidentStatus, LogEntry, LogKind, OnCallEntry, OnCallStatus, OutboxEntry, OutboxState, Person,
-    RemoteUser, Severity, ShadowChoice, ShadowSettings, ShadowSource, Urgency, pager::RingState, pager::WaitingPage,
+    IncidentPage, IncidentRow, IncidentStatus, LogEntry, LogKind, LogLine, OnCallEntry, OnCallStatus, OutboxEntry,
+    OutboxState, Person, PersonRef, RemoteUser, Severity, ShadowChoice, ShadowSettings, ShadowSource, Urgency,
+    pager::RingState, pager::WaitingPage,
 };
 use ts_rs::{Config, TS};
 
@@ -34,17 +35,20 @@ pub fn render() -> String {
         decl::<IncidentDetail>(&cfg),
         decl::<IncidentId>(&cfg),
         decl::<IncidentPage>(&cfg),
+        decl::<IncidentRow>(&cfg),
         decl::<IncidentStatus>(&cfg),
         decl::<IpcError>(&cfg),
         decl::<IpcErrorCode>(&cfg),
         decl::<KindCapabilities>(&cfg),
         decl::<LogEntry>(&cfg),
         decl::<LogKind>(&cfg),
+        decl::<LogLine>(&cfg),
         decl::<OnCallEntry>(&cfg),
         decl::<OnCallStatus>(&cfg),
         decl::<OutboxEntry>(&cfg),
         decl::<OutboxState>(&cfg),
         decl::<Person>(&cfg),
+        decl::<PersonRef>(&cfg),
         decl::<RemoteUser>(&cfg),
         decl::<Resource>(&cfg),
         decl::<RingState>(&cfg),

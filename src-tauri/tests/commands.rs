@@ -20,6 +20,10 @@ fn commands_list_show_and_act_on_incidents() {
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["title"], "Checkout down");
     assert_eq!(list[0]["status"], "triggered");
+    // People by name, resolved in Rust; me as "you".
+    assert_eq!(list[0]["assignees"], json!(["alex"]));
+    assert_eq!(list[0]["assigned_to"], json!([{"id": "alex", "name": "you", "me": true}]));
+    assert_eq!(list[0]["mine"], true);
     let id = list[0]["id"].clone();
 
     let detail = h.invoke("get_incident", json!({"id": id})).unwrap();
@@ -28,6 +32,10 @@ fn commands_list_show_and_act_on_incidents() {
 
     let acked = h.invoke("acknowledge_incident", json!({"id": id})).unwrap();
     assert_eq!(acked["status"], "acknowledged");
+    let detail = h.invoke("get_incident", json!({"id": id})).unwrap();
+    let ack = detail["log"].as_array().unwrap().iter().find(|l| l["kind"] == "acknowledged").unwrap().clone();
+    assert_eq!((&ack["actor"], &ack["by"]["name"]), (&json!("alex"), &json!("you")), "{ack}");
+    assert_eq!(detail["incident"]["mine"], true, "acknowledged and still mine");
     let err = h.invoke("acknowledge_incident", json!({"id": id})).unwrap_err();
     assert_eq!(err["code"], "invalid_state");
     assert!(err["message"].as_str().unwrap().contains("cannot acknowledge"), "{err}");
@@ -144,6 +152,7 @@ fn the_same_commands_reach_the_pager_over_its_control_socket() {
     let list = h.invoke("list_incidents", json!({"all": false})).unwrap();
     let id = list["incidents"][0]["id"].clone();
     assert_eq!(list["incidents"][0]["title"], "Checkout down");
+    assert_eq!(list["incidents"][0]["assigned_to"][0]["name"], "you", "names cross the socket: {list}");
     let acked = h.invoke("acknowledge_incident", json!({"id": id})).unwrap();
     assert_eq!(acked["status"], "acknowledged");
     wait_until("silence", || h.invoke("ring_state", json!({})).unwrap()["current"] == Value::Null);

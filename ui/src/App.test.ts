@@ -26,10 +26,11 @@ async function reloadedAndRendered(fake: FakeBackend) {
 
 describe('App', () => {
   it('renders rows in the order received, with title and raw status', async () => {
+    // Someone else's, so all in one section (NeedsMe.test.ts puts mine first).
     installFakeBackend([
-      makeIncident(7, { title: 'Disk full' }),
-      makeIncident(3, { title: 'API down', status: 'acknowledged' }),
-      makeIncident(9, { title: 'Queue lag' }),
+      makeIncident(7, { title: 'Disk full', assignees: ['bob'] }),
+      makeIncident(3, { title: 'API down', status: 'acknowledged', assignees: ['bob'] }),
+      makeIncident(9, { title: 'Queue lag', assignees: ['bob'] }),
     ]);
     await renderApp();
     expect(rowIds()).toEqual(['7', '3', '9']);
@@ -89,7 +90,7 @@ describe('App', () => {
     fake.status = {
       ...fake.status,
       me_on_call: false,
-      entries: [{ ...fake.status.entries[0], person_id: 'bob', person_name: 'Bob' }],
+      entries: [{ ...fake.status.entries[0], person_id: 'bob', person_name: 'Bob', me: false }],
     };
     render(App);
     const bar = await screen.findByTestId('oncall-status');
@@ -106,8 +107,8 @@ describe('App', () => {
       ...fake.status,
       me_on_call: true,
       entries: [
-        { policy: 'default', level: 1, person_id: me.id, person_name: me.name, rotation: 'primary', until },
-        { policy: 'default', level: 2, person_id: 'sam', person_name: 'Sam Lee', rotation: null, until: null },
+        { policy: 'default', level: 1, person_id: me.id, person_name: me.name, rotation: 'primary', until, me: true },
+        { policy: 'default', level: 2, person_id: 'sam', person_name: 'Sam Lee', rotation: null, until: null, me: false },
       ],
     };
     render(App);

@@ -140,7 +140,7 @@ pub fn incident_detail(d: &IncidentDetail, now: DateTime<Utc>) {
     }
     out!("timeline:");
     for l in &d.log {
-        out!("  {}  {:<15} {}", l.at.format("%Y-%m-%d %H:%M:%S"), l.kind.as_str(), l.message);
+        out!("  {}  {:<15} {}", l.at.format("%Y-%m-%d %H:%M:%S"), l.kind.as_str(), l.said);
     }
 }
 

@@ -1,5 +1,6 @@
 //! Incidents, their status machine and their timeline.
 
+use crate::names::{IncidentRow, LogLine};
 use crate::{CoreError, Severity, Urgency};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -170,19 +171,20 @@ impl LogEntry {
     }
 }
 
-/// An incident with its timeline, as the detail view shows it.
+/// An incident with its timeline, as the detail view shows it, people by name (see [`crate::names`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IncidentDetail {
-    pub incident: Incident,
-    pub log: Vec<LogEntry>,
+    pub incident: IncidentRow,
+    pub log: Vec<LogLine>,
 }
 
 /// The head of a long list, and how long the whole list is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IncidentPage {
-    pub incidents: Vec<Incident>,
+    /// The incidents, people by name and whether each is mine (see [`crate::names`]).
+    pub incidents: Vec<IncidentRow>,
     /// How many incidents the whole list has (may exceed `incidents.len()`).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,

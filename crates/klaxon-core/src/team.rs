@@ -32,6 +32,9 @@ pub struct OnCallEntry {
     pub rotation: Option<String>,
     /// When that rotation hands over next.
     pub until: Option<DateTime<Utc>>,
+    /// Whether this is me (the team file's `me`, or my user on that platform); the UI says "you".
+    #[serde(default)]
+    pub me: bool,
 }
 
 /// Who is on call now, and whether that includes me.
@@ -161,6 +164,7 @@ impl Team {
                             person_name: self.display_name(id),
                             rotation,
                             until,
+                            me: id == self.me,
                         });
                     }
                 }
@@ -281,6 +285,7 @@ pub(crate) mod tests {
         assert_eq!(s.me.name, "ALEX");
         assert_eq!(s.entries.len(), 2);
         assert_eq!(s.entries[0].person_id, "alex");
+        assert!(s.entries[0].me && !s.entries[1].me, "{:?}", s.entries);
         assert_eq!(s.entries[0].rotation.as_deref(), Some("Primary"));
         assert_eq!(s.entries[1].person_id, "sam");
         let s = team.on_call_status(t(7 * 86_400));

@@ -3,9 +3,10 @@
 use crate::{EngineError, Paths, load_team_file};
 use chrono::Utc;
 use klaxon_core::team_file::{IntakeSettings, TeamFile};
-use klaxon_core::{Incident, IncidentDetail, IncidentId, IncidentPage, LogEntry, OnCallStatus, Secret, Team};
+use klaxon_core::{Incident, IncidentDetail, IncidentId, IncidentPage, LogEntry, Names, OnCallStatus, Secret, Team};
 use klaxon_secrets::SecretStore;
 use klaxon_store::{ListScope, Store};
+use std::collections::HashMap;
 
 /// How many incidents the dashboard lists at most.
 pub const DASHBOARD_LIMIT: u32 = 200;
@@ -69,16 +70,45 @@ impl Klaxon {
     /// The first `limit` of [`Klaxon::incidents`], and how many there are in all (the dashboard
     /// shows the head of a long list rather than all of it).
     pub async fn incident_page(&self, all: bool, limit: u32) -> Result<IncidentPage, EngineError> {
-        let (incidents, total) = self.store.list_incidents(scope(all), Utc::now(), Some(limit)).await?;
+        let (list, total) = self.store.list_incidents(scope(all), Utc::now(), Some(limit)).await?;
         let warnings = self.store.warnings().await?;
+        let mut names: HashMap<String, Names> = HashMap::new();
+        let mut incidents = Vec::with_capacity(list.len());
+        for incident in list {
+            if !names.contains_key(&incident.account) {
+                names.insert(incident.account.clone(), self.names_for(&incident.account).await?);
+            }
+            incidents.push(names[&incident.account].row(incident));
+        }
         Ok(IncidentPage { incidents, total, warnings })
     }
 
-    /// One incident with its timeline.
+    /// One incident with its timeline, people by name.
     pub async fn incident(&self, id: IncidentId) -> Result<IncidentDetail, EngineError> {
         let incident = self.store.incident(id).await?;
         let log = self.store.incident_log(id).await?;
-        Ok(IncidentDetail { incident, log })
+        let names = self.names_for(&incident.account).await?;
+        Ok(IncidentDetail { log: log.into_iter().map(|l| names.line(l)).collect(), incident: names.row(incident) })
+    }
+
+    /// Who is who on `account`: the team file for `local`; for a platform account, the people
+    /// its sync cached and the account's own user (me). Unknown ids stay ids.
+    pub async fn names_for(&self, account: &str) -> Result<Names, EngineError> {
+        if account == klaxon_core::LOCAL_ACCOUNT {
+            return Ok(Names::of_team(&self.file.team));
+        }
+        let mut known = self.store.known_people(account).await?;
+        let me = match self.store.account(account).await {
+            Ok(a) => {
+                if let (Some(id), Some(name)) = (&a.user_id, &a.user_name) {
+                    known.push((id.clone(), name.clone()));
+                }
+                a.user_id
+            }
+            Err(klaxon_store::StoreError::NoAccount(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Names::new(me, known))
     }
 
     async fn change(
@@ -167,7 +197,8 @@ impl Klaxon {
         let mut status = self.on_call();
         for (account, mut entry) in self.store.on_call().await? {
             let me = self.me_for(&account).await?;
-            status.me_on_call |= entry.level == 1 && !me.is_empty() && entry.person_id == me;
+            entry.me = !me.is_empty() && entry.person_id == me;
+            status.me_on_call |= entry.level == 1 && entry.me;
             entry.policy = format!("{account}: {}", entry.policy);
             status.entries.push(entry);
         }

@@ -234,6 +234,18 @@ impl Store {
         Ok(())
     }
 
+    /// The names the last sync of `account` told for its people (on call and in shifts), by id.
+    pub async fn known_people(&self, account: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT person_id, person_name FROM on_call WHERE account = ?1 \
+             UNION SELECT person_id, person_name FROM shifts WHERE account = ?1",
+        )
+        .bind(account)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
     /// Who each account says is on call (as last synced).
     pub async fn on_call(&self) -> Result<Vec<(String, OnCallEntry)>, StoreError> {
         let rows = sqlx::query(
@@ -254,6 +266,8 @@ impl Store {
                         person_name: r.try_get("person_name")?,
                         rotation: r.try_get("rotation")?,
                         until: rows::opt_time(r.try_get("until_at")?)?,
+                        // Who I am there is the account's, not the cache's (the engine sets it).
+                        me: false,
                     },
                 ))
             })

@@ -348,3 +348,31 @@ async fn a_refused_reassign_is_told_in_the_timeline_in_time_order() {
     );
     assert!(log.windows(2).all(|w| w[0].at <= w[1].at), "in time order: {log:?}");
 }
+
+#[tokio::test]
+async fn known_people_are_those_on_call_and_in_shifts_of_that_account() {
+    let (_dir, store) = with_account().await;
+    let shift = |id: &str, name: &str| Shift {
+        schedule_id: "S".into(),
+        schedule_name: "Primary".into(),
+        person_id: id.into(),
+        person_name: name.into(),
+        start: t(0),
+        end: t(3600),
+    };
+    store.save_shifts("pd", &[shift("PSAM", "Sam Lee"), shift("PDANA", "Dana Ito")]).await.unwrap();
+    let entry = klaxon_core::OnCallEntry {
+        policy: "Ops".into(),
+        level: 1,
+        person_id: "PSAM".into(),
+        person_name: "Sam Lee".into(),
+        rotation: None,
+        until: None,
+        me: false,
+    };
+    store.save_on_call("pd", &[entry], &[]).await.unwrap();
+    let mut known = store.known_people("pd").await.unwrap();
+    known.sort();
+    assert_eq!(known, [("PDANA".to_owned(), "Dana Ito".to_owned()), ("PSAM".to_owned(), "Sam Lee".to_owned())]);
+    assert!(store.known_people("other").await.unwrap().is_empty());
+}

@@ -69,9 +69,13 @@ trigger_seq: number,
  * How many alerts were folded into this incident.
  */
 alert_count: number, };
-export type IncidentDetail = { incident: Incident, log: Array<LogEntry>, };
+export type IncidentDetail = { incident: IncidentRow, log: Array<LogLine>, };
 export type IncidentId = number;
-export type IncidentPage = { incidents: Array<Incident>, 
+export type IncidentPage = { 
+/**
+ * The incidents, people by name and whether each is mine (see [`crate::names`]).
+ */
+incidents: Array<IncidentRow>, 
 /**
  * How many incidents the whole list has (may exceed `incidents.len()`).
  */
@@ -81,6 +85,47 @@ total: number,
  * incidents are gone); shown above the list until dismissed.
  */
 warnings: Array<string>, };
+export type IncidentRow = { 
+/**
+ * Open (triggered or acknowledged) and assigned to me on its account.
+ */
+mine: boolean, 
+/**
+ * `incident.assignees`, by name, in the same order.
+ */
+assigned_to: Array<PersonRef>, id: IncidentId, 
+/**
+ * The account it belongs to (`local` for the embedded intake).
+ */
+account: string, 
+/**
+ * The platform's own id for it.
+ */
+provider_ref: string, web_url: string | null, title: string, service: string | null, severity: Severity, urgency: Urgency, status: IncidentStatus, 
+/**
+ * Person ids currently responsible.
+ */
+assignees: Array<string>, 
+/**
+ * 1-based level in the escalation policy.
+ */
+escalation_level: number, 
+/**
+ * How many times the policy has wrapped around (0 on the first pass).
+ */
+escalation_pass: number, escalation_policy: string | null, 
+/**
+ * When the local escalation timer moves it on, if it stays unacknowledged.
+ */
+next_escalation_at: string | null, created_at: string, acknowledged_at: string | null, resolved_at: string | null, updated_at: string, dedup_key: string | null, details: Details, 
+/**
+ * Bumped on every (re-)trigger or escalation; the pager pages each value at most once.
+ */
+trigger_seq: number, 
+/**
+ * How many alerts were folded into this incident.
+ */
+alert_count: number, };
 export type IncidentStatus = "triggered" | "acknowledged" | "resolved";
 export type IpcError = { code: IpcErrorCode, message: string, };
 export type IpcErrorCode = "not_found" | "invalid_state" | "invalid_input" | "storage" | "config" | "internal" | "unsupported" | "unauthorized" | "unreachable" | "rate_limited" | "platform" | "keyring" | "account" | "pager";
@@ -99,6 +144,20 @@ export type LogEntry = { at: string, kind: LogKind, message: string,
  */
 actor: string | null, };
 export type LogKind = "triggered" | "alert_repeated" | "acknowledged" | "escalated" | "reassigned" | "resolved" | "notified" | "note";
+export type LogLine = { 
+/**
+ * `entry.actor`, by name.
+ */
+by: PersonRef | null, 
+/**
+ * The line as the user reads it: the message with its "by <id>" (or "by <name>") saying
+ * who by name ("by you"), or, when the message does not say who, followed by " — <name>".
+ */
+said: string, at: string, kind: LogKind, message: string, 
+/**
+ * Who did it (a person id, `klaxon`, or the sender), when known.
+ */
+actor: string | null, };
 export type OnCallEntry = { policy: string, level: number, person_id: string, person_name: string, 
 /**
  * The rotation that put them there, if any.
@@ -107,7 +166,11 @@ rotation: string | null,
 /**
  * When that rotation hands over next.
  */
-until: string | null, };
+until: string | null, 
+/**
+ * Whether this is me (the team file's `me`, or my user on that platform); the UI says "you".
+ */
+me: boolean, };
 export type OnCallStatus = { me: Person, 
 /**
  * True when I am at level 1 of any policy right now.
@@ -150,6 +213,19 @@ export type Person = { id: string, name: string, email: string | null, phone: st
  * Chat handle, e.g. `@alex`.
  */
 chat: string | null, };
+export type PersonRef = { 
+/**
+ * The id on the incident's account.
+ */
+id: string, 
+/**
+ * "you" for me, else the name known for `id`, else `id` itself.
+ */
+name: string, 
+/**
+ * Whether this is me (on that account).
+ */
+me: boolean, };
 export type RemoteUser = { id: string, name: string, email: string | null, contact_methods: Array<ContactMethod>, };
 export type Resource = "incidents" | "accounts" | "outbox" | "on_call" | "shadow";
 export type RingState = { 

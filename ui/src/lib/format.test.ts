@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   describeAction,
   formatAge,
+  formatIn,
   formatTime,
   formatWeekdayTime,
   humanize,
@@ -43,15 +44,34 @@ describe('formatAge', () => {
   });
 });
 
+describe('formatIn', () => {
+  const at = (secs: number) => new Date(Date.parse('2024-05-01T03:00:00Z') + secs * 1000).toISOString();
+  const now = Date.parse('2024-05-01T03:00:00Z');
+  it('says how far ahead a time is', () => {
+    expect(formatIn(at(42), now)).toBe('in 42s');
+    expect(formatIn(at(4 * 60), now)).toBe('in 4 min');
+    expect(formatIn(at(3 * 60 + 10), now)).toBe('in 4 min');
+    expect(formatIn(at(2 * 3600 + 5 * 60), now)).toBe('in 2h 5m');
+    expect(formatIn(at(3 * 86400), now)).toBe('in 3d');
+  });
+  it('says now once the time passed, and nothing for garbage', () => {
+    expect(formatIn(at(-5), now)).toBe('now');
+    expect(formatIn('nope', now)).toBe('');
+  });
+});
+
 describe('formatTime', () => {
-  it('formats a timestamp as local wall-clock time', () => {
+  it('formats a timestamp as local wall-clock time, saying its zone', () => {
     const ts = '2024-05-01T03:04:05Z';
     const d = new Date(ts);
     const p = (n: number) => String(n).padStart(2, '0');
+    const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' })
+      .formatToParts(d)
+      .find((x) => x.type === 'timeZoneName')!.value;
     expect(formatTime(ts)).toBe(
-      `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`,
+      `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${zone}`,
     );
-    expect(formatTime(ts)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(formatTime(ts)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \S+/);
   });
 
   it('shows a dash for missing or bad values', () => {

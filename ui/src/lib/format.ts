@@ -25,7 +25,15 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** Local wall-clock time "YYYY-MM-DD HH:MM:SS"; "—" when absent or unparsable. */
+/** The local zone's short name at `d` ("UTC", "CET", "GMT+2"). */
+function zoneName(d: Date): string {
+  const part = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' })
+    .formatToParts(d)
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? 'local time';
+}
+
+/** Local wall-clock time with its zone, "YYYY-MM-DD HH:MM:SS CET"; "—" when absent or unparsable. */
 export function formatTime(timestamp: string | null | undefined): string {
   if (!timestamp) return '—';
   const ms = Date.parse(timestamp);
@@ -33,7 +41,7 @@ export function formatTime(timestamp: string | null | undefined): string {
   const d = new Date(ms);
   return (
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zoneName(d)}`
   );
 }
 
@@ -51,6 +59,21 @@ export function formatWeekdayTime(timestamp: string, timeZone?: string): string 
   }).formatToParts(new Date(ms));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('weekday')} ${part('hour')}:${part('minute')} ${part('timeZoneName')}`;
+}
+
+/** How far ahead a time is: "in 42s", "in 4 min", "in 2h 5m", "in 3d"; "now" once it passed. */
+export function formatIn(timestamp: string, now: Date | number = Date.now()): string {
+  const then = Date.parse(timestamp);
+  if (Number.isNaN(then)) return '';
+  const secs = Math.ceil((then - toMillis(now)) / 1000);
+  if (secs <= 0) return 'now';
+  if (secs < MINUTE) return `in ${secs}s`;
+  if (secs < HOUR) return `in ${Math.ceil(secs / MINUTE)} min`;
+  if (secs < DAY) {
+    const m = Math.floor((secs % HOUR) / MINUTE);
+    return `in ${Math.floor(secs / HOUR)}h${m ? ` ${m}m` : ''}`;
+  }
+  return `in ${Math.floor(secs / DAY)}d`;
 }
 
 /** "sev1" -> "SEV1". */

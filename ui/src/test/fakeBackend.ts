@@ -21,6 +21,7 @@ import type {
   TestPagePath,
 } from '../lib/bindings';
 import type { NewAccount } from '../lib/api';
+import { makeLine, makeRow } from './names';
 
 export function makeIncident(id: number, overrides: Partial<Incident> = {}): Incident {
   return {
@@ -54,7 +55,7 @@ export const defaultStatus: OnCallStatus = {
   me: { id: 'alice', name: 'Alice', email: null, phone: null, chat: null },
   me_on_call: true,
   entries: [
-    { policy: 'default', level: 1, person_id: 'alice', person_name: 'Alice', rotation: 'primary', until: null },
+    { policy: 'default', level: 1, person_id: 'alice', person_name: 'Alice', rotation: 'primary', until: null, me: true },
   ],
 };
 
@@ -289,7 +290,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         const all = (args as { all: boolean }).all;
         const listed = fake.incidents.filter((i) => all || i.status !== 'resolved');
         return {
-          incidents: listed.slice(0, fake.limit),
+          incidents: listed.slice(0, fake.limit).map(makeRow),
           total: listed.length,
           warnings: [...fake.warnings],
         } satisfies IncidentPage;
@@ -299,7 +300,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         return null;
       case 'get_incident': {
         const inc = find(args);
-        return { incident: inc, log: fake.logs.get(inc.id) ?? [] } satisfies IncidentDetail;
+        return { incident: makeRow(inc), log: (fake.logs.get(inc.id) ?? []).map(makeLine) } satisfies IncidentDetail;
       }
       case 'acknowledge_incident': {
         const inc = find(args);

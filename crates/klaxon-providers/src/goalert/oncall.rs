@@ -95,6 +95,7 @@ pub fn on_call(
                 person_name: person_name.to_owned(),
                 rotation: rotation.map(str::to_owned),
                 until,
+                me: false,
             };
             for t in &step.targets {
                 match t.kind.as_str() {

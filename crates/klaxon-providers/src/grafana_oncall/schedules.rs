@@ -58,6 +58,7 @@ fn entries(routing: &Routing, mut chains: Vec<EscalationChain>, names: &HashMap<
                 person_name: names.get(person).cloned().unwrap_or_else(|| person.to_owned()),
                 rotation: rotation.map(str::to_owned),
                 until: None,
+                me: false,
             });
         }
     };

@@ -153,6 +153,7 @@ pub fn on_call(o: &wire::OnCall) -> OnCallEntry {
         person_name: o.user.summary.clone().unwrap_or_else(|| o.user.id.clone()),
         rotation: o.schedule.as_ref().map(|s| s.id.clone()),
         until: o.end,
+        me: false,
     }
 }
 

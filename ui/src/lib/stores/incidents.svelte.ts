@@ -1,7 +1,8 @@
 // The dashboard's incidents: the head of the list, which one is selected with its detail, and the
 // commands on them. Reloads on `changed` naming "incidents" (the detail with it) and selects paged ones.
 import * as api from '../api';
-import type { IncidentId, IncidentPage } from '../bindings';
+import type { IncidentId, IncidentPage, IncidentRow } from '../bindings';
+import { arrange, DEFAULT_FILTERS, inOrder, type Filters } from '../needsMe';
 import { nextSelection } from '../selection';
 import { IncidentDetailStore } from './detail.svelte';
 import { notices, Task } from './notices.svelte';
@@ -13,6 +14,8 @@ const EMPTY_PAGE: IncidentPage = { incidents: [], total: 0, warnings: [] };
 class Incidents {
   /** Resolved incidents are listed too. */
   showResolved = $state(false);
+  /** Which incidents the list shows; kept for the session (not reset when the dashboard stops). */
+  filters = $state<Filters>({ ...DEFAULT_FILTERS });
   /** What the list says about the cache itself (e.g. it was found empty), until dismissed. */
   warnings = $state.raw<string[]>([]);
   readonly page = new Resource<IncidentPage>(() => api.listIncidents(this.showResolved), EMPTY_PAGE, {
@@ -20,6 +23,10 @@ class Incidents {
     onValue: (page, previous) => this.#listed(page, previous),
     onError: notices.show,
   });
+  /** The list as shown: "Needs me" first, then the rest, filtered. */
+  readonly arranged = $derived(arrange(this.page.value.incidents, this.filters));
+  /** The rows in the order shown. */
+  readonly shown: IncidentRow[] = $derived(inOrder(this.arranged));
   readonly detail = new IncidentDetailStore((gone) => this.#gone(gone));
   /** A command on an incident is in flight. */
   readonly acting = new Task();
@@ -60,6 +67,11 @@ class Incidents {
     return done;
   }
 
+  /** Changes the filters (only what the list shows: nothing is fetched). */
+  filter(change: Partial<Filters>) {
+    this.filters = { ...this.filters, ...change };
+  }
+
   async dismissWarnings() {
     try {
       await api.dismissWarnings();
@@ -71,12 +83,13 @@ class Incidents {
 
   #listed(page: IncidentPage, previous: IncidentPage): Promise<void> {
     this.warnings = page.warnings;
-    return this.select(nextSelection(this.detail.id, previous.incidents, page.incidents));
+    const shown = (p: IncidentPage) => inOrder(arrange(p.incidents, this.filters));
+    return this.select(nextSelection(this.detail.id, previous.incidents, shown(page)));
   }
 
   #gone(id: IncidentId) {
     // Fall back to the first row, if it is another one.
-    const first = this.page.value.incidents[0]?.id ?? null;
+    const first = this.shown[0]?.id ?? null;
     void this.select(first === id ? null : first);
   }
 }
