@@ -240,6 +240,7 @@ async fn page_appears_in_the_window_and_one_click_acknowledges() {
 
     // The page takes over the window; its Acknowledge button answers it (once it can be answered).
     wait_text(client, PAGE_TITLE, "Disk full on db1", 20).await;
+    wait_enabled(client, PAGE_ACK, 10).await;
     app.screenshot("page-screen-e2e.png").await;
     wait_enabled(client, PAGE_ACK, 10).await;
     client.find(Locator::Css(PAGE_ACK)).await.unwrap().click().await.unwrap();
@@ -338,6 +339,7 @@ async fn the_worst_page_takes_over_and_the_top_bar_fits_every_width() {
     wait_text(client, PAGE_TITLE, "Checkout down", 20).await;
     wait_text(client, "[data-testid=waiting-page] .title", "Disk filling on db2", 10).await;
 
+    wait_enabled(client, PAGE_ACK, 10).await;
     app.screenshot("page-screen-e2e.png").await;
 
     // The dashboard stays reachable while the pages ring.
