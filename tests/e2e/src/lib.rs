@@ -6,6 +6,7 @@ pub mod alsa;
 pub mod dbus;
 pub mod env;
 pub mod process;
+pub mod window;
 pub mod x11;
 
 use std::path::PathBuf;
