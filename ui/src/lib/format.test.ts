@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   describeAction,
   formatAge,
+  formatCountdown,
   formatIn,
   formatTime,
   formatWeekdayTime,
@@ -119,3 +120,15 @@ describe('formatWeekdayTime', () => {
     expect(formatWeekdayTime('not a time')).toBe('');
   });
 });
+
+describe('formatCountdown', () => {
+  it('says what is left as a clock, and nothing once it passed', () => {
+    const now = Date.parse('2024-05-01T03:00:00Z');
+    expect(formatCountdown('2024-05-01T03:04:32Z', now)).toBe('4:32');
+    expect(formatCountdown('2024-05-01T04:05:09Z', now)).toBe('1:05:09');
+    expect(formatCountdown('2024-05-01T03:00:00Z', now)).toBeNull();
+    expect(formatCountdown(null, now)).toBeNull();
+    expect(formatCountdown('soon', now)).toBeNull();
+  });
+});
+

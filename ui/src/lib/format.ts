@@ -61,6 +61,17 @@ export function formatWeekdayTime(timestamp: string, timeZone?: string): string 
   return `${part('weekday')} ${part('hour')}:${part('minute')} ${part('timeZoneName')}`;
 }
 
+/** What is left until `timestamp` as a clock: "4:32", "1:04:32"; null once it passed (or unparsable). */
+export function formatCountdown(timestamp: string | null, now: Date | number = Date.now()): string | null {
+  if (!timestamp) return null;
+  const secs = Math.ceil((Date.parse(timestamp) - toMillis(now)) / 1000);
+  if (!(secs > 0)) return null;
+  const h = Math.floor(secs / HOUR);
+  const m = Math.floor((secs % HOUR) / MINUTE);
+  const s = pad(secs % MINUTE);
+  return h > 0 ? `${h}:${pad(m)}:${s}` : `${m}:${s}`;
+}
+
 /** How far ahead a time is: "in 42s", "in 4 min", "in 2h 5m", "in 3d"; "now" once it passed. */
 export function formatIn(timestamp: string, now: Date | number = Date.now()): string {
   const then = Date.parse(timestamp);
