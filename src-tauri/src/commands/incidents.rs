@@ -7,11 +7,11 @@ use klaxon_engine::control::{Act, ActionOutcome, DismissWarnings, GetIncident, L
 use klaxon_engine::core::{Incident, IncidentDetail, IncidentId, IncidentPage};
 use tauri::State;
 
-/// `link` if it is a web (http or https) address.
+/// `link` if it is a web (http or https) address with a host.
 fn web_link(link: Option<&str>) -> Option<&str> {
     let link = link?.trim();
-    let (scheme, rest) = link.split_once("://")?;
-    (matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") && !rest.is_empty()).then_some(link)
+    let url = url::Url::parse(link).ok()?;
+    (matches!(url.scheme(), "http" | "https") && url.has_host()).then_some(link)
 }
 
 async fn act(state: &AppState, id: IncidentId, action: UserAction) -> Result<ActionOutcome, IpcError> {
