@@ -5,14 +5,14 @@
 
 use crate::commands::{ActionSupport, KindCapabilities};
 use crate::events::DeliveryFailure;
-use klaxon_engine::Resource;
 use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath};
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
     IncidentPage, IncidentRow, IncidentStatus, LogEntry, LogKind, LogLine, OnCallEntry, OnCallStatus, OutboxEntry,
-    OutboxState, Person, PersonRef, RemoteUser, Severity, ShadowChoice, ShadowSettings, ShadowSource, Urgency,
-    pager::RingState, pager::WaitingPage,
+    OutboxState, Person, PersonRef, ReassignTo, RemoteUser, Responder, ResponderKind, Responders, Severity,
+    ShadowChoice, ShadowSettings, ShadowSource, Urgency, pager::RingState, pager::WaitingPage,
 };
+use klaxon_engine::{Resource, ResponderFetch};
 use ts_rs::{Config, TS};
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -49,7 +49,12 @@ pub fn render() -> String {
         decl::<OutboxState>(&cfg),
         decl::<Person>(&cfg),
         decl::<PersonRef>(&cfg),
+        decl::<ReassignTo>(&cfg),
         decl::<RemoteUser>(&cfg),
+        decl::<Responder>(&cfg),
+        decl::<ResponderFetch>(&cfg),
+        decl::<ResponderKind>(&cfg),
+        decl::<Responders>(&cfg),
         decl::<Resource>(&cfg),
         decl::<RingState>(&cfg),
         decl::<TestPagePath>(&cfg),

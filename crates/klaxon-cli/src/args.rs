@@ -67,11 +67,26 @@ pub enum Command {
         #[arg(long, default_value_t = 60)]
         minutes: u32,
     },
-    /// Give an incident to other people (platform user ids).
+    /// Give an incident to other people, or to an escalation policy (platform ids; `klaxon
+    /// responders ACCOUNT` lists them).
     Reassign {
         id: i64,
-        #[arg(long = "to", required = true, value_name = "USER_ID")]
+        #[arg(long = "to", value_name = "USER_ID", required_unless_present = "policy", conflicts_with = "policy")]
         to: Vec<String>,
+        /// An escalation policy instead of people.
+        #[arg(long, value_name = "POLICY_ID")]
+        policy: Option<String>,
+    },
+    /// The platform users and escalation policies of an account an incident can be reassigned to
+    /// (cached; fetched again when older than an hour or with --refresh).
+    Responders {
+        account: String,
+        /// Only those whose name, email or id has every word of this.
+        #[arg(long)]
+        search: Option<String>,
+        /// Ask the platform now.
+        #[arg(long)]
+        refresh: bool,
     },
     /// Who is on call now: the team file's policies and every platform account's (as last synced).
     Oncall,

@@ -1,7 +1,7 @@
 //! One-tap actions on a platform's incident, applied to the cache at once and queued for the
 //! platform (the outbox), and the outbox entries that carry them.
 
-use crate::{CoreError, Incident, IncidentId, IncidentStatus, LogEntry, LogKind};
+use crate::{CoreError, Incident, IncidentId, IncidentStatus, LogEntry, LogKind, ReassignTo};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -51,9 +51,9 @@ pub enum Action {
     Escalate {
         to_level: u32,
     },
-    /// Give the incident to these platform user ids.
+    /// Give the incident to these platform users, or to an escalation policy.
     Reassign {
-        to: Vec<String>,
+        to: ReassignTo,
     },
     /// Silence a triggered incident's notifications for this many minutes (it stays acknowledged).
     Snooze {
@@ -82,9 +82,10 @@ impl Action {
     pub fn validate(&self) -> Result<(), CoreError> {
         let why = match self {
             Action::Escalate { to_level: 0 } => "escalation levels start at 1",
-            Action::Reassign { to } if to.is_empty() || to.iter().any(|t| t.trim().is_empty()) => {
-                "reassign needs at least one user id"
-            }
+            Action::Reassign { to } => match to.invalid() {
+                Some(why) => why,
+                None => return Ok(()),
+            },
             Action::Snooze { minutes } if *minutes == 0 || *minutes > 24 * 60 => "snooze must be 1 to 1440 minutes",
             Action::Note { text } if text.trim().is_empty() => "a note needs some text",
             Action::Note { text } if text.len() > 10_000 => "a note may be at most 10,000 bytes",
@@ -116,7 +117,16 @@ impl Action {
                 if !incident.status.is_open() {
                     return Err(refuse("reassign"));
                 }
-                incident.assignees.clone_from(to);
+                match to {
+                    ReassignTo::Users(users) => incident.assignees.clone_from(users),
+                    // The policy's first level is paged; who that is the next sync tells.
+                    ReassignTo::Policy { escalation_policy } => {
+                        incident.assignees.clear();
+                        incident.escalation_policy = Some(escalation_policy.clone());
+                        incident.escalation_level = 1;
+                        incident.escalation_pass = 0;
+                    }
+                }
                 incident.status = IncidentStatus::Triggered;
                 incident.acknowledged_at = None;
                 incident.trigger_seq += 1;
@@ -124,7 +134,7 @@ impl Action {
                 Ok(LogEntry::new(
                     now,
                     LogKind::Reassigned,
-                    format!("Reassigned to {} by {by}", to.join(", ")),
+                    format!("Reassigned to {} by {by}", to.describe()),
                     Some(by),
                 ))
             }
@@ -267,7 +277,7 @@ mod tests {
         i.status = IncidentStatus::Resolved;
         let before = i.clone();
         assert!(Action::Escalate { to_level: 2 }.apply(&mut i, t(5), "me").is_err());
-        assert!(Action::Reassign { to: vec!["u".into()] }.apply(&mut i, t(5), "me").is_err());
+        assert!(Action::Reassign { to: ReassignTo::Users(vec!["u".into()]) }.apply(&mut i, t(5), "me").is_err());
         assert!(Action::Acknowledge.apply(&mut i, t(5), "me").is_err());
         assert_eq!(i, before);
         let mut triggered = sample(2);
@@ -279,8 +289,20 @@ mod tests {
         let mut i = sample(1);
         let log = Action::Note { text: "looking".into() }.apply(&mut i, t(5), "me").unwrap();
         assert_eq!((log.kind, log.message.as_str()), (LogKind::Note, "looking"));
-        Action::Reassign { to: vec!["u2".into()] }.apply(&mut i, t(6), "me").unwrap();
+        Action::Reassign { to: ReassignTo::Users(vec!["u2".into()]) }.apply(&mut i, t(6), "me").unwrap();
         assert_eq!(i.assignees, vec!["u2".to_owned()]);
+        i.status = IncidentStatus::Acknowledged;
+        let to_policy = ReassignTo::Policy { escalation_policy: "EP9".into() };
+        let log = Action::Reassign { to: to_policy }.apply(&mut i, t(7), "me").unwrap();
+        assert_eq!(
+            (log.kind, log.message.as_str()),
+            (LogKind::Reassigned, "Reassigned to escalation policy EP9 by me")
+        );
+        assert_eq!(
+            (i.status, i.escalation_policy.as_deref(), i.escalation_level),
+            (IncidentStatus::Triggered, Some("EP9"), 1)
+        );
+        assert!(i.assignees.is_empty());
     }
 
     #[test]
@@ -288,7 +310,7 @@ mod tests {
         assert!(Action::Note { text: "  ".into() }.validate().is_err());
         assert!(Action::Snooze { minutes: 0 }.validate().is_err());
         assert!(Action::Snooze { minutes: 30 }.validate().is_ok());
-        assert!(Action::Reassign { to: vec![] }.validate().is_err());
+        assert!(Action::Reassign { to: ReassignTo::Users(vec![]) }.validate().is_err());
         assert!(Action::Escalate { to_level: 0 }.validate().is_err());
     }
 

@@ -9,6 +9,7 @@ pub mod names;
 pub mod pager;
 pub mod pager_settings;
 pub mod people;
+pub mod reassign;
 pub mod remote;
 pub mod rotation;
 pub mod secret;
@@ -30,6 +31,7 @@ pub use incident::{Details, Incident, IncidentDetail, IncidentId, IncidentPage, 
 pub use names::{IncidentRow, LogLine, Names, PersonRef};
 pub use pager_settings::{PagerSettings, QuietHours, UrgencyRule};
 pub use people::Person;
+pub use reassign::{ReassignTo, Responder, ResponderKind, Responders};
 pub use remote::{ContactMethod, RemoteIncident, RemoteUser, Shift};
 pub use rotation::Rotation;
 pub use secret::Secret;

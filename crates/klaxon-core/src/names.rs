@@ -6,7 +6,7 @@
 //! The dashboard list and the detail carry [`IncidentRow`]s and [`LogLine`]s: the incident (or log
 //! entry) itself, flattened, plus the names, so every field an [`Incident`] had is still there.
 
-use crate::{Incident, IncidentStatus, LogEntry, Team};
+use crate::{Incident, IncidentStatus, LogEntry, LogKind, Team};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::Deref;
@@ -135,14 +135,30 @@ impl Names {
                 }
             }
         };
+        let said = if entry.kind == LogKind::Reassigned { self.reassigned_to(&said) } else { said };
         LogLine { by, said, entry }
+    }
+
+    /// Klaxon's own "Reassigned to U1, U2 by …" (or "… to escalation policy EP1 by …") with the
+    /// targets by name.
+    fn reassigned_to(&self, said: &str) -> String {
+        const TO: &str = "Reassigned to ";
+        const POLICY: &str = "escalation policy ";
+        let Some(rest) = said.strip_prefix(TO) else { return said.to_owned() };
+        let (targets, tail) = rest.rfind(" by ").map_or((rest, ""), |at| rest.split_at(at));
+        let named = if let Some(policy) = targets.strip_prefix(POLICY) {
+            format!("{POLICY}{}", self.names.get(policy).map_or(policy, String::as_str))
+        } else {
+            targets.split(", ").map(|id| self.person(id).name).collect::<Vec<_>>().join(", ")
+        };
+        format!("{TO}{named}{tail}")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::LogKind;
+
     use crate::incident::tests::{sample, t};
 
     fn local() -> Names {
@@ -205,6 +221,14 @@ mod tests {
         assert_eq!(prefix.said, "Paged by S_SAMMY — Sam Lee", "an id is replaced whole, not inside another");
         let timer = n.line(LogEntry::new(t(0), LogKind::Escalated, "Escalated after its delay", Some("klaxon")));
         assert_eq!((timer.by.unwrap().name.as_str(), timer.said.as_str()), ("klaxon", "Escalated after its delay"));
+        let moved = n.line(LogEntry::new(t(0), LogKind::Reassigned, "Reassigned to S_SAM, U_X by U_ME", Some("U_ME")));
+        assert_eq!(moved.said, "Reassigned to Sam Lee, U_X by you");
+        let to_me = n.line(LogEntry::new(t(0), LogKind::Reassigned, "Reassigned to U_ME by S_SAM", Some("S_SAM")));
+        assert_eq!(to_me.said, "Reassigned to you by Sam Lee");
+        let named = Names::new(None, [("EP1".to_owned(), "Database".to_owned())]);
+        let policy =
+            named.line(LogEntry::new(t(0), LogKind::Reassigned, "Reassigned to escalation policy EP1 by U9", None));
+        assert_eq!(policy.said, "Reassigned to escalation policy Database by U9");
         let nobody = n.line(LogEntry::new(t(0), LogKind::Note, "x", None));
         assert_eq!((nobody.by, nobody.said.as_str()), (None, "x"));
     }

@@ -3,7 +3,7 @@
 
 use crate::{EngineError, Klaxon};
 use chrono::Utc;
-use klaxon_core::{Action, ActionKind, Incident, IncidentId, LOCAL_ACCOUNT, OutboxEntry};
+use klaxon_core::{Action, ActionKind, Incident, IncidentId, LOCAL_ACCOUNT, OutboxEntry, ReassignTo};
 
 /// What the user asked for (the engine fixes the arguments, e.g. which level "escalate" means).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -12,8 +12,8 @@ pub enum UserAction {
     Acknowledge,
     Resolve,
     Escalate,
-    /// Give it to these platform user ids.
-    Reassign(Vec<String>),
+    /// Give it to these platform users, or an escalation policy.
+    Reassign(ReassignTo),
     /// Silence it for this many minutes.
     Snooze(u32),
     Note(String),

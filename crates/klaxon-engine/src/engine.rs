@@ -319,6 +319,15 @@ impl Engine {
         self.klaxon.test_account(name, self.runners.secrets(), self.runners.http()).await
     }
 
+    /// Whom an account's incidents can be reassigned to (see [`Klaxon::responders`]).
+    pub async fn responders(
+        &self,
+        account: &str,
+        fetch: crate::ResponderFetch,
+    ) -> Result<klaxon_core::Responders, EngineError> {
+        self.klaxon.responders(account, fetch, self.runners.secrets(), self.runners.http()).await
+    }
+
     /// Polls an account now; restarts its sync if it had stopped (e.g. its token was missing).
     pub async fn sync_account(&self, name: &str) -> Result<(), EngineError> {
         if self.runners.sync_now(name) {

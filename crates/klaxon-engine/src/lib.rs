@@ -21,6 +21,7 @@ mod page_text;
 mod pager;
 mod paths;
 mod remote;
+mod responders;
 mod runners;
 mod shadow;
 mod sink;
@@ -40,6 +41,7 @@ pub use lock::DataDirLock;
 pub use outbox::UncertainChecks;
 pub use page_text::page_text;
 pub use paths::{ENV_CONFIG, ENV_DATA_DIR, Paths};
+pub use responders::{RESPONDERS_MAX_AGE, ResponderFetch};
 pub use sync::{HISTORY_DAYS, SHIFTS_AHEAD_DAYS};
 
 pub use klaxon_core as core;

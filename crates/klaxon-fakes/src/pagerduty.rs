@@ -59,6 +59,7 @@ impl PagerDutyFake {
 pub fn router(state: Shared) -> Router {
     let fake = Fake { state, events: Arc::new(Mutex::new(Vec::new())) };
     Router::new()
+        .route("/users", get(directory::list_users))
         .route("/users/me", get(directory::get_me))
         .route("/users/{id}/contact_methods", get(directory::get_contact_methods))
         .route("/incidents", get(incidents::list_incidents))

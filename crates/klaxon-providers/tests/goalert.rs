@@ -294,7 +294,7 @@ async fn unsupported_actions_are_refused_without_a_request() {
     let (fake, goalert, me, now) = setup().await;
     let (_, alert) = alert_for_me(&fake, "Disk full", now);
     for action in [
-        Action::Reassign { to: vec!["U_OTHER".into()] },
+        Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_OTHER".into()]) },
         Action::Snooze { minutes: 30 },
         Action::Note { text: "looking".into() },
     ] {

@@ -289,7 +289,7 @@ async fn reassign_is_refused_up_front_without_a_request() {
     let fake = fake().await;
     let id = fake.state.trigger("Disk full", &["U_ME"], Utc::now());
     let go = adapter(&fake);
-    let reassign = Action::Reassign { to: vec!["U_OTHER".into()] };
+    let reassign = Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_OTHER".into()]) };
     let e = go.perform(&me(), &id, &reassign).await.unwrap_err();
     assert!(matches!(&e, ProviderError::Unsupported(m) if m.contains("reassign")), "{e:?}");
     let e = go.already_applied(&me(), &id, &reassign, Utc::now()).await.unwrap_err();

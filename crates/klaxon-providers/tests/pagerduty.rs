@@ -248,7 +248,9 @@ async fn each_write_changes_the_platform_once() {
     pd.perform(&me(), &id, &Action::Note { text: "looking".into() }).await.unwrap();
     assert_eq!(fake.state.incident(&id).unwrap().notes.iter().map(|n| n.1.as_str()).collect::<Vec<_>>(), ["looking"]);
 
-    pd.perform(&me(), &id, &Action::Reassign { to: vec!["U_OTHER".into()] }).await.unwrap();
+    pd.perform(&me(), &id, &Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_OTHER".into()]) })
+        .await
+        .unwrap();
     let i = fake.state.incident(&id).unwrap();
     assert_eq!((i.status, i.assignees.clone()), (FakeStatus::Triggered, vec!["U_OTHER".to_owned()]));
     assert_eq!(
@@ -332,8 +334,11 @@ async fn already_applied_reads_the_current_state() {
     ] {
         assert!(!applied(a.clone()).await, "{a:?} not yet");
     }
-    assert!(applied(Action::Reassign { to: vec!["U_ME".into()] }).await, "already assigned to me");
-    assert!(!applied(Action::Reassign { to: vec!["U_OTHER".into()] }).await);
+    assert!(
+        applied(Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_ME".into()]) }).await,
+        "already assigned to me"
+    );
+    assert!(!applied(Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_OTHER".into()]) }).await);
 
     pd.perform(&me(), &id, &Action::Acknowledge).await.unwrap();
     assert!(applied(Action::Acknowledge).await);
@@ -357,7 +362,7 @@ async fn already_applied_reads_the_current_state() {
     pd.perform(&me(), &id, &Action::Escalate { to_level: 2 }).await.unwrap();
     assert!(applied(Action::Escalate { to_level: 2 }).await, "level 2's on-call person has it");
     assert!(!applied(Action::Escalate { to_level: 3 }).await);
-    assert!(applied(Action::Reassign { to: vec!["U_OTHER".into()] }).await);
+    assert!(applied(Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_OTHER".into()]) }).await);
 
     pd.perform(&me(), &id, &Action::Resolve).await.unwrap();
     assert!(applied(Action::Resolve).await && applied(Action::Acknowledge).await);

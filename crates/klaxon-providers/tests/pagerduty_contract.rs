@@ -161,7 +161,7 @@ async fn every_request_and_answer_fits_pagerdutys_openapi_spec() {
         (&a, Action::Snooze { minutes: 15 }),
         (&a, Action::Resolve),
         (&b, Action::Escalate { to_level: 2 }),
-        (&c, Action::Reassign { to: vec!["U_OTHER".into()] }),
+        (&c, Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_OTHER".into()]) }),
         (&d, Action::Note { text: "Renewing it".into() }),
         (&d, Action::Resolve),
     ];

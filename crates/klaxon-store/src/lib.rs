@@ -7,6 +7,7 @@ mod open;
 mod outbox;
 mod pages;
 mod remote;
+mod responders;
 mod rows;
 mod settings;
 mod shadow;

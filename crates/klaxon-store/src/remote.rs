@@ -234,11 +234,14 @@ impl Store {
         Ok(())
     }
 
-    /// The names the last sync of `account` told for its people (on call and in shifts), by id.
+    /// The names `account` told for its ids, by id: people on call, in shifts and in its user
+    /// list, and its escalation policies.
     pub async fn known_people(&self, account: &str) -> Result<Vec<(String, String)>, StoreError> {
         let rows = sqlx::query(
             "SELECT person_id, person_name FROM on_call WHERE account = ?1 \
-             UNION SELECT person_id, person_name FROM shifts WHERE account = ?1",
+             UNION SELECT person_id, person_name FROM shifts WHERE account = ?1 \
+             UNION SELECT id, name FROM people WHERE account = ?1 \
+             UNION SELECT id, name FROM escalation_policies WHERE account = ?1",
         )
         .bind(account)
         .fetch_all(&self.pool)

@@ -10,18 +10,7 @@ impl Store {
     /// Replaces the cached people and escalation policies of `account` with the team's.
     pub async fn save_team(&self, account: &str, team: &Team) -> Result<(), StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM people WHERE account = ?").bind(account).execute(&mut *tx).await?;
-        for p in &team.people {
-            sqlx::query("INSERT INTO people (account, id, name, email, phone, chat) VALUES (?, ?, ?, ?, ?, ?)")
-                .bind(account)
-                .bind(&p.id)
-                .bind(&p.name)
-                .bind(&p.email)
-                .bind(&p.phone)
-                .bind(&p.chat)
-                .execute(&mut *tx)
-                .await?;
-        }
+        save_people(&mut tx, account, &team.people).await?;
         save_policies(&mut tx, account, &team.policies).await?;
         tx.commit().await?;
         Ok(())
@@ -45,6 +34,27 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Replaces the cached people of `account`.
+pub(crate) async fn save_people(
+    conn: &mut SqliteConnection,
+    account: &str,
+    people: &[Person],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM people WHERE account = ?").bind(account).execute(&mut *conn).await?;
+    for p in people {
+        sqlx::query("INSERT INTO people (account, id, name, email, phone, chat) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(account)
+            .bind(&p.id)
+            .bind(&p.name)
+            .bind(&p.email)
+            .bind(&p.phone)
+            .bind(&p.chat)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Replaces the cached escalation policies of `account`.

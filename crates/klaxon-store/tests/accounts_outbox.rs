@@ -328,8 +328,10 @@ async fn a_refused_reassign_is_told_in_the_timeline_in_time_order() {
         .await
         .unwrap();
     let id = store.incidents_of("pd").await.unwrap()[0].id;
-    let (_, queued) =
-        store.take_action(id, &Action::Reassign { to: vec!["U_SAM".into()] }, "U_ME", t(5)).await.unwrap();
+    let (_, queued) = store
+        .take_action(id, &Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_SAM".into()]) }, "U_ME", t(5))
+        .await
+        .unwrap();
     // An entry that happened earlier but arrives later (a platform's timeline at the next sync).
     let early = klaxon_core::LogEntry::new(t(2), klaxon_core::LogKind::Note, "looked at it".to_owned(), Some("U_ME"));
     store.append_log(id, &[early]).await.unwrap();

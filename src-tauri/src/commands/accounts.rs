@@ -1,7 +1,10 @@
 use super::signature::commands;
 use crate::AppState;
-use klaxon_engine::control::{AddAccount, ListAccounts, RemoveAccount, SyncAccount, TestAccount, WireSecret};
-use klaxon_engine::core::{Account, AccountKind, ActionKind, RemoteUser, Secret};
+use klaxon_engine::ResponderFetch;
+use klaxon_engine::control::{
+    AddAccount, ListAccounts, ListResponders, RemoveAccount, SyncAccount, TestAccount, WireSecret,
+};
+use klaxon_engine::core::{Account, AccountKind, ActionKind, RemoteUser, Responders, Secret};
 use serde::Serialize;
 use tauri::State;
 
@@ -72,6 +75,12 @@ commands! {
     /// Who the account's token belongs to on its platform (proves the token and address work).
     pub async fn test_account[state: State<'_, AppState>](name: String) -> RemoteUser {
         state.call(TestAccount { name }).await
+    }
+
+    /// Whom the account's incidents can be reassigned to: its users and escalation policies,
+    /// from the cache (`cached`), from the platform when the cache is old (`if_stale`) or now.
+    pub async fn list_responders[state: State<'_, AppState>](account: String, fetch: ResponderFetch) -> Responders {
+        state.call(ListResponders { account, fetch }).await
     }
 
     /// Polls the account's platform now (restarting its sync if it had stopped).

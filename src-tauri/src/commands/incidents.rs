@@ -4,7 +4,7 @@ use super::signature::commands;
 use crate::{AppState, IpcError, IpcErrorCode};
 use klaxon_engine::UserAction;
 use klaxon_engine::control::{Act, ActionOutcome, DismissWarnings, GetIncident, ListIncidents};
-use klaxon_engine::core::{Incident, IncidentDetail, IncidentId, IncidentPage};
+use klaxon_engine::core::{Incident, IncidentDetail, IncidentId, IncidentPage, ReassignTo};
 use tauri::State;
 
 /// `link` if it is a web (http or https) address with a host.
@@ -71,8 +71,8 @@ commands! {
             .map_err(|e| IpcError::new(IpcErrorCode::Internal, format!("cannot open {url}: {e}")))
     }
 
-    /// Gives the incident to these platform user ids.
-    pub async fn reassign_incident[state: State<'_, AppState>](id: IncidentId, to: Vec<String>) -> ActionOutcome {
+    /// Gives the incident to platform users or an escalation policy.
+    pub async fn reassign_incident[state: State<'_, AppState>](id: IncidentId, to: ReassignTo) -> ActionOutcome {
         act(&state, id, UserAction::Reassign(to)).await
     }
 }

@@ -53,6 +53,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         accounts::remove_account,
         accounts::test_account,
         accounts::sync_account,
+        accounts::list_responders,
         outbox::list_outbox,
         outbox::retry_outbox,
         outbox::discard_outbox,

@@ -17,7 +17,7 @@ user_email: string | null, poll_secs: number, created_at: string, last_synced_at
  */
 last_error: string | null, };
 export type AccountKind = "local" | "pagerduty" | "grafana-oncall" | "goalert";
-export type Action = { "type": "acknowledge" } | { "type": "resolve" } | { "type": "escalate", to_level: number, } | { "type": "reassign", to: Array<string>, } | { "type": "snooze", minutes: number, } | { "type": "note", text: string, };
+export type Action = { "type": "acknowledge" } | { "type": "resolve" } | { "type": "escalate", to_level: number, } | { "type": "reassign", to: ReassignTo, } | { "type": "snooze", minutes: number, } | { "type": "note", text: string, };
 export type ActionKind = "acknowledge" | "resolve" | "escalate" | "reassign" | "snooze" | "note";
 export type ActionOutcome = { incident: Incident, queued: OutboxEntry | null, };
 export type ActionSupport = { action: ActionKind, 
@@ -226,8 +226,29 @@ name: string,
  * Whether this is me (on that account).
  */
 me: boolean, };
+export type ReassignTo = Array<string> | { escalation_policy: string, };
 export type RemoteUser = { id: string, name: string, email: string | null, contact_methods: Array<ContactMethod>, };
 export type Resource = "incidents" | "accounts" | "outbox" | "on_call" | "shadow";
+export type Responder = { kind: ResponderKind, id: string, name: string, 
+/**
+ * A second line to tell people apart (a user's email).
+ */
+detail: string | null, };
+export type ResponderFetch = "cached" | "if_stale" | "now";
+export type ResponderKind = "user" | "escalation_policy";
+export type Responders = { account: string, 
+/**
+ * People first, then escalation policies; each by name.
+ */
+entries: Array<Responder>, 
+/**
+ * When the platform was last asked (None: never).
+ */
+fetched_at: string | null, 
+/**
+ * Why the last refresh failed, when it did (the entries are the last good copy).
+ */
+error: string | null, };
 export type RingState = { 
 /**
  * The loud page ringing now (the worst unanswered: highest severity, then the oldest).

@@ -1,7 +1,7 @@
 // Generated from the Rust commands and events (KLAXON_WRITE_BINDINGS=1 cargo test -p klaxon-app bindings). Do not edit.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { Account, AccountKind, ActionOutcome, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, OutboxEntry, RemoteUser, Resource, RingState, ShadowSettings, TestPagePath } from './bindings';
+import type { Account, AccountKind, ActionOutcome, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, OutboxEntry, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, ShadowSettings, TestPagePath } from './bindings';
 
 /**
  * The head of the dashboard list (already sorted by Rust) and the total count; with `all`,
@@ -55,8 +55,8 @@ export function openIncidentLink(id: IncidentId): Promise<null> {
   return invoke<null>('open_incident_link', { id });
 }
 
-/** Gives the incident to these platform user ids. */
-export function reassignIncident(id: IncidentId, to: Array<string>): Promise<ActionOutcome> {
+/** Gives the incident to platform users or an escalation policy. */
+export function reassignIncident(id: IncidentId, to: ReassignTo): Promise<ActionOutcome> {
   return invoke<ActionOutcome>('reassign_incident', { id, to });
 }
 
@@ -92,6 +92,14 @@ export function removeAccount(name: string): Promise<null> {
 /** Who the account's token belongs to on its platform (proves the token and address work). */
 export function testAccount(name: string): Promise<RemoteUser> {
   return invoke<RemoteUser>('test_account', { name });
+}
+
+/**
+ * Whom the account's incidents can be reassigned to: its users and escalation policies,
+ * from the cache (`cached`), from the platform when the cache is old (`if_stale`) or now.
+ */
+export function listResponders(account: string, fetch: ResponderFetch): Promise<Responders> {
+  return invoke<Responders>('list_responders', { account, fetch });
 }
 
 /** Polls the account's platform now (restarting its sync if it had stopped). */

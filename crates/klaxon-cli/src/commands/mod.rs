@@ -7,6 +7,7 @@ mod fire;
 mod incidents;
 mod intake;
 mod outbox;
+mod responders;
 mod schedule;
 mod shadow;
 mod stop;
@@ -16,6 +17,7 @@ mod watch;
 
 use crate::args::{Cli, Command, ConfigCommand, IntakeCommand, ShadowCommand};
 use crate::output::out;
+use klaxon_engine::core::ReassignTo;
 use klaxon_engine::{EngineError, Klaxon, Paths, UserAction};
 use std::process::ExitCode;
 
@@ -39,7 +41,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 Command::Snooze { id, minutes } => {
                     actions::run(&klaxon, UserAction::Snooze(minutes), &[id], json).await
                 }
-                Command::Reassign { id, to } => actions::run(&klaxon, UserAction::Reassign(to), &[id], json).await,
+                Command::Reassign { id, to, policy } => {
+                    let to = match policy {
+                        Some(escalation_policy) => ReassignTo::Policy { escalation_policy },
+                        None => ReassignTo::Users(to),
+                    };
+                    actions::run(&klaxon, UserAction::Reassign(to), &[id], json).await
+                }
+                Command::Responders { account, search, refresh } => {
+                    responders::list(&klaxon, &account, search.as_deref(), refresh, json).await
+                }
                 Command::Oncall => schedule::on_call(&klaxon, json).await,
                 Command::Shifts { days } => schedule::shifts(&klaxon, days, json).await,
                 Command::Accounts { command } => accounts::run(&klaxon, command, json).await,

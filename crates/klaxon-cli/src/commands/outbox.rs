@@ -42,7 +42,7 @@ pub async fn run(
 fn describe(action: &Action) -> String {
     match action {
         Action::Escalate { to_level } => format!("escalate to level {to_level}"),
-        Action::Reassign { to } => format!("reassign to {}", to.join(", ")),
+        Action::Reassign { to } => format!("reassign to {}", to.describe()),
         Action::Snooze { minutes } => format!("snooze {minutes} min"),
         Action::Note { text } => format!("note: {}", text.chars().take(40).collect::<String>()),
         other => other.kind().to_string(),

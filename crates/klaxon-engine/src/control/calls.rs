@@ -5,9 +5,9 @@
 //! true}`); the dispatcher's handler for each is named after it in `dispatch.rs`.
 
 use super::{Dispatcher, IpcError, TestPagePath, WireSecret};
-use crate::UserAction;
+use crate::{ResponderFetch, UserAction};
 use klaxon_core::{
-    Account, AccountKind, Incident, IncidentDetail, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser,
+    Account, AccountKind, Incident, IncidentDetail, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser, Responders,
     ShadowSettings, pager::RingState,
 };
 use serde::de::DeserializeOwned;
@@ -113,6 +113,8 @@ calls! {
     TestAccount { name: String } -> RemoteUser => test_account;
     /// Polls the account's platform now.
     SyncAccount { name: String } -> () => sync_account;
+    /// Whom the account's incidents can be reassigned to (its users and escalation policies).
+    ListResponders { account: String, fetch: ResponderFetch } -> Responders => list_responders;
     /// Actions waiting for (with `all`, also done with) their platform.
     ListOutbox { all: bool } -> Vec<OutboxEntry> => list_outbox;
     /// Sends a failed outbox entry again.

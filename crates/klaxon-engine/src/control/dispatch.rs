@@ -6,8 +6,8 @@ use super::calls::*;
 use super::{IpcError, Request};
 use crate::{Credentials, Engine, NewAccount};
 use klaxon_core::{
-    Account, IncidentDetail, IncidentId, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser, ShadowSettings,
-    pager::RingState,
+    Account, IncidentDetail, IncidentId, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser, Responders,
+    ShadowSettings, pager::RingState,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -110,6 +110,10 @@ impl Dispatcher {
 
     pub(super) async fn test_account(&self, c: TestAccount) -> Result<RemoteUser, IpcError> {
         Ok(self.engine.test_account(&c.name).await?)
+    }
+
+    pub(super) async fn list_responders(&self, c: ListResponders) -> Result<Responders, IpcError> {
+        Ok(self.engine.responders(&c.account, c.fetch).await?)
     }
 
     pub(super) async fn sync_account(&self, c: SyncAccount) -> Result<(), IpcError> {

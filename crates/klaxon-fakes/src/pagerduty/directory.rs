@@ -30,6 +30,24 @@ pub(super) async fn get_me(State(fake): State<Fake>, headers: HeaderMap) -> Resp
     })())
 }
 
+pub(super) async fn list_users(State(fake): State<Fake>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    done((|| {
+        authorize(&fake, &headers)?;
+        let q = Query::parse(raw);
+        let p = fake.state.lock();
+        let items: Vec<Value> = p
+            .users
+            .iter()
+            .map(|u| {
+                json!({"id": u.id, "type": "user", "summary": u.name, "name": u.name, "email": u.email,
+                       "time_zone": "Etc/UTC", "role": "user",
+                       "self": format!("{WEB}/users/{}", u.id), "html_url": format!("{WEB}/users/{}", u.id)})
+            })
+            .collect();
+        page("users", items, &q)
+    })())
+}
+
 pub(super) async fn get_contact_methods(
     State(fake): State<Fake>,
     Path(id): Path<String>,

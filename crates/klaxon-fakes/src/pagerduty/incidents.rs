@@ -101,6 +101,18 @@ pub(super) async fn put_incident(
             i.assignees.clone_from(&users);
             p.record(&id, "escalate", format!("level {level}"), &by);
             fake.event(&id, "escalate_log_entry", &by, format!("Escalated to level {level}"), users);
+        } else if let Some(policy) = update.get("escalation_policy") {
+            // Reassigning to a policy starts it over at its first level.
+            let to = policy.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let users = level_users(&p, &to, 1, now).ok_or_else(|| invalid("Escalation policy is not valid"))?;
+            i.policy.clone_from(&to);
+            i.level = 1;
+            i.status = FakeStatus::Triggered;
+            i.acknowledged_at = None;
+            i.snoozed_until = None;
+            i.assignees.clone_from(&users);
+            p.record(&id, "reassign", format!("policy:{to}"), &by);
+            fake.event(&id, "assign_log_entry", &by, format!("Reassigned to {to}"), users);
         } else if let Some(assignments) = update.get("assignments").and_then(Value::as_array) {
             let to: Vec<String> = assignments
                 .iter()

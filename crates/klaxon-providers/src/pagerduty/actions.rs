@@ -5,7 +5,7 @@ use super::client::segment;
 use super::{PagerDuty, map, wire};
 use crate::ProviderError;
 use chrono::{DateTime, Utc};
-use klaxon_core::{Action, RemoteUser};
+use klaxon_core::{Action, ReassignTo, RemoteUser};
 use reqwest::Method;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -35,10 +35,14 @@ impl PagerDuty {
             Action::Escalate { to_level } => {
                 self.client.write(me, Method::PUT, &incident, &update(json!({"escalation_level": to_level}))).await
             }
-            Action::Reassign { to } => {
+            Action::Reassign { to: ReassignTo::Users(to) } => {
                 let assignments: Vec<_> =
                     to.iter().map(|u| json!({"assignee": {"id": u, "type": "user_reference"}})).collect();
                 self.client.write(me, Method::PUT, &incident, &update(json!({"assignments": assignments}))).await
+            }
+            Action::Reassign { to: ReassignTo::Policy { escalation_policy } } => {
+                let policy = json!({"id": escalation_policy, "type": "escalation_policy_reference"});
+                self.client.write(me, Method::PUT, &incident, &update(json!({"escalation_policy": policy}))).await
             }
             Action::Snooze { minutes } => {
                 let body = json!({"duration": u64::from(*minutes) * 60});
@@ -92,9 +96,12 @@ impl PagerDuty {
                     map::level(&incident, &levels).is_some_and(|level| level >= *to_level)
                 }
             }
-            Action::Reassign { to } => {
+            Action::Reassign { to: ReassignTo::Users(to) } => {
                 let assigned = map::assignees(&incident);
                 to.iter().all(|u| assigned.contains(u))
+            }
+            Action::Reassign { to: ReassignTo::Policy { escalation_policy } } => {
+                incident.escalation_policy.as_ref().is_some_and(|p| p.id == *escalation_policy)
             }
             // A snooze shows as a pending un-acknowledgement when the snooze ends.
             Action::Snooze { minutes } => {

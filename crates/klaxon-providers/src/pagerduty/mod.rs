@@ -13,7 +13,7 @@ use crate::{Connection, Provider, ProviderError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use client::{Client, Query, segment};
 use klaxon_core::{
-    AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, Performed, RemoteIncident, RemoteUser, Shift,
+    AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, Performed, Person, RemoteIncident, RemoteUser, Shift,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -182,5 +182,13 @@ impl Provider for PagerDuty {
     async fn escalation_policies(&self) -> Result<Vec<EscalationPolicy>, ProviderError> {
         let policies = self.client.get_all::<wire::PolicyPage>("escalation_policies", &Vec::new()).await?;
         Ok(policies.iter().map(map::policy).collect())
+    }
+
+    async fn users(&self) -> Result<Vec<Person>, ProviderError> {
+        let users = self.client.get_all::<wire::UserPage>("users", &Vec::new()).await?;
+        Ok(users
+            .into_iter()
+            .map(|u| Person { id: u.id, name: u.name, email: u.email, phone: None, chat: None })
+            .collect())
     }
 }

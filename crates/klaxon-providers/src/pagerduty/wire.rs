@@ -254,3 +254,4 @@ page!(LogEntryPage, log_entries, LogEntry);
 page!(OnCallPage, oncalls, OnCall);
 page!(SchedulePage, schedules, ScheduleRef);
 page!(PolicyPage, escalation_policies, EscalationPolicy);
+page!(UserPage, users, User);

@@ -6,7 +6,7 @@ use crate::ProviderError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use klaxon_core::{
-    AccountKind, Action, ActionKind, EscalationPolicy, IncidentStatus, LogEntry, OnCallEntry, Performed,
+    AccountKind, Action, ActionKind, EscalationPolicy, IncidentStatus, LogEntry, OnCallEntry, Performed, Person,
     RemoteIncident, RemoteUser, Secret, Shift,
 };
 use std::future::Future;
@@ -77,6 +77,13 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 
     /// Escalation policies with their levels (targets are `person:ID` or `rotation:SCHEDULE_ID`).
     async fn escalation_policies(&self) -> Result<Vec<EscalationPolicy>, ProviderError>;
+
+    /// The platform's users, every page of them: whom an incident can be reassigned to. Only
+    /// platforms that can reassign list them; the others refuse without a request.
+    async fn users(&self) -> Result<Vec<Person>, ProviderError> {
+        self.supports(ActionKind::Reassign)?;
+        Err(ProviderError::Unsupported("Klaxon does not list this platform's users"))
+    }
 }
 
 /// What a refusal of `action` means: when `read_back` (the incident's status and, where the
