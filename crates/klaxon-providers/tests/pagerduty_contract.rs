@@ -6,6 +6,7 @@
 
 use chrono::{Duration, Utc};
 use klaxon_core::{Action, RemoteUser, Secret};
+use klaxon_fakes::FakePolicy;
 use klaxon_fakes::pagerduty::PagerDutyFake;
 use klaxon_providers::pagerduty::PagerDuty;
 use klaxon_providers::{Connection, HttpOptions, Provider};
@@ -132,7 +133,14 @@ async fn every_request_and_answer_fits_pagerdutys_openapi_spec() {
     let b = fake.state.trigger("CPU hot", &["U_ME"], now - Duration::minutes(8));
     let c = fake.state.trigger("Queue stuck", &["U_ME"], now - Duration::minutes(7));
     let d = fake.state.trigger("Cert expiring", &["U_ME"], now - Duration::minutes(6));
+    let e = fake.state.trigger("Replica lag", &["U_ME"], now - Duration::minutes(5));
     fake.state.trigger("Someone else's", &["U_OTHER"], now - Duration::minutes(5));
+    fake.state.lock().policies.push(FakePolicy {
+        id: "EP2".into(),
+        name: "Database".into(),
+        levels: vec![(5, vec!["user:U_OTHER".into()])],
+        repeat: 0,
+    });
 
     let upstream = fake.url();
     let (prism, took) = tokio::task::spawn_blocking(move || Prism::start(&upstream)).await.unwrap();
@@ -149,11 +157,13 @@ async fn every_request_and_answer_fits_pagerdutys_openapi_spec() {
     // Reads.
     let user = ok(&prism, "current_user", pd.current_user().await);
     assert_eq!(user.id, "U_ME");
-    assert_eq!(ok(&prism, "my_incidents", pd.my_incidents(&me(), Some(since)).await).len(), 4);
+    assert_eq!(ok(&prism, "my_incidents", pd.my_incidents(&me(), Some(since)).await).len(), 5);
     assert!(!ok(&prism, "on_call", pd.on_call().await).is_empty());
     let shifts = pd.shifts(now - Duration::days(3), now + Duration::days(3)).await;
     assert!(!ok(&prism, "shifts", shifts).is_empty());
-    assert_eq!(ok(&prism, "escalation_policies", pd.escalation_policies().await).len(), 1);
+    assert_eq!(ok(&prism, "escalation_policies", pd.escalation_policies().await).len(), 2);
+    let users: Vec<String> = ok(&prism, "users", pd.users().await).into_iter().map(|u| u.name).collect();
+    assert_eq!(users, ["Me Myself", "Other Person"]);
 
     // Every kind of write, each followed by the check that it took effect.
     let steps = [
@@ -163,6 +173,7 @@ async fn every_request_and_answer_fits_pagerdutys_openapi_spec() {
         (&b, Action::Escalate { to_level: 2 }),
         (&c, Action::Reassign { to: klaxon_core::ReassignTo::Users(vec!["U_OTHER".into()]) }),
         (&d, Action::Note { text: "Renewing it".into() }),
+        (&e, Action::Reassign { to: klaxon_core::ReassignTo::Policy { escalation_policy: "EP2".into() } }),
         (&d, Action::Resolve),
     ];
     for (id, action) in &steps {
