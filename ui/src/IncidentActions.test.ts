@@ -128,18 +128,6 @@ describe('note, snooze and reassign', () => {
     expect(fake.callsOf('snooze_incident')[0].args).toEqual({ id: 1, minutes: 60 });
   });
 
-  it('reassigns to the ids typed, comma or space separated', async () => {
-    const fake = installFakeBackend([makeIncident(1, { account: 'work' })]);
-    fake.accounts = [makeAccount('work')];
-    await renderApp();
-    expect(screen.getByTestId('reassign-button')).toBeDisabled();
-    await fireEvent.input(screen.getByTestId('reassign-input'), { target: { value: 'PSAM, PBOB  PEVE,' } });
-    await fireEvent.click(screen.getByTestId('reassign-button'));
-    await waitFor(() => expect(fake.callsOf('reassign_incident')).toHaveLength(1));
-    expect(fake.callsOf('reassign_incident')[0].args).toEqual({ id: 1, to: ['PSAM', 'PBOB', 'PEVE'] });
-    await waitFor(() => expect((screen.getByTestId('reassign-input') as HTMLInputElement).value).toBe(''));
-  });
-
   it('shows Rust’s refusal and keeps the note typed', async () => {
     const fake = installFakeBackend([makeIncident(1, { account: 'work' })]);
     fake.accounts = [makeAccount('work')];

@@ -77,10 +77,15 @@ commands! {
         state.call(TestAccount { name }).await
     }
 
-    /// Whom the account's incidents can be reassigned to: its users and escalation policies,
-    /// from the cache (`cached`), from the platform when the cache is old (`if_stale`) or now.
-    pub async fn list_responders[state: State<'_, AppState>](account: String, fetch: ResponderFetch) -> Responders {
-        state.call(ListResponders { account, fetch }).await
+    /// Whom the account's incidents can be reassigned to: its users and escalation policies
+    /// matching every word of `search`, from the cache (`cached`), from the platform when the
+    /// cache is old (`if_stale`) or now.
+    pub async fn list_responders[state: State<'_, AppState>](
+        account: String,
+        fetch: ResponderFetch,
+        search: String,
+    ) -> Responders {
+        state.call(ListResponders { account, fetch, search }).await
     }
 
     /// Polls the account's platform now (restarting its sync if it had stopped).

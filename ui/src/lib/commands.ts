@@ -95,11 +95,12 @@ export function testAccount(name: string): Promise<RemoteUser> {
 }
 
 /**
- * Whom the account's incidents can be reassigned to: its users and escalation policies,
- * from the cache (`cached`), from the platform when the cache is old (`if_stale`) or now.
+ * Whom the account's incidents can be reassigned to: its users and escalation policies
+ * matching every word of `search`, from the cache (`cached`), from the platform when the
+ * cache is old (`if_stale`) or now.
  */
-export function listResponders(account: string, fetch: ResponderFetch): Promise<Responders> {
-  return invoke<Responders>('list_responders', { account, fetch });
+export function listResponders(account: string, fetch: ResponderFetch, search: string): Promise<Responders> {
+  return invoke<Responders>('list_responders', { account, fetch, search });
 }
 
 /** Polls the account's platform now (restarting its sync if it had stopped). */

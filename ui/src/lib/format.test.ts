@@ -102,6 +102,9 @@ describe('account and outbox wording', () => {
     expect(describeAction({ type: 'escalate', to_level: 3 })).toBe('escalate to level 3');
     expect(describeAction({ type: 'snooze', minutes: 30 })).toBe('snooze 30 min');
     expect(describeAction({ type: 'reassign', to: ['A', 'B'] })).toBe('reassign to A, B');
+    expect(describeAction({ type: 'reassign', to: { escalation_policy: 'EP1' } })).toBe(
+      'reassign to escalation policy EP1',
+    );
     expect(describeAction({ type: 'note', text: 'short' })).toBe('note: short');
     const long = describeAction({ type: 'note', text: 'x'.repeat(100) });
     expect(long).toBe(`note: ${'x'.repeat(59)}…`);

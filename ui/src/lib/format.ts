@@ -115,7 +115,9 @@ export function describeAction(action: Action): string {
     case 'escalate':
       return `escalate to level ${action.to_level}`;
     case 'reassign':
-      return `reassign to ${action.to.join(', ')}`;
+      return Array.isArray(action.to)
+        ? `reassign to ${action.to.join(', ')}`
+        : `reassign to escalation policy ${action.to.escalation_policy}`;
     case 'snooze':
       return `snooze ${action.minutes} min`;
     case 'note':

@@ -13,7 +13,9 @@ import type {
   LogEntry,
   OnCallStatus,
   OutboxEntry,
+  ReassignTo,
   RemoteUser,
+  Responders,
   RingState,
   ShadowChoice,
   ShadowSettings,
@@ -54,6 +56,10 @@ export interface FakeBackend {
   outbox: OutboxEntry[];
   /** What `test_account` answers. */
   remoteUser: RemoteUser;
+  /** Each account's people and escalation policies (`list_responders`, searched like Rust). */
+  responders: Map<string, Responders>;
+  /** What `list_responders` with fetch `if_stale` or `now` puts in `responders` first (the platform's answer). */
+  platformResponders: Map<string, Responders>;
   /** What `shadow_settings` answers; `set_shadow` and `reset_shadow` change it. */
   shadow: ShadowSettings;
   /** The team file's `[shadow] follow` targets: what `reset_shadow` goes back to. */
@@ -85,6 +91,8 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     outbox: [],
     remoteUser: structuredClone(defaultRemoteUser),
     shadow: structuredClone(defaultShadow),
+    responders: new Map(),
+    platformResponders: new Map(),
     shadowTeamFile: [],
     calls: [],
     failNext: new Map(),
@@ -199,11 +207,21 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         return act(find(args), { type: 'snooze', minutes }, `Snoozed for ${minutes} min`);
       }
       case 'reassign_incident': {
-        const to = (args as { to: string[] }).to;
+        const to = (args as { to: ReassignTo }).to;
         const inc = find(args);
-        const outcome = act(inc, { type: 'reassign', to }, `Reassigned to ${to.join(', ')}`);
-        inc.assignees = to;
+        const target = Array.isArray(to) ? to.join(', ') : `escalation policy ${to.escalation_policy}`;
+        const outcome = act(inc, { type: 'reassign', to }, `Reassigned to ${target}`);
+        inc.assignees = Array.isArray(to) ? to : [];
         return outcome;
+      }
+      case 'list_responders': {
+        const { account, fetch, search } = args as { account: string; fetch: string; search: string };
+        const fresh = fake.platformResponders.get(account);
+        if (fetch !== 'cached' && fresh) fake.responders.set(account, fresh);
+        const all = fake.responders.get(account) ?? fail('not_found', `no account named \`${account}\``);
+        const words = search.toLowerCase().split(/\s+/).filter((w) => w !== '');
+        const hay = (r: Responders['entries'][number]) => `${r.name} ${r.detail ?? ''} ${r.id}`.toLowerCase();
+        return { ...all, entries: all.entries.filter((r) => words.every((w) => hay(r).includes(w))) };
       }
       case 'capabilities':
         return fake.kinds;

@@ -113,8 +113,9 @@ calls! {
     TestAccount { name: String } -> RemoteUser => test_account;
     /// Polls the account's platform now.
     SyncAccount { name: String } -> () => sync_account;
-    /// Whom the account's incidents can be reassigned to (its users and escalation policies).
-    ListResponders { account: String, fetch: ResponderFetch } -> Responders => list_responders;
+    /// Whom the account's incidents can be reassigned to (its users and escalation policies):
+    /// those whose name, detail or id holds every word of `search` (all when it is empty).
+    ListResponders { account: String, fetch: ResponderFetch, search: String } -> Responders => list_responders;
     /// Actions waiting for (with `all`, also done with) their platform.
     ListOutbox { all: bool } -> Vec<OutboxEntry> => list_outbox;
     /// Sends a failed outbox entry again.

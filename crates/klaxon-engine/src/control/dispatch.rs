@@ -113,7 +113,9 @@ impl Dispatcher {
     }
 
     pub(super) async fn list_responders(&self, c: ListResponders) -> Result<Responders, IpcError> {
-        Ok(self.engine.responders(&c.account, c.fetch).await?)
+        let mut responders = self.engine.responders(&c.account, c.fetch).await?;
+        responders.entries.retain(|r| r.matches(&c.search));
+        Ok(responders)
     }
 
     pub(super) async fn sync_account(&self, c: SyncAccount) -> Result<(), IpcError> {
