@@ -40,6 +40,8 @@ pub struct IncidentRow {
     pub mine: bool,
     /// `incident.assignees`, by name, in the same order.
     pub assigned_to: Vec<PersonRef>,
+    /// `incident.escalation_policy`, by name (its id when no name is known).
+    pub policy_name: Option<String>,
 }
 
 impl Deref for IncidentRow {
@@ -85,9 +87,11 @@ impl Names {
         Self { me: me.filter(|m| !m.is_empty()), names }
     }
 
-    /// The team file's people, and its `me` (for the `local` account).
+    /// The team file's people and escalation policies, and its `me` (for the `local` account).
     pub fn of_team(team: &Team) -> Self {
-        Self::new(Some(team.me.clone()), team.people.iter().map(|p| (p.id.clone(), p.name.clone())))
+        let people = team.people.iter().map(|p| (p.id.clone(), p.name.clone()));
+        let policies = team.policies.iter().map(|p| (p.id.clone(), p.name.clone()));
+        Self::new(Some(team.me.clone()), policies.chain(people))
     }
 
     /// Whether `id` is me.
@@ -111,7 +115,8 @@ impl Names {
     /// `incident` with its names.
     pub fn row(&self, incident: Incident) -> IncidentRow {
         let assigned_to = incident.assignees.iter().map(|a| self.person(a)).collect();
-        IncidentRow { mine: self.mine(&incident), assigned_to, incident }
+        let policy_name = incident.escalation_policy.as_ref().map(|p| self.names.get(p).unwrap_or(p).clone());
+        IncidentRow { mine: self.mine(&incident), assigned_to, policy_name, incident }
     }
 
     /// `entry` with who did it, by name.
@@ -242,5 +247,10 @@ mod tests {
         assert_eq!(json["assigned_to"][0]["name"], "alex");
         let back: IncidentRow = serde_json::from_value(json).unwrap();
         assert_eq!(back, row);
+        let mut on_policy = sample(8);
+        on_policy.escalation_policy = Some("EP1".into());
+        let named = Names::new(None, [("EP1".to_owned(), "Database".to_owned())]);
+        assert_eq!(named.row(on_policy.clone()).policy_name.as_deref(), Some("Database"));
+        assert_eq!(local().row(on_policy).policy_name.as_deref(), Some("EP1"), "unknown: the id");
     }
 }

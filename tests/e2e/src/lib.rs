@@ -26,6 +26,25 @@ pub fn profile_binary(profile: &str, name: &str) -> PathBuf {
     path
 }
 
+/// Runs `klaxon` (`cmd`, with its environment set) as `accounts add pagerduty --name NAME
+/// --base-url URL --token-stdin`, the token written to its stdin as a user would; fails the test
+/// if the account is not added.
+#[allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
+pub fn add_pagerduty_account(mut cmd: std::process::Command, name: &str, url: &str, token: &str) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut add = cmd
+        .args(["accounts", "add", "pagerduty", "--name", name, "--base-url", url, "--token-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(token.as_bytes()).unwrap();
+    let added = add.wait_with_output().unwrap();
+    assert!(added.status.success(), "accounts add: {}", String::from_utf8_lossy(&added.stderr));
+}
+
 /// Polls `check` every 100 ms until it returns `Some` or `secs` pass.
 pub fn wait_until<T>(secs: u64, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + Duration::from_secs(secs);

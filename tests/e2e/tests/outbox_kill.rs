@@ -8,13 +8,12 @@
 use chrono::Utc;
 use klaxon_e2e::dbus::Session;
 use klaxon_e2e::process::Guard;
-use klaxon_e2e::{binary, free_port, team_file, wait_until};
+use klaxon_e2e::{add_pagerduty_account, binary, free_port, team_file, wait_until};
 use klaxon_fakes::pagerduty::PagerDutyFake;
 use klaxon_fakes::{FakeStatus, Fault, Shared};
 use serde_json::Value;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const INCIDENTS: usize = 12;
@@ -93,17 +92,7 @@ async fn sigkill_during_replay_loses_nothing_and_doubles_nothing() {
     let remote_ids = fake.state.trigger_many(INCIDENTS, Utc::now());
 
     // The token goes in on stdin and lands in the real keyring only.
-    let mut add = env
-        .klaxon()
-        .args(["accounts", "add", "pagerduty", "--name", "pd", "--base-url", &fake.url(), "--token-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    add.stdin.take().unwrap().write_all(PagerDutyFake::TOKEN.as_bytes()).unwrap();
-    let added = add.wait_with_output().unwrap();
-    assert!(added.status.success(), "accounts add: {}", String::from_utf8_lossy(&added.stderr));
+    add_pagerduty_account(env.klaxon(), "pd", &fake.url(), PagerDutyFake::TOKEN);
 
     let mut watch = env.watch(0);
     let ids: Vec<String> = wait_until(30, "the platform's incidents in the cache", || {

@@ -93,7 +93,11 @@ mine: boolean,
 /**
  * `incident.assignees`, by name, in the same order.
  */
-assigned_to: Array<PersonRef>, id: IncidentId, 
+assigned_to: Array<PersonRef>, 
+/**
+ * `incident.escalation_policy`, by name (its id when no name is known).
+ */
+policy_name: string | null, id: IncidentId, 
 /**
  * The account it belongs to (`local` for the embedded intake).
  */

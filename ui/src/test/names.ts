@@ -4,7 +4,13 @@ import type { Incident, IncidentRow, LogEntry, LogLine } from '../lib/bindings';
 /** Ids that are me (the team file's and a platform account's), as Rust knows them. */
 export const ME_IDS = ['alice', 'PALICE'];
 /** Names Rust knows for ids (the team file's people, a platform's synced people). */
-export const NAMES: Record<string, string> = { alice: 'Alice', bob: 'Bob', sam: 'Sam Lee', PSAM: 'Sam Lee' };
+export const NAMES: Record<string, string> = {
+  alice: 'Alice',
+  bob: 'Bob',
+  sam: 'Sam Lee',
+  PSAM: 'Sam Lee',
+  default: 'Default policy',
+};
 
 /** Like Rust's `Names::person`: me as "you", else the known name, else the id. */
 export function personRef(id: string) {
@@ -18,6 +24,7 @@ export function makeRow(incident: Incident): IncidentRow {
     ...incident,
     mine: incident.status !== 'resolved' && incident.assignees.some((a) => ME_IDS.includes(a)),
     assigned_to: incident.assignees.map(personRef),
+    policy_name: incident.escalation_policy === null ? null : (NAMES[incident.escalation_policy] ?? incident.escalation_policy),
   };
 }
 
