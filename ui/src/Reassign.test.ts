@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { emit } from '@tauri-apps/api/event';
 import App from './App.svelte';
 import type { Responder, Responders } from './lib/bindings';
 import { installFakeBackend, makeAccount, makeIncident } from './test/fakeBackend';
@@ -81,5 +82,20 @@ describe('reassign picker', () => {
     await fireEvent.click(screen.getByTestId('reassign-option'));
     await fireEvent.click(screen.getByTestId('reassign-button'));
     await waitFor(() => expect(fake.callsOf('reassign_incident')[0]?.args).toEqual({ id: 1, to: ['PXYZ123'] }));
+  });
+
+  it('keeps what was typed and picked while the incident reloads', async () => {
+    const fake = await setUp(responders(people));
+    await fireEvent.input(input(), { target: { value: 'bob' } });
+    await waitFor(() => expect(options()).toEqual(['Bob Stone bob@example.com person']));
+    const detailLoads = fake.callsOf('get_incident').length;
+    await emit('klaxon://changed', ['incidents']);
+    await waitFor(() => expect(fake.callsOf('get_incident').length).toBeGreaterThan(detailLoads));
+    expect(input().value).toBe('bob');
+    expect(options()).toEqual(['Bob Stone bob@example.com person']);
+    await fireEvent.click(screen.getByTestId('reassign-option'));
+    await emit('klaxon://changed', ['incidents']);
+    await waitFor(() => expect(fake.callsOf('get_incident').length).toBeGreaterThan(detailLoads + 1));
+    expect(screen.getByTestId('reassign-button')).toHaveTextContent('Reassign to Bob Stone');
   });
 });

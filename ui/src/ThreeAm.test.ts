@@ -1,6 +1,6 @@
 // The 3 a.m. test: a double tap never answers a page nobody saw, and Escalate is not Acknowledge's twin.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { emit } from '@tauri-apps/api/event';
 import App from './App.svelte';
 import type { Incident, RingState } from './lib/bindings';
@@ -140,10 +140,21 @@ describe('escalate', () => {
     expect(escalate).toHaveTextContent('Escalate (last level)');
   });
 
-  it('in the incident detail says which level it goes to', async () => {
-    installFakeBackend([makeIncident(1, { escalation_level: 2 })]);
+  it('in the incident detail says to whom it goes, or the level when that is not known', async () => {
+    const fake = installFakeBackend([makeIncident(1, { escalation_level: 2 }), makeIncident(2), makeIncident(3)]);
+    fake.escalatesTo.set(2, ['Sam Lee', 'you']);
+    fake.escalatesTo.set(3, []);
     render(App);
     expect(await screen.findByTestId('escalate-button')).toHaveTextContent('Escalate to level 3');
     expect(screen.getByTestId('escalate-button').className).not.toBe(screen.getByTestId('ack-button').className);
+    const rows = screen.getAllByTestId('incident-row');
+    const pick = async (title: string) => {
+      const row = rows.find((r) => r.textContent?.includes(title));
+      if (row) await fireEvent.click(row);
+    };
+    await pick('Incident 2');
+    await waitFor(() => expect(screen.getByTestId('escalate-button')).toHaveTextContent('Escalate to Sam Lee, you'));
+    await pick('Incident 3');
+    await waitFor(() => expect(screen.getByTestId('escalate-button')).toHaveTextContent('Escalate (last level)'));
   });
 });

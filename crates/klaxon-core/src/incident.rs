@@ -177,6 +177,9 @@ impl LogEntry {
 pub struct IncidentDetail {
     pub incident: IncidentRow,
     pub log: Vec<LogLine>,
+    /// Whom an escalation goes to next, by name (empty: nobody, the last level); `None` when
+    /// Klaxon does not know (a platform policy with nobody cached at the next level).
+    pub escalates_to: Option<Vec<String>>,
 }
 
 /// The head of a long list, and how long the whole list is.

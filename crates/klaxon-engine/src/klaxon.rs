@@ -88,7 +88,12 @@ impl Klaxon {
         let incident = self.store.incident(id).await?;
         let log = self.store.incident_log(id).await?;
         let names = self.names_for(&incident.account).await?;
-        Ok(IncidentDetail { log: log.into_iter().map(|l| names.line(l)).collect(), incident: names.row(incident) })
+        let escalates_to = self.escalates_to(&incident).await?;
+        Ok(IncidentDetail {
+            log: log.into_iter().map(|l| names.line(l)).collect(),
+            incident: names.row(incident),
+            escalates_to,
+        })
     }
 
     /// Who is who on `account`: the team file for `local`; for a platform account, the people

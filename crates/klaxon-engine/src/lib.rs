@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod klaxon;
 mod lock;
+mod next_up;
 mod outbox;
 mod page_text;
 mod pager;

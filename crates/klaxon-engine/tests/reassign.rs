@@ -91,6 +91,10 @@ async fn reassigning_to_a_person_or_a_policy_reaches_the_platform_and_reads_by_n
     let (_setup, engine) = start(&fake).await;
     let (a, b) = (synced(&engine, &to_person).await, synced(&engine, &to_policy).await);
     engine.responders("pd", ResponderFetch::IfStale).await.unwrap();
+    // Level 2 of the fake's policy is Other Person, as its on-call list says.
+    let before = engine.klaxon().incident(b).await.unwrap();
+    assert_eq!(before.escalates_to, Some(vec!["Other Person".to_owned()]), "{:?}", before.incident);
+    assert_eq!(before.incident.policy_name.as_deref(), Some("Default"));
 
     engine.act(a, UserAction::Reassign(ReassignTo::Users(vec!["U_OTHER".into()]))).await.unwrap();
     let policy = ReassignTo::Policy { escalation_policy: "EP2".into() };
@@ -116,7 +120,10 @@ async fn reassigning_to_a_person_or_a_policy_reaches_the_platform_and_reads_by_n
     };
     let la = said(engine.klaxon().incident(a).await.unwrap());
     assert_eq!(la.first().map(String::as_str), Some("Reassigned to Other Person by you"), "{la:?}");
-    let lb = said(engine.klaxon().incident(b).await.unwrap());
+    let after = engine.klaxon().incident(b).await.unwrap();
+    assert_eq!(after.escalates_to, None, "nobody known past Database's only level");
+    assert_eq!(after.incident.policy_name.as_deref(), Some("Database"));
+    let lb = said(after);
     assert_eq!(lb.first().map(String::as_str), Some("Reassigned to escalation policy Database by you"), "{lb:?}");
     engine.shutdown().await.unwrap();
 }

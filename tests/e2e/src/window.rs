@@ -14,20 +14,28 @@ use std::path::PathBuf;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// How long one attempt to open a WebDriver session may take. Once, under load, WebKitWebDriver
+/// never answered a new session although the window had rendered: a hang, not a failure, so each
+/// attempt is bounded and retried (a stuck test would otherwise hold CI until its time limit).
+const SESSION_ATTEMPT: Duration = Duration::from_secs(40);
+
 /// A WebDriver session on the app binary `app`, once tauri-driver on `port` takes one.
 pub async fn connect(port: u16, app: &std::path::Path) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("tauri:options".into(), json!({ "application": app }));
     let deadline = Instant::now() + Duration::from_secs(60);
+    let url = format!("http://127.0.0.1:{port}");
     loop {
-        match ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(c) => return c,
-            Err(e) if Instant::now() < deadline => {
-                eprintln!("webdriver not ready yet: {e}");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-            Err(e) => panic!("cannot open a WebDriver session: {e}"),
-        }
+        let mut builder = ClientBuilder::native();
+        builder.capabilities(caps.clone());
+        let error = match tokio::time::timeout(SESSION_ATTEMPT, builder.connect(&url)).await {
+            Ok(Ok(c)) => return c,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {SESSION_ATTEMPT:?}"),
+        };
+        assert!(Instant::now() < deadline, "cannot open a WebDriver session: {error}");
+        eprintln!("webdriver not ready yet: {error}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
 
@@ -86,6 +94,32 @@ pub async fn wait_enabled(client: &Client, css: &str, secs: u64) {
     panic!("{css} is not enabled after {secs}s");
 }
 
+/// How long one App may run before its window's processes are killed.
+const TEST_LIMIT: Duration = Duration::from_secs(240);
+
+/// Kills tauri-driver and everything under it (WebKitWebDriver, the window) if the test runs past
+/// its limit: a WebDriver request that never answers then fails the test instead of holding CI
+/// until its time limit. Disarmed when dropped.
+#[derive(Debug)]
+pub struct Watchdog {
+    _armed: std::sync::mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    fn start(driver: u32, limit: Duration) -> Self {
+        let (armed, disarmed) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if disarmed.recv_timeout(limit) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                eprintln!("the test ran past {limit:?}: killing tauri-driver and the window so that it fails");
+                for pid in crate::process::tree(driver).into_iter().rev() {
+                    let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                }
+            }
+        });
+        Self { _armed: armed }
+    }
+}
+
 /// The pager, as after login, and the app window tauri-driver starts on it: on a display and a
 /// D-Bus session of their own. Fields drop in this order: the window before the pager, the
 /// temporary directory last.
@@ -99,6 +133,8 @@ pub struct App {
     pub driver_port: u16,
     pub config: PathBuf,
     pub data: PathBuf,
+    /// Kills the window's processes if the test hangs.
+    pub watchdog: Watchdog,
     pub dir: tempfile::TempDir,
 }
 
@@ -153,8 +189,9 @@ impl App {
                 .stderr(std::fs::File::create(dir.path().join("driver.err")).unwrap()),
         );
         wait_until(30, "tauri-driver's port", || std::net::TcpStream::connect(("127.0.0.1", driver_port)).ok());
+        let watchdog = Watchdog::start(driver.child.id(), TEST_LIMIT);
         let client = connect(driver_port, &binary("klaxon-app")).await;
-        Self { client, driver, pager, xvfb, session, port, driver_port, config, data, dir }
+        Self { client, driver, pager, xvfb, session, port, driver_port, config, data, dir, watchdog }
     }
 
     /// Runs the `klaxon` CLI on this pager's files.

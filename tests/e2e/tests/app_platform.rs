@@ -155,6 +155,7 @@ async fn a_pagerduty_incident_reads_by_name_filters_lays_out_and_is_reassigned_f
 
     // Note, snooze and reassign fit at every width (PagerDuty can do all three).
     wait_text(client, "[data-testid=incident-detail] h2", "Checkout 5xx", 10).await;
+    wait_text(client, "[data-testid=escalate-button]", "Escalate to Other Person E", 10).await;
     for width in [800_u32, 1100, 1440] {
         let layout = layout_at(client, width).await;
         assert_eq!(layout["outside"], json!([]), "at {width} px: {layout}");

@@ -69,7 +69,12 @@ trigger_seq: number,
  * How many alerts were folded into this incident.
  */
 alert_count: number, };
-export type IncidentDetail = { incident: IncidentRow, log: Array<LogLine>, };
+export type IncidentDetail = { incident: IncidentRow, log: Array<LogLine>, 
+/**
+ * Whom an escalation goes to next, by name (empty: nobody, the last level); `None` when
+ * Klaxon does not know (a platform policy with nobody cached at the next level).
+ */
+escalates_to: Array<string> | null, };
 export type IncidentId = number;
 export type IncidentPage = { 
 /**

@@ -56,6 +56,8 @@ export interface FakeBackend {
   outbox: OutboxEntry[];
   /** What `test_account` answers. */
   remoteUser: RemoteUser;
+  /** Whom each incident escalates to next (`get_incident`'s `escalates_to`; absent: not known). */
+  escalatesTo: Map<number, string[]>;
   /** Each account's people and escalation policies (`list_responders`, searched like Rust). */
   responders: Map<string, Responders>;
   /** What `list_responders` with fetch `if_stale` or `now` puts in `responders` first (the platform's answer). */
@@ -92,6 +94,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     remoteUser: structuredClone(defaultRemoteUser),
     shadow: structuredClone(defaultShadow),
     responders: new Map(),
+    escalatesTo: new Map(),
     platformResponders: new Map(),
     shadowTeamFile: [],
     calls: [],
@@ -176,7 +179,8 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         return null;
       case 'get_incident': {
         const inc = find(args);
-        return { incident: makeRow(inc), log: (fake.logs.get(inc.id) ?? []).map(makeLine) } satisfies IncidentDetail;
+        const log = (fake.logs.get(inc.id) ?? []).map(makeLine);
+        return { incident: makeRow(inc), log, escalates_to: fake.escalatesTo.get(inc.id) ?? null } satisfies IncidentDetail;
       }
       case 'acknowledge_incident': {
         const inc = find(args);

@@ -116,8 +116,15 @@ impl Pager {
             Some(id) => self.klaxon.store().incident(id).await.ok(),
             None => None,
         };
-        let next_known = current.as_ref().is_some_and(|i| i.account == klaxon_core::LOCAL_ACCOUNT);
-        let next_up = current.as_ref().filter(|_| next_known).map(|i| self.klaxon.next_up(i)).unwrap_or_default();
+        let escalates_to = match &current {
+            Some(i) => self.klaxon.escalates_to(i).await.unwrap_or_else(|e| {
+                tracing::warn!(incident = %i.id, error = %e, "cannot tell whom the page escalates to");
+                None
+            }),
+            None => None,
+        };
+        let next_known = escalates_to.is_some();
+        let next_up = escalates_to.unwrap_or_default();
         let unanswered = u32::try_from(unanswered).unwrap_or(u32::MAX);
         let muted = muted_until.is_some();
         let ring = RingState { current, unanswered, muted, muted_until, waiting, next_up, next_known };
