@@ -3,6 +3,7 @@
 pub mod account;
 pub mod action;
 pub mod alert;
+pub mod checklist;
 pub mod escalation;
 pub mod incident;
 pub mod names;
