@@ -46,6 +46,11 @@ impl ConfigError {
         let column = offset - before.rfind('\n').map_or(0, |i| i + 1) + 1;
         Self { line, column, message: message.into() }
     }
+
+    /// A TOML syntax or shape error in `text`, at its place.
+    pub fn toml(text: &str, e: &toml::de::Error) -> Self {
+        Self::at(text, e.span().map_or(0, |s| s.start), e.message().trim_end().to_owned())
+    }
 }
 
 #[cfg(test)]

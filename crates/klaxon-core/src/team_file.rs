@@ -170,10 +170,7 @@ fn one_week() -> Duration {
 
 /// Parses and validates a team file's text.
 pub fn parse(text: &str) -> Result<TeamFile, ConfigError> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        ConfigError::at(text, offset, e.message().trim_end().to_owned())
-    })?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| ConfigError::toml(text, &e))?;
     Validator { text }.build(raw)
 }
 

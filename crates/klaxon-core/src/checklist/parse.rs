@@ -131,10 +131,7 @@ pub fn parse(name: &str, text: &str) -> Result<Checklist, ConfigError> {
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         return Err(ConfigError::at(text, 0, format!("`{name}` is no checklist name: use letters, digits, - and _")));
     }
-    let raw: RawChecklist = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        ConfigError::at(text, offset, e.message().trim_end().to_owned())
-    })?;
+    let raw: RawChecklist = toml::from_str(text).map_err(|e| ConfigError::toml(text, &e))?;
     let v = Check { text };
     let title = v.text_field(&raw.title, "title")?;
     let before_shift = raw.before_shift.as_ref().map(|d| v.duration(d, "before_shift")).transpose()?;
