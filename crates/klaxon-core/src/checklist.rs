@@ -4,6 +4,7 @@
 
 mod examples;
 mod parse;
+mod record;
 #[cfg(test)]
 mod tests;
 
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 pub use examples::{NEW_HIRE_EXAMPLE, PRE_SHIFT_EXAMPLE};
 pub use parse::parse;
+pub use record::{CheckRun, RunTrigger, Tick};
 
 /// How long a probe may take unless its item says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,6 +1,7 @@
 //! Klaxon's offline cache: one SQLite file (WAL, synchronous=FULL) with embedded migrations.
 
 mod accounts;
+mod checklists;
 mod error;
 mod incidents;
 mod open;
