@@ -3,6 +3,7 @@
 
 use crate::Finding;
 use klaxon_core::checklist::{Evidence, Outcome};
+use std::error::Error;
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -69,6 +70,24 @@ pub(crate) fn connect_failure(err: &io::Error) -> String {
     }
 }
 
+/// An error and its causes, outermost first. Looks inside `io::Error`s too, whose own `source`
+/// skips the error they wrap.
+pub(crate) fn causes<'a>(err: &'a (dyn Error + 'static)) -> Vec<&'a (dyn Error + 'static)> {
+    let mut out = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next.take() {
+        out.push(e);
+        if out.len() >= 32 {
+            break;
+        }
+        next = match e.downcast_ref::<io::Error>().and_then(io::Error::get_ref) {
+            Some(inner) => Some(inner as &(dyn Error + 'static)),
+            None => e.source(),
+        };
+    }
+    out
+}
+
 /// `host:port`, with an IPv6 address in brackets.
 pub(crate) fn host_port(host: &str, port: u16) -> String {
     if host.contains(':') && !host.starts_with('[') { format!("[{host}]:{port}") } else { format!("{host}:{port}") }
@@ -109,5 +128,13 @@ mod tests {
         assert_eq!(joined(&[200, 204], "or"), "200 or 204");
         assert_eq!(host_port("::1", 53), "[::1]:53");
         assert_eq!(host_port("db.internal", 5432), "db.internal:5432");
+    }
+
+    #[test]
+    fn causes_look_inside_io_errors() {
+        let inner = io::Error::new(io::ErrorKind::InvalidData, std::fmt::Error);
+        let chain = causes(&inner);
+        assert_eq!(chain.len(), 2);
+        assert!(chain[1].downcast_ref::<std::fmt::Error>().is_some());
     }
 }

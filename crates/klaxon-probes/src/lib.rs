@@ -9,10 +9,12 @@
 
 mod dns;
 mod evidence;
+mod http;
 mod interface;
 mod tcp;
 
 pub use dns::dns;
+pub use http::{HttpProbeOptions, http};
 pub use interface::interface;
 pub use tcp::tcp;
 
