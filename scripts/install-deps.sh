@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 
 build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libdbus-1-dev libasound2-dev
   pkg-config build-essential xvfb dbus-x11 gnome-keyring)
-test_pkgs=(webkit2gtk-driver prometheus-alertmanager python3-dbusmock)
+test_pkgs=(webkit2gtk-driver prometheus-alertmanager python3-dbusmock iproute2)
 
 want=("${build_pkgs[@]}")
 [ "$mode" = test ] && want+=("${test_pkgs[@]}")
