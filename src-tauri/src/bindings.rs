@@ -5,7 +5,9 @@
 
 use crate::commands::{ActionSupport, KindCapabilities};
 use crate::events::DeliveryFailure;
+use klaxon_engine::checklists::{ChecklistView, ItemView, Readiness, ReadinessBadge};
 use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath};
+use klaxon_engine::core::checklist::{Evidence, ItemResult, Outcome};
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
     IncidentPage, IncidentRow, IncidentStatus, LogEntry, LogKind, LogLine, OnCallEntry, OnCallStatus, OutboxEntry,
@@ -28,9 +30,11 @@ pub fn render() -> String {
         decl::<ActionKind>(&cfg),
         decl::<ActionOutcome>(&cfg),
         decl::<ActionSupport>(&cfg),
+        decl::<ChecklistView>(&cfg),
         decl::<ContactMethod>(&cfg),
         decl::<DeliveryFailure>(&cfg),
         decl::<Details>(&cfg),
+        decl::<Evidence>(&cfg),
         decl::<Incident>(&cfg),
         decl::<IncidentDetail>(&cfg),
         decl::<IncidentId>(&cfg),
@@ -38,6 +42,8 @@ pub fn render() -> String {
         decl::<IncidentRow>(&cfg),
         decl::<IncidentStatus>(&cfg),
         decl::<IpcError>(&cfg),
+        decl::<ItemResult>(&cfg),
+        decl::<ItemView>(&cfg),
         decl::<IpcErrorCode>(&cfg),
         decl::<KindCapabilities>(&cfg),
         decl::<LogEntry>(&cfg),
@@ -45,10 +51,13 @@ pub fn render() -> String {
         decl::<LogLine>(&cfg),
         decl::<OnCallEntry>(&cfg),
         decl::<OnCallStatus>(&cfg),
+        decl::<Outcome>(&cfg),
         decl::<OutboxEntry>(&cfg),
         decl::<OutboxState>(&cfg),
         decl::<Person>(&cfg),
         decl::<PersonRef>(&cfg),
+        decl::<Readiness>(&cfg),
+        decl::<ReadinessBadge>(&cfg),
         decl::<ReassignTo>(&cfg),
         decl::<RemoteUser>(&cfg),
         decl::<Responder>(&cfg),

@@ -8,6 +8,7 @@ describe('start at login', () => {
     const fake = installFakeBackend([makeIncident(1)]);
     fake.autostart = true;
     render(App);
+    await fireEvent.click(await screen.findByTestId('settings-button'));
     const toggle = (await screen.findByTestId('autostart-toggle')) as HTMLInputElement;
     expect(toggle.checked).toBe(true);
     await fireEvent.click(toggle);
@@ -21,12 +22,15 @@ describe('start at login', () => {
     fake.failNext.set('autostart_enabled', { code: 'internal', message: 'start at login is not available here' });
     render(App);
     await screen.findAllByTestId('incident-row');
+    await fireEvent.click(screen.getByTestId('settings-button'));
+    await screen.findByTestId('settings-view');
     expect(screen.queryByTestId('autostart-toggle')).toBeNull();
   });
 
   it('shows a failure to change it in the error banner', async () => {
     const fake = installFakeBackend([makeIncident(1)]);
     render(App);
+    await fireEvent.click(await screen.findByTestId('settings-button'));
     const toggle = await screen.findByTestId('autostart-toggle');
     fake.failNext.set('set_autostart', { code: 'internal', message: 'start at login: permission denied' });
     await fireEvent.click(toggle);

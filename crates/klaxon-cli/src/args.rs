@@ -128,6 +128,40 @@ pub enum Command {
         #[command(subcommand)]
         command: ShadowCommand,
     },
+    /// Readiness checklists (checklists/*.toml next to the team file): run them now.
+    /// Exit 0 when every required item passes, 1 when one fails or waits for you, 2 for a bad file.
+    ///
+    /// Examples: `klaxon check` runs them all; `klaxon check pre-shift`; `klaxon check tick
+    /// pre-shift handover --note "read Sam's notes"`; `klaxon check allow checklists/pre-shift.toml`.
+    Check {
+        #[command(subcommand)]
+        command: Option<CheckCommand>,
+        /// Only this checklist (its file name without .toml).
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// Tick an item answered by hand (a manual item, the test page heard, incidents reviewed).
+    Tick {
+        checklist: String,
+        item: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// Take the tick back.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Past runs, newest first.
+    History {
+        checklist: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Let this checklist file, as it is now, run its `command` probes (read it first: a changed
+    /// file must be allowed again).
+    Allow { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

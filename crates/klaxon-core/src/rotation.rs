@@ -31,6 +31,26 @@ impl Rotation {
         let until = self.start + len * i32::try_from(idx + 1).ok()?;
         Some((who.as_str(), until))
     }
+
+    /// The shifts of `person` overlapping `[from, to)`, as (start, end), in order (at most 1000).
+    pub fn shifts_of(
+        &self,
+        person: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let Ok(len) = chrono::Duration::from_std(self.shift_length) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut at = from;
+        while at < to && out.len() < 1000 {
+            let Some((who, until)) = self.on_call_at(at) else { break };
+            if who == person {
+                out.push((until - len, until));
+            }
+            at = until;
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +78,9 @@ mod tests {
         assert_eq!(r.on_call_at(t(2 * week + 5)).unwrap().0, "kim");
         assert_eq!(r.on_call_at(t(3 * week)).unwrap().0, "alex");
         assert_eq!(r.on_call_at(t(10)).unwrap().1, t(week));
+        assert_eq!(r.shifts_of("sam", t(10), t(4 * week + 1)), [(t(week), t(2 * week)), (t(4 * week), t(5 * week))]);
+        assert_eq!(r.shifts_of("alex", t(week - 1), t(week)), [(t(0), t(week))], "a shift under way counts");
+        assert!(r.shifts_of("nobody", t(0), t(9 * week)).is_empty());
     }
 
     #[test]

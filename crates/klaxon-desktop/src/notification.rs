@@ -5,7 +5,7 @@
 
 use klaxon_engine::core::IncidentId;
 use klaxon_engine::core::pager::PageKind;
-use klaxon_engine::{DeliveryError, Page, PageDelivery, page_text};
+use klaxon_engine::{DeliveryError, Notice, Page, PageDelivery, page_text};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc::UnboundedSender;
@@ -178,6 +178,32 @@ impl PageDelivery for DesktopNotification {
             let _ = loud;
             let mut n = notify_rust::Notification::new();
             n.appname("Klaxon").summary(&summary).body(&body).icon("dialog-warning");
+            n.show().map(drop).map_err(|e| DeliveryError(format!("notification server: {e}")))
+        }
+    }
+
+    /// Normal urgency, the desktop's usual timeout, no buttons: readiness and reminders.
+    fn notice(&self, notice: &Notice) -> Result<(), DeliveryError> {
+        #[cfg(all(unix, not(target_os = "macos")))]
+        {
+            self.bus
+                .notify(&bus::Notify {
+                    replaces: 0,
+                    icon: "dialog-information",
+                    summary: &notice.summary,
+                    body: &notice.body,
+                    actions: &[],
+                    urgency: 1,
+                    sound: "message-new-instant",
+                    resident: false,
+                    timeout: -1,
+                })
+                .map(drop)
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        {
+            let mut n = notify_rust::Notification::new();
+            n.appname("Klaxon").summary(&notice.summary).body(&notice.body).icon("dialog-information");
             n.show().map(drop).map_err(|e| DeliveryError(format!("notification server: {e}")))
         }
     }

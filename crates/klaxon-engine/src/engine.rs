@@ -1,5 +1,7 @@
 //! The owning engine: intake, escalation timers and pager for one data dir.
 
+mod checks;
+
 use crate::accounts::NewAccount;
 use crate::actions::UserAction;
 use crate::outbox::UncertainChecks;
@@ -76,6 +78,8 @@ pub struct Engine {
     intake_paging: watch::Receiver<usize>,
     /// Taken by the first `shutdown`.
     running: tokio::sync::Mutex<Option<(Option<IntakeHandle>, JoinHandle<()>)>>,
+    /// Where checklists run (the keyring, HTTP settings, this process's delivery paths).
+    checks: crate::checklists::CheckContext,
     _lock: DataDirLock,
 }
 
@@ -93,6 +97,13 @@ impl Engine {
         klaxon.store().save_team(klaxon_store::LOCAL_ACCOUNT, klaxon.team()).await?;
         let klaxon = Arc::new(klaxon);
         let (events, _) = broadcast::channel(256);
+        let checks = crate::checklists::CheckContext {
+            secrets: options.secrets.clone(),
+            http: options.http,
+            deliveries: options.deliveries.clone(),
+            probes: crate::checklists::HttpProbeOptions::default(),
+        };
+        let pre_shift = crate::checklists::PreShift { ctx: checks.clone(), last_looked: None };
         let pager = Arc::new(Pager::new(
             klaxon.clone(),
             options.deliveries,
@@ -143,12 +154,25 @@ impl Engine {
                 tick: options.tick,
                 clock: options.clock,
                 passes: passes_tx,
+                pre_shift,
             }
             .run(watcher, stopped),
         );
         let intake_addr = intake.as_ref().map(IntakeHandle::local_addr);
         let running = tokio::sync::Mutex::new(Some((intake, timers)));
-        Ok(Self { klaxon, pager, events, intake_addr, runners, stop, passes, intake_paging, running, _lock: lock })
+        Ok(Self {
+            klaxon,
+            pager,
+            events,
+            intake_addr,
+            runners,
+            stop,
+            passes,
+            intake_paging,
+            running,
+            checks,
+            _lock: lock,
+        })
     }
 
     /// Forgets the incident list's warnings (the user has read them).

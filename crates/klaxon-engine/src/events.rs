@@ -37,12 +37,20 @@ pub enum Resource {
     OnCall,
     /// Whom shadow mode follows.
     Shadow,
+    /// Readiness checklists' results and ticks.
+    Readiness,
 }
 
 impl Resource {
     /// Every resource (a listener that missed events reloads them all).
-    pub const ALL: [Resource; 5] =
-        [Resource::Incidents, Resource::Accounts, Resource::Outbox, Resource::OnCall, Resource::Shadow];
+    pub const ALL: [Resource; 6] = [
+        Resource::Incidents,
+        Resource::Accounts,
+        Resource::Outbox,
+        Resource::OnCall,
+        Resource::Shadow,
+        Resource::Readiness,
+    ];
 }
 
 /// Something the shells may want to show.
@@ -56,6 +64,13 @@ pub enum EngineEvent {
     Ringing(RingState),
     /// One delivery path failed; the others still ran.
     DeliveryFailed { path: &'static str, incident: IncidentId, error: String },
+}
+
+/// Something to tell me that is not a page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Notice {
+    pub summary: String,
+    pub body: String,
 }
 
 /// Why a delivery path failed.
@@ -76,6 +91,11 @@ pub trait PageDelivery: Send + Sync + 'static {
     }
     /// Removes whatever this path shows for an answered page (e.g. its notification).
     fn answered(&self, _incident: IncidentId) -> Result<(), DeliveryError> {
+        Ok(())
+    }
+    /// Tells me something that is not a page (normal urgency, no ringing): "Not ready for your
+    /// 09:00 shift: VPN …". Paths that cannot say things quietly ignore it.
+    fn notice(&self, _notice: &Notice) -> Result<(), DeliveryError> {
         Ok(())
     }
 }

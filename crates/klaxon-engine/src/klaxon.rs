@@ -35,6 +35,12 @@ impl Klaxon {
     /// the store, migrating it.
     pub async fn open(paths: Paths, create_config: bool) -> Result<Self, EngineError> {
         let (file, _) = load_team_file(&paths.config_file, create_config)?;
+        if create_config {
+            let dir = crate::checklists::files::directory(&paths.config_file);
+            if crate::checklists::files::write_examples_if_missing(&dir)? {
+                tracing::info!(dir = %dir.display(), "wrote the example checklists");
+            }
+        }
         paths.create_data_dir()?;
         let store = Store::open(&paths.database()).await?;
         let klaxon = Self { paths, file, store, me: Default::default(), shadow_choice: Default::default() };

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod actions;
+pub mod checklists;
 mod clock;
 mod config;
 pub mod control;
@@ -16,6 +17,7 @@ mod error;
 mod events;
 mod klaxon;
 mod lock;
+mod my_shifts;
 mod next_up;
 mod outbox;
 mod page_text;
@@ -36,7 +38,7 @@ pub use config::{example_team_file, load_team_file, team_file_warnings};
 pub use delivery::{on_every_path, send_test_page, test_incident};
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;
-pub use events::{DeliveryError, EngineEvent, Page, PageDelivery, Resource, RingState};
+pub use events::{DeliveryError, EngineEvent, Notice, Page, PageDelivery, Resource, RingState};
 pub use klaxon::{DASHBOARD_LIMIT, INTAKE_TOKEN_KEY, Klaxon};
 pub use lock::DataDirLock;
 pub use outbox::UncertainChecks;

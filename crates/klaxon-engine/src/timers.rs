@@ -22,12 +22,14 @@ pub(crate) struct Timers {
     /// Counts completed passes: 1 once the start-up scan (whatever was due while no engine
     /// ran) is done, then one more after every tick.
     pub passes: watch::Sender<u64>,
+    /// The checklists run before my shifts.
+    pub pre_shift: crate::checklists::PreShift,
 }
 
 impl Timers {
     /// Escalates due incidents and notices other processes' changes, once per tick, until stopped.
     pub async fn run(self, mut watcher: klaxon_store::ChangeWatcher, mut stopped: watch::Receiver<bool>) {
-        let Self { klaxon, pager, runners, events, tick, clock, passes } = self;
+        let Self { klaxon, pager, runners, events, tick, clock, passes, mut pre_shift } = self;
         if let Err(e) = pager.scan().await {
             tracing::error!(error = %e, "initial page scan failed");
         }
@@ -44,6 +46,13 @@ impl Timers {
             }
             if let Err(e) = pager.tick().await {
                 tracing::error!(error = %e, "pager tick failed");
+            }
+            match pre_shift.step(&klaxon, clock.now()).await {
+                Ok(runs) if !runs.is_empty() => {
+                    let _ = events.send(EngineEvent::Changed(&[Resource::Readiness]));
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "pre-shift checklist run failed"),
             }
             passes.send_modify(|n| *n += 1);
             match watcher.changed().await {

@@ -5,6 +5,7 @@ mod app;
 mod incidents;
 mod outbox;
 mod paging;
+mod readiness;
 mod schedule;
 #[cfg(desktop)]
 mod settings;
@@ -26,6 +27,7 @@ pub fn signatures(cfg: &ts_rs::Config) -> Vec<Signature> {
         schedule::signatures(cfg),
         paging::signatures(cfg),
         shadow::signatures(cfg),
+        readiness::signatures(cfg),
         app::signatures(cfg),
     ]
     .concat();
@@ -66,6 +68,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         shadow::shadow_settings,
         shadow::set_shadow,
         shadow::reset_shadow,
+        readiness::get_readiness,
+        readiness::run_checklist,
+        readiness::tick_checklist_item,
         #[cfg(desktop)]
         settings::autostart_enabled,
         #[cfg(desktop)]

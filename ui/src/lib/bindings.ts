@@ -25,6 +25,19 @@ export type ActionSupport = { action: ActionKind,
  * Why the platform cannot do it; `null` when it can.
  */
 unsupported: string | null, };
+export type ChecklistView = { name: string, title: string, description: string | null, file: string, 
+/**
+ * Minutes before each of my shifts it runs by itself (None: only when asked).
+ */
+before_shift_minutes: number | null, items: Array<ItemView>, 
+/**
+ * The worst of the items' latest results (an item never run needs me).
+ */
+outcome: Outcome, 
+/**
+ * Titles of the required items failing now.
+ */
+failing: Array<string>, last_run: string | null, };
 export type ContactMethod = { 
 /**
  * `email`, `phone`, `sms`, `push`, `slack`, … as the platform names it.
@@ -36,6 +49,15 @@ export type DeliveryFailure = {
  */
 path: string, incident: IncidentId, error: string, };
 export type Details = { text: string | null, labels: { [key in string]: string }, };
+export type Evidence = { 
+/**
+ * What was checked ("tcp vpn.internal:443").
+ */
+checked: string, 
+/**
+ * What came of it ("connected in 12 ms", "timed out after 5 s", "connection refused").
+ */
+result: string, took_ms: number, };
 export type Incident = { id: IncidentId, 
 /**
  * The account it belongs to (`local` for the embedded intake).
@@ -138,6 +160,20 @@ alert_count: number, };
 export type IncidentStatus = "triggered" | "acknowledged" | "resolved";
 export type IpcError = { code: IpcErrorCode, message: string, };
 export type IpcErrorCode = "not_found" | "invalid_state" | "invalid_input" | "storage" | "config" | "internal" | "unsupported" | "unauthorized" | "unreachable" | "rate_limited" | "platform" | "keyring" | "account" | "pager";
+export type ItemResult = { item: string, outcome: Outcome, evidence: Evidence, at: string, };
+export type ItemView = { id: string, title: string, help: string | null, runbook: string | null, required: boolean, 
+/**
+ * The probe kind (`tcp`, `manual`, …).
+ */
+kind: string, 
+/**
+ * Answered by a person (a tick, the test page confirmed, incidents reviewed).
+ */
+by_hand: boolean, 
+/**
+ * The latest result (None: never run).
+ */
+result: ItemResult | null, };
 export type KindCapabilities = { kind: AccountKind, 
 /**
  * Where the platform's API is when the user gives no base URL (none: a base URL is required).
@@ -217,6 +253,7 @@ checks: number,
  */
 next_attempt_at: string | null, created_at: string, updated_at: string, };
 export type OutboxState = "pending" | "sending" | "done" | "failed";
+export type Outcome = "pass" | "warn" | "needs_you" | "fail";
 export type Person = { id: string, name: string, email: string | null, phone: string | null, 
 /**
  * Chat handle, e.g. `@alex`.
@@ -235,9 +272,23 @@ name: string,
  * Whether this is me (on that account).
  */
 me: boolean, };
+export type Readiness = { checklists: Array<ChecklistView>, 
+/**
+ * `file:line: message` of each file that did not load.
+ */
+problems: Array<string>, 
+/**
+ * Over the pre-shift checklists (those with `before_shift`; all when none has it).
+ */
+badge: ReadinessBadge, directory: string, };
+export type ReadinessBadge = { outcome: Outcome, failing: number, waiting: number, 
+/**
+ * Nothing was ever run.
+ */
+never_run: boolean, };
 export type ReassignTo = Array<string> | { escalation_policy: string, };
 export type RemoteUser = { id: string, name: string, email: string | null, contact_methods: Array<ContactMethod>, };
-export type Resource = "incidents" | "accounts" | "outbox" | "on_call" | "shadow";
+export type Resource = "incidents" | "accounts" | "outbox" | "on_call" | "shadow" | "readiness";
 export type Responder = { kind: ResponderKind, id: string, name: string, 
 /**
  * A second line to tell people apart (a user's email).

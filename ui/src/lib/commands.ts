@@ -1,7 +1,7 @@
 // Generated from the Rust commands and events (KLAXON_WRITE_BINDINGS=1 cargo test -p klaxon-app bindings). Do not edit.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { Account, AccountKind, ActionOutcome, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, OutboxEntry, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, ShadowSettings, TestPagePath } from './bindings';
+import type { Account, AccountKind, ActionOutcome, ChecklistView, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, OutboxEntry, Readiness, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, ShadowSettings, TestPagePath } from './bindings';
 
 /**
  * The head of the dashboard list (already sorted by Rust) and the total count; with `all`,
@@ -175,6 +175,21 @@ export function setShadow(follow: Array<string>): Promise<ShadowSettings> {
 /** Drops the list chosen in the app: the team file's `[shadow]` list applies again. */
 export function resetShadow(): Promise<ShadowSettings> {
   return invoke<ShadowSettings>('reset_shadow');
+}
+
+/** Every checklist with its items' latest results, the files that did not load, and the badge. */
+export function getReadiness(): Promise<Readiness> {
+  return invoke<Readiness>('get_readiness');
+}
+
+/** Runs the checklist now (its probes at once); answers it as it stands afterwards. */
+export function runChecklist(name: string): Promise<ChecklistView> {
+  return invoke<ChecklistView>('run_checklist', { name });
+}
+
+/** Ticks (or with `ticked` false takes back) an item answered by hand, then checks it again. */
+export function tickChecklistItem(checklist: string, item: string, ticked: boolean, note: string | null): Promise<ChecklistView> {
+  return invoke<ChecklistView>('tick_checklist_item', { checklist, item, ticked, note });
 }
 
 /** The UI rendered its first incident list: log the cold-start time once. */

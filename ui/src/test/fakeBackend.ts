@@ -23,6 +23,7 @@ import type {
 } from '../lib/bindings';
 import type { NewAccount } from '../lib/api';
 import { makeLine, makeRow } from './names';
+import { FakeReadiness } from './fakeReadiness';
 import {
   defaultKinds,
   defaultRemoteUser,
@@ -35,6 +36,7 @@ import {
 } from './fixtures';
 
 export * from './fixtures';
+export * from './fakeReadiness';
 
 export type Call = { cmd: string; args: InvokeArgs | undefined };
 
@@ -56,6 +58,8 @@ export interface FakeBackend {
   outbox: OutboxEntry[];
   /** What `test_account` answers. */
   remoteUser: RemoteUser;
+  /** Readiness checklists (`get_readiness`, `run_checklist`, `tick_checklist_item`). */
+  readiness: FakeReadiness;
   /** Whom each incident escalates to next (`get_incident`'s `escalates_to`; absent: not known). */
   escalatesTo: Map<number, string[]>;
   /** Each account's people and escalation policies (`list_responders`, searched like Rust). */
@@ -95,6 +99,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     shadow: structuredClone(defaultShadow),
     responders: new Map(),
     escalatesTo: new Map(),
+    readiness: new FakeReadiness(),
     platformResponders: new Map(),
     shadowTeamFile: [],
     calls: [],
@@ -315,6 +320,14 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         const follow = fake.shadowTeamFile.map(shadowChoice);
         fake.shadow = { ...fake.shadow, follow, source: 'team_file' };
         return fake.shadow;
+      }
+      case 'get_readiness':
+        return fake.readiness.view();
+      case 'run_checklist':
+        return fake.readiness.run((args as { name: string }).name);
+      case 'tick_checklist_item': {
+        const a = args as { checklist: string; item: string; ticked: boolean };
+        return fake.readiness.tick(a.checklist, a.item, a.ticked);
       }
       default:
         throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;

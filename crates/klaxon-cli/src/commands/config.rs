@@ -9,15 +9,22 @@ pub fn check(paths: &Paths, as_json: bool) -> Result<ExitCode, EngineError> {
         eprintln!("warning: {warning}");
     }
     let t = &file.team;
+    let dir = klaxon_engine::checklists::files::directory(&paths.config_file);
+    let (lists, problems) = klaxon_engine::checklists::files::load_all(&dir);
+    for p in &problems {
+        eprintln!("{p}");
+    }
     if as_json {
         crate::output::json(&json!({
-            "ok": true,
+            "ok": problems.is_empty(),
             "file": paths.config_file,
             "me": t.me,
             "people": t.people.len(),
             "rotations": t.rotations.len(),
             "escalation_policies": t.policies.len(),
             "intake": file.intake.listen.to_string(),
+            "checklists": lists.iter().map(|l| &l.checklist.name).collect::<Vec<_>>(),
+            "checklist_problems": problems,
         }));
     } else {
         out!(
@@ -29,6 +36,9 @@ pub fn check(paths: &Paths, as_json: bool) -> Result<ExitCode, EngineError> {
             t.policies.len(),
             file.intake.listen
         );
+        for l in &lists {
+            out!("{}: OK — {} items", l.path.display(), l.checklist.items.len());
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

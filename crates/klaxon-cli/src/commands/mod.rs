@@ -2,6 +2,7 @@
 
 mod accounts;
 mod actions;
+mod check;
 mod config;
 mod fire;
 mod incidents;
@@ -29,6 +30,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
         Command::TestPage => test_page::run(paths, json).await,
         Command::Stop => stop::run(&paths).await,
         Command::Config { command: ConfigCommand::Check } => config::check(&paths, json),
+        Command::Check { command, name } => {
+            let klaxon = std::sync::Arc::new(Klaxon::open(paths, false).await?);
+            let result = check::run(&klaxon, command, name, json).await;
+            klaxon.close().await;
+            result
+        }
         command => {
             let klaxon = Klaxon::open(paths, false).await?;
             let result = match command {
@@ -67,7 +74,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                     out!("{}", klaxon.intake_url());
                     Ok(ExitCode::SUCCESS)
                 }
-                Command::Watch { .. } | Command::Stop | Command::TestPage | Command::Config { .. } => {
+                Command::Watch { .. }
+                | Command::Stop
+                | Command::TestPage
+                | Command::Config { .. }
+                | Command::Check { .. } => {
                     unreachable!("handled above")
                 }
             };

@@ -5,6 +5,7 @@
 //! true}`); the dispatcher's handler for each is named after it in `dispatch.rs`.
 
 use super::{Dispatcher, IpcError, TestPagePath, WireSecret};
+use crate::checklists::{ChecklistView, Readiness};
 use crate::{ResponderFetch, UserAction};
 use klaxon_core::{
     Account, AccountKind, Incident, IncidentDetail, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser, Responders,
@@ -113,6 +114,12 @@ calls! {
     TestAccount { name: String } -> RemoteUser => test_account;
     /// Polls the account's platform now.
     SyncAccount { name: String } -> () => sync_account;
+    /// Every readiness checklist with its items' latest results, and the badge.
+    GetReadiness {} -> Readiness => readiness;
+    /// Runs a checklist now; answers it as it stands afterwards.
+    RunChecklist { name: String } -> ChecklistView => run_checklist;
+    /// Ticks (or with `ticked` false takes back) an item answered by hand, then checks it again.
+    TickItem { checklist: String, item: String, ticked: bool, note: Option<String> } -> ChecklistView => tick_item;
     /// Whom the account's incidents can be reassigned to (its users and escalation policies):
     /// those whose name, detail or id holds every word of `search` (all when it is empty).
     ListResponders { account: String, fetch: ResponderFetch, search: String } -> Responders => list_responders;

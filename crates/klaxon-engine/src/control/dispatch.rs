@@ -4,6 +4,7 @@
 
 use super::calls::*;
 use super::{IpcError, Request};
+use crate::checklists::{ChecklistView, Readiness};
 use crate::{Credentials, Engine, NewAccount};
 use klaxon_core::{
     Account, IncidentDetail, IncidentId, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser, Responders,
@@ -110,6 +111,29 @@ impl Dispatcher {
 
     pub(super) async fn test_account(&self, c: TestAccount) -> Result<RemoteUser, IpcError> {
         Ok(self.engine.test_account(&c.name).await?)
+    }
+
+    pub(super) async fn readiness(&self, _: GetReadiness) -> Result<Readiness, IpcError> {
+        Ok(self.engine.readiness().await?)
+    }
+
+    pub(super) async fn run_checklist(&self, c: RunChecklist) -> Result<ChecklistView, IpcError> {
+        self.engine.run_checklist(&c.name).await?;
+        Ok(self.checklist(&c.name).await?)
+    }
+
+    pub(super) async fn tick_item(&self, c: TickItem) -> Result<ChecklistView, IpcError> {
+        self.engine.tick_item(&c.checklist, &c.item, c.ticked, c.note).await?;
+        Ok(self.checklist(&c.checklist).await?)
+    }
+
+    async fn checklist(&self, name: &str) -> Result<ChecklistView, crate::EngineError> {
+        let readiness = self.engine.readiness().await?;
+        readiness
+            .checklists
+            .into_iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| crate::EngineError::InvalidInput(format!("no checklist `{name}`")))
     }
 
     pub(super) async fn list_responders(&self, c: ListResponders) -> Result<Responders, IpcError> {

@@ -3,7 +3,9 @@
 
 use klaxon_engine::core::IncidentId;
 use klaxon_engine::secrets::{MemoryStore, SecretStore};
-use klaxon_engine::{Clock, DeliveryError, Engine, EngineOptions, Klaxon, Page, PageDelivery, Paths, RingState};
+use klaxon_engine::{
+    Clock, DeliveryError, Engine, EngineOptions, Klaxon, Notice, Page, PageDelivery, Paths, RingState,
+};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -35,6 +37,7 @@ pub struct Recorder {
     pub pages: Mutex<Vec<Page>>,
     pub rings: Mutex<Vec<RingState>>,
     pub answered: Mutex<Vec<IncidentId>>,
+    pub notices: Mutex<Vec<Notice>>,
     pub fail: bool,
     pub hang: bool,
     pub name: &'static str,
@@ -73,6 +76,10 @@ impl PageDelivery for Recorder {
     }
     fn answered(&self, incident: IncidentId) -> Result<(), DeliveryError> {
         self.answered.lock().unwrap().push(incident);
+        Ok(())
+    }
+    fn notice(&self, notice: &Notice) -> Result<(), DeliveryError> {
+        self.notices.lock().unwrap().push(notice.clone());
         Ok(())
     }
 }

@@ -1,0 +1,105 @@
+//! `klaxon check` and `klaxon config check` on checklist files, through the real binary: exit
+//! codes (0 ready, 1 not ready, 2 a bad file), JSON, ticks, history, the allow-list, and the
+//! examples written on first use.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
+
+use klaxon_e2e::env::Env;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn checklists(env: &Env) -> PathBuf {
+    env.dir.path().join("checklists")
+}
+
+fn write(env: &Env, name: &str, text: &str) -> PathBuf {
+    std::fs::create_dir_all(checklists(env)).unwrap();
+    let path = checklists(env).join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn code(env: &Env, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = env.run(args);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+#[ignore = "needs the built klaxon binary and a D-Bus session; run by scripts/test.sh"]
+fn check_exits_by_readiness_and_reports_bad_files_at_their_line() {
+    let env = Env::new();
+    // First use: the examples are written, and they are valid.
+    let (_, _, err) = code(&env, &["check", "--help"]);
+    assert!(err.is_empty(), "{err}");
+    let (status, out, err) = code(&env, &["config", "check"]);
+    assert_eq!(status, Some(0), "{out}\n{err}");
+    let (status, _, err) = code(&env, &["check", "new-hire"]);
+    assert_eq!(status, Some(1), "the example waits for ticks: {err}");
+    assert!(err.contains("wrote example checklists"), "{err}");
+    assert!(checklists(&env).join("pre-shift.toml").exists());
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    write(
+        &env,
+        "ready",
+        &format!(
+            "title = \"Ready\"\n[[items]]\nid = \"up\"\ntitle = \"Up\"\ntcp = {{ host = \"127.0.0.1\", port = {port} }}\n"
+        ),
+    );
+    write(
+        &env,
+        "broken-net",
+        &format!(
+            "title = \"Down\"\n[[items]]\nid = \"down\"\ntitle = \"Down\"\ntimeout = \"2s\"\ntcp = {{ host = \"127.0.0.1\", port = {closed} }}\n"
+        ),
+    );
+    let (status, out, err) = code(&env, &["check", "ready"]);
+    assert_eq!(status, Some(0), "{out}\n{err}");
+    assert!(out.contains("Ready (ready): ready"), "{out}");
+    let (status, out, _) = code(&env, &["check", "broken-net"]);
+    assert_eq!(status, Some(1), "{out}");
+    assert!(out.contains("NOT READY: Down"), "{out}");
+
+    let report: Value = serde_json::from_slice(&env.run(&["--json", "check", "ready"]).stdout).unwrap();
+    let run = &report["runs"][0];
+    assert_eq!((run["checklist"].as_str(), run["outcome"].as_str()), (Some("ready"), Some("pass")), "{report}");
+    assert_eq!(run["results"][0]["evidence"]["checked"], format!("tcp 127.0.0.1:{port}"));
+
+    // A bad file: `file:line: message`, exit 2; the good ones still run.
+    let bad =
+        write(&env, "bad", "title = \"Bad\"\n[[items]]\nid = \"x\"\ntitle = \"X\"\ntcp = { host = \"h\", port = 0 }\n");
+    let (status, out, err) = code(&env, &["check"]);
+    assert_eq!(status, Some(2), "{out}\n{err}");
+    assert!(err.contains(&format!("{}:5: port must be 1 to 65535, not 0", bad.display())), "{err}");
+    assert!(out.contains("Ready (ready): ready"), "the other checklists still ran: {out}");
+    let (status, _, err) = code(&env, &["check", "bad"]);
+    assert_eq!(status, Some(2), "{err}");
+    let (status, _, err) = code(&env, &["config", "check"]);
+    assert_eq!(status, Some(2), "{err}");
+    assert!(err.contains("bad.toml:5:"), "{err}");
+    std::fs::remove_file(&bad).unwrap();
+
+    // Ticks, history, the allow-list.
+    let (status, _, err) = code(&env, &["check", "tick", "new-hire", "phone-apps", "--note", "all three"]);
+    assert_eq!(status, Some(0), "{err}");
+    let (status, _, err) = code(&env, &["check", "tick", "ready", "up"]);
+    assert_ne!(status, Some(0));
+    assert!(err.contains("checked by its tcp probe"), "{err}");
+    let history: Value = serde_json::from_slice(&env.run(&["--json", "check", "history", "ready"]).stdout).unwrap();
+    assert_eq!(history.as_array().map(Vec::len), Some(3), "{history}");
+    write(&env, "cmd", "title = \"Cmd\"\n[[items]]\nid = \"t\"\ntitle = \"T\"\ncommand = { argv = [\"true\"] }\n");
+    let (status, out, _) = code(&env, &["check", "cmd"]);
+    assert_eq!(status, Some(1), "not allowed yet: {out}");
+    assert!(out.contains("is not allowed to run commands"), "{out}");
+    let path = checklists(&env).join("cmd.toml");
+    let (status, out, err) = code(&env, &["check", "allow", path.to_str().unwrap()]);
+    assert_eq!(status, Some(0), "{out}{err}");
+    let (status, out, _) = code(&env, &["check", "cmd"]);
+    assert_eq!(status, Some(0), "{out}");
+    drop(listener);
+}
