@@ -57,7 +57,7 @@ impl Timers {
             passes.send_modify(|n| *n += 1);
             match watcher.changed().await {
                 Ok(true) => {
-                    let _ = events.send(EngineEvent::Changed(&[Resource::Incidents]));
+                    let _ = events.send(EngineEvent::Changed(&[Resource::Incidents, Resource::Readiness]));
                     // Another process (e.g. `klaxon ack`, `klaxon accounts add`) may have queued
                     // actions or changed accounts.
                     if let Err(e) = runners.reconcile().await {
