@@ -5,13 +5,13 @@
 
 use crate::AppState;
 use klaxon_engine::RingState;
-use klaxon_engine::control::GetOnCall;
+use klaxon_engine::control::{GetOnCall, GetReadiness};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
-pub use klaxon_tray::{TrayAction, TrayIcon, TrayLook, look};
+pub use klaxon_tray::{ReadinessLook, TrayAction, TrayIcon, TrayLook, look};
 
 const TRAY_ID: &str = "klaxon";
 
@@ -28,7 +28,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let refs: Vec<&dyn tauri::menu::IsMenuItem<R>> =
         items.iter().map(|i| i as &dyn tauri::menu::IsMenuItem<R>).collect();
     let menu = Menu::with_items(app, &refs)?;
-    let initial = look(&RingState::default(), false);
+    let initial = look(&RingState::default(), false, None);
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(image(initial.icon)?)
         .tooltip(&initial.tooltip)
@@ -68,11 +68,14 @@ pub fn ringing<R: Runtime>(app: &AppHandle<R>, ring: &RingState) {
     let (app, ring) = (app.clone(), ring.clone());
     tauri::async_runtime::spawn(async move {
         let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
-        let on_call = match app.try_state::<AppState>() {
-            Some(state) => state.call(GetOnCall {}).await.is_ok_and(|s| s.me_on_call),
-            None => false,
+        let (on_call, readiness) = match app.try_state::<AppState>() {
+            Some(state) => (
+                state.call(GetOnCall {}).await.is_ok_and(|s| s.me_on_call),
+                state.call(GetReadiness {}).await.ok().and_then(|r| ReadinessLook::of(&r)),
+            ),
+            None => (false, None),
         };
-        let look = look(&ring, on_call);
+        let look = look(&ring, on_call, readiness);
         if let Ok(image) = image(look.icon) {
             let _ = tray.set_icon(Some(image));
         }

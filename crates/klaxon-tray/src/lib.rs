@@ -13,7 +13,7 @@
 //! # async fn run() -> Result<(), klaxon_tray::TrayError> {
 //! use klaxon_core::pager::RingState;
 //! let (tx, mut actions) = tokio::sync::mpsc::unbounded_channel();
-//! let tray = klaxon_tray::sni::spawn(tx, klaxon_tray::look(&RingState::default(), true)).await?;
+//! let tray = klaxon_tray::sni::spawn(tx, klaxon_tray::look(&RingState::default(), true, None)).await?;
 //! while let Some(action) = actions.recv().await {
 //!     if action == klaxon_tray::TrayAction::Quit {
 //!         break;
@@ -33,7 +33,7 @@ mod pixmap;
 pub mod sni;
 
 pub use error::TrayError;
-pub use model::{MUTE_FOR, TrayAction, TrayIcon, TrayLook, look};
+pub use model::{MUTE_FOR, ReadinessLook, TrayAction, TrayIcon, TrayLook, look};
 pub use perform::perform;
 #[cfg(target_os = "linux")]
 pub use sni::SniTray;

@@ -64,8 +64,50 @@ impl TrayIcon {
     }
 }
 
-/// How the tray looks for a ring state and on-call status.
-pub fn look(ring: &RingState, on_call: bool) -> TrayLook {
+/// Where my pre-shift checklists stand, for the tray's tooltip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadinessLook {
+    Ready,
+    /// Required items failing.
+    Failing(u32),
+    /// Required items waiting for me (a tick, a confirmation).
+    Waiting(u32),
+}
+
+impl ReadinessLook {
+    /// What the tray says of `readiness`: nothing until a checklist ran.
+    pub fn of(readiness: &klaxon_engine::checklists::Readiness) -> Option<Self> {
+        let badge = &readiness.badge;
+        if readiness.checklists.is_empty() || badge.never_run {
+            None
+        } else if badge.failing > 0 {
+            Some(ReadinessLook::Failing(badge.failing))
+        } else if badge.waiting > 0 || badge.outcome == klaxon_core::checklist::Outcome::NeedsYou {
+            Some(ReadinessLook::Waiting(badge.waiting.max(1)))
+        } else {
+            Some(ReadinessLook::Ready)
+        }
+    }
+
+    fn says(self) -> String {
+        match self {
+            ReadinessLook::Ready => "ready for your shift".into(),
+            ReadinessLook::Failing(n) => format!("not ready: {n} failing"),
+            ReadinessLook::Waiting(n) => format!("{n} waiting for you"),
+        }
+    }
+}
+
+/// How the tray looks for a ring state, on-call status and (when checklists ran) readiness.
+pub fn look(ring: &RingState, on_call: bool, readiness: Option<ReadinessLook>) -> TrayLook {
+    let mut look = ring_look(ring, on_call);
+    if let Some(r) = readiness {
+        look.tooltip = format!("{} · {}", look.tooltip, r.says());
+    }
+    look
+}
+
+fn ring_look(ring: &RingState, on_call: bool) -> TrayLook {
     match &ring.current {
         Some(incident) => {
             let muted = if ring.muted { " (muted)" } else { "" };
@@ -87,17 +129,23 @@ mod tests {
 
     #[test]
     fn looks_follow_paging_and_on_call() {
-        assert_eq!(look(&RingState::default(), false).icon, TrayIcon::OffCall);
-        assert_eq!(look(&RingState::default(), true).icon, TrayIcon::OnCall);
+        assert_eq!(look(&RingState::default(), false, None).icon, TrayIcon::OffCall);
+        assert_eq!(look(&RingState::default(), true, None).icon, TrayIcon::OnCall);
+        let ready = look(&RingState::default(), true, Some(ReadinessLook::Ready));
+        assert_eq!(ready.tooltip, "Klaxon: you are on call · ready for your shift");
+        let failing = look(&RingState::default(), false, Some(ReadinessLook::Failing(2)));
+        assert_eq!(failing.tooltip, "Klaxon: you are off call · not ready: 2 failing");
+        let waiting = look(&RingState::default(), false, Some(ReadinessLook::Waiting(1)));
+        assert!(waiting.tooltip.ends_with("· 1 waiting for you"));
         let incident =
             Incident::new_triggered("local", "Klaxon test page", Severity::Sev1, Urgency::High, chrono::Utc::now());
         let ring = RingState { current: Some(incident), unanswered: 3, muted: true, ..RingState::default() };
-        let l = look(&ring, false);
+        let l = look(&ring, false, None);
         assert_eq!(l.icon, TrayIcon::Paging);
         assert_eq!(l.title.as_deref(), Some("3"));
         assert_eq!(l.tooltip, "Klaxon: paging (muted) — Klaxon test page (3 unanswered)");
         assert_eq!(
-            look(&RingState { muted: false, ..ring }, true).tooltip,
+            look(&RingState { muted: false, ..ring }, true, None).tooltip,
             "Klaxon: paging — Klaxon test page (3 unanswered)"
         );
     }

@@ -189,6 +189,20 @@ impl Session {
         );
         self.command("/usr/bin/python3").args(["-c", &script]).status().is_ok_and(|s| s.success())
     }
+
+    /// The tray item's tooltip (title and description, joined by a space), as a tray host reads
+    /// it; None if no tray item is on the bus.
+    pub fn tray_tooltip(&self) -> Option<String> {
+        let script = "import dbus, sys\n\
+             bus = dbus.SessionBus()\n\
+             names = [n for n in bus.list_names() if str(n).startswith('org.kde.StatusNotifierItem-')]\n\
+             if not names: sys.exit(3)\n\
+             item = bus.get_object(names[0], '/StatusNotifierItem')\n\
+             tip = item.Get('org.kde.StatusNotifierItem', 'ToolTip', dbus_interface='org.freedesktop.DBus.Properties')\n\
+             print(str(tip[2]) + ' ' + str(tip[3]))\n";
+        let out = self.command("/usr/bin/python3").args(["-c", script]).output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
 }
 
 /// Parses dbus-monitor's text output into Notify calls. dbus-monitor writes each line of a call

@@ -1,5 +1,6 @@
 //! The pager's tray on a real D-Bus session: its menu, clicked as a tray host does (dbusmenu
-//! `Event`), acknowledges every ringing page through the engine, and Quit stops the pager.
+//! `Event`), acknowledges every ringing page through the engine; its tooltip says what of the
+//! pre-shift checklist fails; and Quit stops the pager.
 
 use klaxon_e2e::env::Env;
 use klaxon_e2e::process::Guard;
@@ -32,6 +33,22 @@ async fn the_tray_menu_acknowledges_all_and_quits_the_pager() {
     assert!(env.session.click_tray_item("Acknowledge all"), "the tray's menu is on the bus");
     wait_until(10, "both acknowledged from the tray", || {
         (statuses() == ["acknowledged", "acknowledged"]).then_some(())
+    });
+
+    // Readiness shows in the tooltip once a checklist ran (here from the CLI, another process).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let lists = env.dir.path().join("checklists");
+    for entry in std::fs::read_dir(&lists).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let list = format!(
+        "title = \"Before my shift\"\nbefore_shift = \"30m\"\n[[items]]\nid = \"vpn\"\ntitle = \"VPN\"\n\
+         timeout = \"2s\"\ntcp = {{ host = \"127.0.0.1\", port = {closed} }}\n"
+    );
+    std::fs::write(lists.join("pre-shift.toml"), list).unwrap();
+    assert_eq!(env.run(&["check"]).status.code(), Some(1));
+    wait_until(15, "the tray to say what fails", || {
+        env.session.tray_tooltip().filter(|t| t.contains("not ready: 1 failing")).map(drop)
     });
 
     assert!(env.session.click_tray_item("Quit"));

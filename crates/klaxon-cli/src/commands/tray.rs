@@ -2,7 +2,7 @@
 //! does (`klaxon_tray::perform`, through the engine's dispatcher like the app's commands).
 
 use klaxon_engine::{Engine, RingState};
-use klaxon_tray::{TrayAction, TrayLook, look};
+use klaxon_tray::{ReadinessLook, TrayAction, TrayLook, look};
 use tokio::sync::mpsc::UnboundedSender;
 
 /// The tray, if the session has a D-Bus to show it on.
@@ -48,5 +48,12 @@ async fn tray_look(engine: &Engine, ring: &RingState) -> TrayLook {
             engine.klaxon().on_call().me_on_call
         }
     };
-    look(ring, on_call)
+    let readiness = match engine.readiness().await {
+        Ok(r) => ReadinessLook::of(&r),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness for the tray");
+            None
+        }
+    };
+    look(ring, on_call, readiness)
 }

@@ -90,6 +90,12 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
                         tray.update(&engine, &ring).await;
                     }
                 }
+                Ok(EngineEvent::Changed(what)) if what.contains(&klaxon_engine::Resource::Readiness) => {
+                    if let Some(tray) = &tray {
+                        tray.update(&engine, &engine.ring_state()).await;
+                    }
+                    print_event(EngineEvent::Changed(what));
+                }
                 Ok(event) => print_event(event),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
                     tracing::warn!(missed = n, "event listener lagged");
