@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod escalation;
 pub mod incident;
 pub mod names;
+pub mod onboarding;
 pub mod pager;
 pub mod pager_settings;
 pub mod people;

@@ -72,6 +72,8 @@ pub fn load_all(dir: &Path) -> (Vec<Loaded>, Vec<FileProblem>) {
     };
     paths.sort();
     let (mut loaded, mut problems) = (Vec::new(), Vec::new());
+    // Onboarding plans live here too; they are read as plans, not checklists.
+    paths.retain(|p| !std::fs::read_to_string(p).is_ok_and(|t| klaxon_core::onboarding::is_plan(&t)));
     for path in paths {
         match load(&path) {
             Ok(l) => loaded.push(l),
@@ -118,6 +120,7 @@ mod tests {
         assert!(!write_examples_if_missing(&lists).unwrap(), "a second run leaves the team's files alone");
         std::fs::write(lists.join("broken.toml"), "title = \"B\"\n[[items]]\nid = \"x\"\ntitle = \"X\"\n").unwrap();
         std::fs::write(lists.join("notes.txt"), "not a checklist").unwrap();
+        std::fs::write(lists.join("onboarding-kim.toml"), "[plan]\nnew_hire = \"kim\"\n").unwrap();
         let (loaded, problems) = load_all(&lists);
         let names: Vec<&str> = loaded.iter().map(|l| l.checklist.name.as_str()).collect();
         assert_eq!(names, ["new-hire", "pre-shift"]);
