@@ -19,6 +19,7 @@ mod klaxon;
 mod lock;
 mod my_shifts;
 mod next_up;
+pub mod onboarding;
 mod outbox;
 mod page_text;
 mod pager;

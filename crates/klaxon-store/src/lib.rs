@@ -4,6 +4,7 @@ mod accounts;
 mod checklists;
 mod error;
 mod incidents;
+mod onboarding;
 mod open;
 mod outbox;
 mod pages;
@@ -17,6 +18,7 @@ mod watch;
 
 pub use error::StoreError;
 pub use incidents::{IngestChange, Ingested, ListScope, Paging};
+pub use onboarding::TaskTick;
 pub use open::{SCHEMA_VERSION, Store};
 pub use pages::PageRecord;
 pub use remote::SyncChanges;

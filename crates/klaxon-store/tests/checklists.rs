@@ -94,3 +94,33 @@ async fn ticks_and_allowed_files_are_remembered() {
     store.allow_checklist("/x/pre-shift.toml", "def", t(2)).await.unwrap();
     assert_eq!(store.allowed_checklist("/x/pre-shift.toml").await.unwrap().as_deref(), Some("def"));
 }
+
+#[tokio::test]
+async fn onboarding_ticks_and_reviews_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("klaxon.db");
+    let store = Store::open(&path).await.unwrap();
+    store.onboarding_tick("kim", "runbooks", 0, Some("kim"), true, t(1)).await.unwrap();
+    store.onboarding_tick("kim", "runbooks", 1, Some("kim"), true, t(2)).await.unwrap();
+    store.onboarding_tick("kim", "runbooks", 1, Some("kim"), false, t(3)).await.unwrap();
+    store.onboarding_tick("kim", "signoff", 0, Some("sam"), true, t(4)).await.unwrap();
+    store.onboarding_tick("lee", "signoff", 0, Some("sam"), true, t(4)).await.unwrap();
+    store.mark_reviewed(7, "Disk full", t(5)).await.unwrap();
+    store.mark_reviewed(7, "Disk full", t(9)).await.unwrap();
+    store.mark_reviewed(8, "CPU hot", t(10)).await.unwrap();
+    drop(store);
+
+    let store = Store::open(&path).await.unwrap();
+    let ticks: Vec<(String, u32, bool, Option<String>)> =
+        store.onboarding_ticks("kim").await.unwrap().into_iter().map(|t| (t.task, t.part, t.ticked, t.by)).collect();
+    assert_eq!(
+        ticks,
+        [
+            ("runbooks".to_owned(), 0, true, Some("kim".to_owned())),
+            ("runbooks".to_owned(), 1, false, Some("kim".to_owned())),
+            ("signoff".to_owned(), 0, true, Some("sam".to_owned())),
+        ]
+    );
+    assert_eq!(store.reviewed_since(t(0)).await.unwrap(), 2, "a second review of one incident counts once");
+    assert_eq!(store.reviewed_since(t(6)).await.unwrap(), 1);
+}
