@@ -83,7 +83,7 @@ impl Plan {
     }
 
     /// The first task, in phase order, whose progress (from `progress`) is not complete.
-    pub fn next<'a>(&'a self, progress: impl Fn(&Task) -> Progress) -> Option<(&'a Phase, &'a Task)> {
+    pub fn next(&self, progress: impl Fn(&Task) -> Progress) -> Option<(&Phase, &Task)> {
         self.phases.iter().flat_map(|p| p.tasks.iter().map(move |t| (p, t))).find(|(_, t)| !progress(t).complete())
     }
 }
