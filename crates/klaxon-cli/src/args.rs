@@ -128,6 +128,13 @@ pub enum Command {
         #[command(subcommand)]
         command: ShadowCommand,
     },
+    /// New-hire onboarding plans (plan files among the checklists): progress and what is next.
+    Onboarding {
+        #[command(subcommand)]
+        command: Option<OnboardingCommand>,
+    },
+    /// Mark an incident reviewed (a new hire's review task counts these).
+    Review { id: i64 },
     /// Readiness checklists (checklists/*.toml next to the team file): run them now.
     /// Exit 0 when every required item passes, 1 when one fails or waits for you, 2 for a bad file.
     ///
@@ -138,6 +145,24 @@ pub enum Command {
         command: Option<CheckCommand>,
         /// Only this checklist (its file name without .toml).
         name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OnboardingCommand {
+    /// Tick a task done by hand: a link of a reading task (--part, from 0), a reverse shadow, or
+    /// (as the mentor, --by) the sign-off.
+    Tick {
+        plan: String,
+        task: String,
+        #[arg(long, default_value_t = 0)]
+        part: u32,
+        /// Who ticks it (default: me); the sign-off counts only in the mentor's name.
+        #[arg(long)]
+        by: Option<String>,
+        /// Take the tick back.
+        #[arg(long)]
+        undo: bool,
     },
 }
 

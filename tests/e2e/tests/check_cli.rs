@@ -103,3 +103,41 @@ fn check_exits_by_readiness_and_reports_bad_files_at_their_line() {
     assert_eq!(status, Some(0), "{out}");
     drop(listener);
 }
+
+#[test]
+#[ignore = "needs the built klaxon binary and a D-Bus session; run by scripts/test.sh"]
+fn onboarding_shows_progress_and_takes_ticks() {
+    let env = Env::new();
+    let start = chrono::Utc::now().date_naive();
+    write(
+        &env,
+        "onboarding-alex",
+        &format!(
+            "[plan]\nnew_hire = \"alex\"\nmentor = \"sam\"\nstart = {start}\n[[phases]]\ntitle = \"Week 1\"\nweeks = 1\n\
+             [[phases.tasks]]\nid = \"runbooks\"\ntitle = \"Runbooks\"\nread = [\"https://wiki.example.com/a\"]\n\
+             [[phases.tasks]]\nid = \"signoff\"\ntitle = \"Sign-off\"\nsign_off = {{}}\n"
+        ),
+    );
+    let shown: Value = serde_json::from_slice(&env.run(&["--json", "onboarding"]).stdout).unwrap();
+    let plan = &shown["plans"][0];
+    assert_eq!(
+        (plan["done"].as_u64(), plan["of"].as_u64(), plan["week"].as_i64()),
+        (Some(0), Some(2), Some(1)),
+        "{shown}"
+    );
+    assert_eq!(plan["next"], "Week 1: Runbooks");
+
+    assert_eq!(code(&env, &["onboarding", "tick", "onboarding-alex", "runbooks"]).0, Some(0));
+    let (status, _, err) = code(&env, &["onboarding", "tick", "onboarding-alex", "signoff"]);
+    assert_ne!(status, Some(0), "I am not the mentor");
+    assert!(err.contains("only the mentor"), "{err}");
+    assert_eq!(code(&env, &["onboarding", "tick", "onboarding-alex", "signoff", "--by", "sam"]).0, Some(0));
+    let (status, out, _) = code(&env, &["onboarding"]);
+    assert_eq!(status, Some(0));
+    assert!(out.contains("2 of 2 tasks done") && out.contains("All done."), "{out}");
+
+    let bad = write(&env, "onboarding-bad", "[plan]\nnew_hire = \"x\"\nmentor = \"y\"\nstart = 2026-13-01\n");
+    let (status, _, err) = code(&env, &["onboarding"]);
+    assert_eq!(status, Some(2), "{err}");
+    assert!(err.contains(&format!("{}:4:", bad.display())), "{err}");
+}

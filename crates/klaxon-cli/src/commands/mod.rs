@@ -7,6 +7,7 @@ mod config;
 mod fire;
 mod incidents;
 mod intake;
+mod onboarding;
 mod outbox;
 mod responders;
 mod schedule;
@@ -59,6 +60,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                     responders::list(&klaxon, &account, search.as_deref(), refresh, json).await
                 }
                 Command::Oncall => schedule::on_call(&klaxon, json).await,
+                Command::Onboarding { command } => onboarding::run(&klaxon, command, json).await,
+                Command::Review { id } => onboarding::review(&klaxon, id, json).await,
                 Command::Shifts { days } => schedule::shifts(&klaxon, days, json).await,
                 Command::Accounts { command } => accounts::run(&klaxon, command, json).await,
                 Command::Outbox { command, all } => outbox::run(&klaxon, command, all, json).await,

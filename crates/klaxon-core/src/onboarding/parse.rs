@@ -48,9 +48,13 @@ struct RawTask {
     sign_off: Option<S<toml::Table>>,
 }
 
-/// Whether `text` is a plan (it has a `[plan]` table) rather than a checklist.
+/// Whether `text` is a plan (it has a `[plan]` table) rather than a checklist; a file that is not
+/// even TOML counts as a plan when a line says `[plan]` (so its error is reported as a plan's).
 pub fn is_plan(text: &str) -> bool {
-    text.parse::<toml::Table>().is_ok_and(|t| t.contains_key("plan"))
+    match text.parse::<toml::Table>() {
+        Ok(t) => t.contains_key("plan"),
+        Err(_) => text.lines().any(|l| l.trim() == "[plan]"),
+    }
 }
 
 /// Parses and checks the plan file `name` (its file stem) with contents `text`.

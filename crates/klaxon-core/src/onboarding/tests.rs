@@ -52,6 +52,7 @@ fn every_field_is_read() {
     assert!(is_plan(PLAN));
     assert!(!is_plan("title = \"a checklist\"\n"));
     assert!(!is_plan("not toml ["));
+    assert!(is_plan("[plan]\nstart = 2026-13-01\n"), "a broken plan is still a plan");
     let p = parse("onboarding-kim", PLAN).unwrap();
     assert_eq!(
         (p.name.as_str(), p.new_hire.as_str(), p.mentor.as_str(), p.start),
