@@ -8,12 +8,14 @@ use crate::events::DeliveryFailure;
 use klaxon_engine::checklists::{ChecklistView, ItemView, Readiness, ReadinessBadge};
 use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath};
 use klaxon_engine::core::checklist::{Evidence, ItemResult, Outcome};
+use klaxon_engine::core::onboarding::{Progress, TaskKind};
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
     IncidentPage, IncidentRow, IncidentStatus, LogEntry, LogKind, LogLine, OnCallEntry, OnCallStatus, OutboxEntry,
     OutboxState, Person, PersonRef, ReassignTo, RemoteUser, Responder, ResponderKind, Responders, Severity,
     ShadowChoice, ShadowSettings, ShadowSource, Urgency, pager::RingState, pager::WaitingPage,
 };
+use klaxon_engine::onboarding::{Onboarding, PhaseView, PlanView, TaskView};
 use klaxon_engine::{Resource, ResponderFetch};
 use ts_rs::{Config, TS};
 
@@ -49,12 +51,16 @@ pub fn render() -> String {
         decl::<LogEntry>(&cfg),
         decl::<LogKind>(&cfg),
         decl::<LogLine>(&cfg),
+        decl::<Onboarding>(&cfg),
         decl::<OnCallEntry>(&cfg),
         decl::<OnCallStatus>(&cfg),
         decl::<Outcome>(&cfg),
         decl::<OutboxEntry>(&cfg),
         decl::<OutboxState>(&cfg),
         decl::<Person>(&cfg),
+        decl::<PhaseView>(&cfg),
+        decl::<PlanView>(&cfg),
+        decl::<Progress>(&cfg),
         decl::<PersonRef>(&cfg),
         decl::<Readiness>(&cfg),
         decl::<ReadinessBadge>(&cfg),
@@ -66,6 +72,8 @@ pub fn render() -> String {
         decl::<Responders>(&cfg),
         decl::<Resource>(&cfg),
         decl::<RingState>(&cfg),
+        decl::<TaskKind>(&cfg),
+        decl::<TaskView>(&cfg),
         decl::<TestPagePath>(&cfg),
         decl::<Severity>(&cfg),
         decl::<ShadowChoice>(&cfg),

@@ -43,6 +43,8 @@ pub struct PlanView {
     pub name: String,
     pub new_hire: String,
     pub mentor: String,
+    /// The mentor's person id (a sign-off is ticked in it).
+    pub mentor_id: String,
     pub start: NaiveDate,
     /// 0 before it starts.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
@@ -52,6 +54,14 @@ pub struct PlanView {
     pub next: Option<String>,
     pub done: u32,
     pub of: u32,
+}
+
+/// Every plan, and the plan files that did not load (`file:line: message`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Onboarding {
+    pub plans: Vec<PlanView>,
+    pub problems: Vec<String>,
 }
 
 fn ticked<'a>(ticks: &'a [TaskTick], task: &str, part: u32) -> Option<&'a TaskTick> {
@@ -118,6 +128,7 @@ impl Klaxon {
             name: plan.name.clone(),
             new_hire: name(&plan.new_hire),
             mentor: name(&plan.mentor),
+            mentor_id: plan.mentor.clone(),
             start: plan.start,
             week,
             phases,

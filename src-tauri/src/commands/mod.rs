@@ -71,6 +71,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         readiness::get_readiness,
         readiness::run_checklist,
         readiness::tick_checklist_item,
+        readiness::get_onboarding,
+        readiness::tick_onboarding_task,
+        readiness::mark_incident_reviewed,
         #[cfg(desktop)]
         settings::autostart_enabled,
         #[cfg(desktop)]

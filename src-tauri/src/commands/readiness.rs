@@ -3,7 +3,9 @@
 use super::signature::commands;
 use crate::AppState;
 use klaxon_engine::checklists::{ChecklistView, Readiness};
-use klaxon_engine::control::{GetReadiness, RunChecklist, TickItem};
+use klaxon_engine::control::{GetOnboarding, GetReadiness, MarkReviewed, RunChecklist, TickItem, TickTask};
+use klaxon_engine::core::IncidentId;
+use klaxon_engine::onboarding::Onboarding;
 use tauri::State;
 
 commands! {
@@ -25,5 +27,27 @@ commands! {
         note: Option<String>,
     ) -> ChecklistView {
         state.call(TickItem { checklist, item, ticked, note }).await
+    }
+
+    /// Every onboarding plan with each task's progress and what is next.
+    pub async fn get_onboarding[state: State<'_, AppState>]() -> Onboarding {
+        state.call(GetOnboarding {}).await
+    }
+
+    /// Ticks (or takes back) a task done by hand; `part` is which link of a reading task; a
+    /// sign-off counts only in the mentor's name (`by`).
+    pub async fn tick_onboarding_task[state: State<'_, AppState>](
+        plan: String,
+        task: String,
+        part: u32,
+        by: Option<String>,
+        ticked: bool,
+    ) -> Onboarding {
+        state.call(TickTask { plan, task, part, by, ticked }).await
+    }
+
+    /// Marks an incident reviewed (a new hire's review task counts these).
+    pub async fn mark_incident_reviewed[state: State<'_, AppState>](id: IncidentId) -> () {
+        state.call(MarkReviewed { id: id.0 }).await
     }
 }

@@ -1,6 +1,6 @@
 //! The Readiness view in the real window (tauri-driver + WebKitWebDriver under Xvfb): a checklist
 //! file next to the team file, run from the window against a real socket; a manual item ticked;
-//! the top bar's badge follows.
+//! the top bar's badge follows; a new hire's onboarding plan ticked there too.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 use fantoccini::{Client, Locator};
@@ -34,6 +34,15 @@ async fn a_checklist_runs_from_the_window_a_tick_makes_it_ready_and_the_badge_fo
         ),
     )
     .unwrap();
+    let start = chrono::Utc::now().date_naive();
+    std::fs::write(
+        dir.join("onboarding-alex.toml"),
+        format!(
+            "[plan]\nnew_hire = \"alex\"\nmentor = \"sam\"\nstart = {start}\n[[phases]]\ntitle = \"Week 1\"\nweeks = 1\n\
+             [[phases.tasks]]\nid = \"runbooks\"\ntitle = \"Read the runbook\"\nread = [\"https://wiki.example.com/db\"]\n"
+        ),
+    )
+    .unwrap();
 
     click(client, "[data-testid=readiness-button]").await;
     wait_text(client, &format!("{LIST} [data-testid=checklist-verdict]"), "Not run yet", 20).await;
@@ -48,6 +57,11 @@ async fn a_checklist_runs_from_the_window_a_tick_makes_it_ready_and_the_badge_fo
     click(client, &format!("{LIST} [data-item=handover] [data-testid=tick-item]")).await;
     wait_text(client, &format!("{LIST} [data-testid=checklist-verdict]"), "Ready", 20).await;
     wait_text(client, "[data-testid=readiness-badge]", "ready", 10).await;
+    // The new hire's plan below: a link read, ticked in the window.
+    wait_text(client, "[data-testid=plan-progress]", "0 of 1 done", 10).await;
+    click(client, "[data-testid=read-link]").await;
+    wait_text(client, "[data-testid=plan-progress]", "1 of 1 done", 10).await;
+    wait_text(client, "[data-testid=plan-next]", "All done.", 10).await;
     app.screenshot("readiness-e2e.png").await;
 
     // Stored: the CLI sees the same results and the tick.

@@ -221,6 +221,7 @@ export type OnCallStatus = { me: Person,
  * True when I am at level 1 of any policy right now.
  */
 me_on_call: boolean, entries: Array<OnCallEntry>, };
+export type Onboarding = { plans: Array<PlanView>, problems: Array<string>, };
 export type OutboxEntry = { id: number, account: string, incident: IncidentId, 
 /**
  * The platform's id of the incident.
@@ -272,6 +273,25 @@ name: string,
  * Whether this is me (on that account).
  */
 me: boolean, };
+export type PhaseView = { title: string, weeks: [number, number], 
+/**
+ * The plan is in this phase's weeks today.
+ */
+current: boolean, tasks: Array<TaskView>, };
+export type PlanView = { name: string, new_hire: string, mentor: string, 
+/**
+ * The mentor's person id (a sign-off is ticked in it).
+ */
+mentor_id: string, start: string, 
+/**
+ * 0 before it starts.
+ */
+week: number, phases: Array<PhaseView>, 
+/**
+ * "Week 2-3: Shadow 5 pages", or None when all is done.
+ */
+next: string | null, done: number, of: number, };
+export type Progress = { done: number, of: number, };
 export type Readiness = { checklists: Array<ChecklistView>, 
 /**
  * `file:line: message` of each file that did not load.
@@ -348,6 +368,20 @@ export type ShadowChoice = {
 target: string, label: string, };
 export type ShadowSettings = { follow: Array<ShadowChoice>, source: ShadowSource, choices: Array<ShadowChoice>, };
 export type ShadowSource = "team_file" | "app";
+export type TaskKind = { "type": "checklist", name: string, } | { "type": "shadow_pages", count: number, } | { "type": "review_incidents", count: number, } | { "type": "read", links: Array<string>, } | { "type": "reverse_shadow" } | { "type": "sign_off" };
+export type TaskView = { id: string, title: string, kind: TaskKind, progress: Progress, 
+/**
+ * Ticked by hand (reading, reverse shadow, the mentor's sign-off); else Klaxon counts it.
+ */
+by_hand: boolean, 
+/**
+ * How Klaxon knows, in words ("3 of 5 pages shadowed", "signed off by Sam Lee").
+ */
+detail: string, 
+/**
+ * For a reading task: which links are ticked, in order.
+ */
+read: Array<boolean>, };
 export type TestPagePath = { path: string, ok: boolean, error: string | null, };
 export type Urgency = "high" | "low";
 export type WaitingPage = { id: IncidentId, severity: Severity, title: string, 

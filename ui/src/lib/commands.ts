@@ -1,7 +1,7 @@
 // Generated from the Rust commands and events (KLAXON_WRITE_BINDINGS=1 cargo test -p klaxon-app bindings). Do not edit.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { Account, AccountKind, ActionOutcome, ChecklistView, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, OutboxEntry, Readiness, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, ShadowSettings, TestPagePath } from './bindings';
+import type { Account, AccountKind, ActionOutcome, ChecklistView, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, Onboarding, OutboxEntry, Readiness, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, ShadowSettings, TestPagePath } from './bindings';
 
 /**
  * The head of the dashboard list (already sorted by Rust) and the total count; with `all`,
@@ -190,6 +190,24 @@ export function runChecklist(name: string): Promise<ChecklistView> {
 /** Ticks (or with `ticked` false takes back) an item answered by hand, then checks it again. */
 export function tickChecklistItem(checklist: string, item: string, ticked: boolean, note: string | null): Promise<ChecklistView> {
   return invoke<ChecklistView>('tick_checklist_item', { checklist, item, ticked, note });
+}
+
+/** Every onboarding plan with each task's progress and what is next. */
+export function getOnboarding(): Promise<Onboarding> {
+  return invoke<Onboarding>('get_onboarding');
+}
+
+/**
+ * Ticks (or takes back) a task done by hand; `part` is which link of a reading task; a
+ * sign-off counts only in the mentor's name (`by`).
+ */
+export function tickOnboardingTask(plan: string, task: string, part: number, by: string | null, ticked: boolean): Promise<Onboarding> {
+  return invoke<Onboarding>('tick_onboarding_task', { plan, task, part, by, ticked });
+}
+
+/** Marks an incident reviewed (a new hire's review task counts these). */
+export function markIncidentReviewed(id: IncidentId): Promise<null> {
+  return invoke<null>('mark_incident_reviewed', { id });
 }
 
 /** The UI rendered its first incident list: log the cold-start time once. */

@@ -12,6 +12,7 @@ import type {
   KindCapabilities,
   LogEntry,
   OnCallStatus,
+  Onboarding,
   OutboxEntry,
   ReassignTo,
   RemoteUser,
@@ -58,6 +59,9 @@ export interface FakeBackend {
   outbox: OutboxEntry[];
   /** What `test_account` answers. */
   remoteUser: RemoteUser;
+  /** What `get_onboarding` (and `tick_onboarding_task`, which records its arguments) answers. */
+  onboarding: Onboarding;
+  onboardingTicks: { plan: string; task: string; part: number; by: string | null; ticked: boolean }[];
   /** Readiness checklists (`get_readiness`, `run_checklist`, `tick_checklist_item`). */
   readiness: FakeReadiness;
   /** Whom each incident escalates to next (`get_incident`'s `escalates_to`; absent: not known). */
@@ -100,6 +104,8 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     responders: new Map(),
     escalatesTo: new Map(),
     readiness: new FakeReadiness(),
+    onboarding: { plans: [], problems: [] },
+    onboardingTicks: [],
     platformResponders: new Map(),
     shadowTeamFile: [],
     calls: [],
@@ -321,6 +327,15 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         fake.shadow = { ...fake.shadow, follow, source: 'team_file' };
         return fake.shadow;
       }
+      case 'get_onboarding':
+        return fake.onboarding;
+      case 'tick_onboarding_task': {
+        const a = args as { plan: string; task: string; part: number; by: string | null; ticked: boolean };
+        fake.onboardingTicks.push(a);
+        return fake.onboarding;
+      }
+      case 'mark_incident_reviewed':
+        return null;
       case 'get_readiness':
         return fake.readiness.view();
       case 'run_checklist':

@@ -6,6 +6,7 @@
 
 use super::{Dispatcher, IpcError, TestPagePath, WireSecret};
 use crate::checklists::{ChecklistView, Readiness};
+use crate::onboarding::Onboarding;
 use crate::{ResponderFetch, UserAction};
 use klaxon_core::{
     Account, AccountKind, Incident, IncidentDetail, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser, Responders,
@@ -120,6 +121,13 @@ calls! {
     RunChecklist { name: String } -> ChecklistView => run_checklist;
     /// Ticks (or with `ticked` false takes back) an item answered by hand, then checks it again.
     TickItem { checklist: String, item: String, ticked: bool, note: Option<String> } -> ChecklistView => tick_item;
+    /// Every onboarding plan with each task's progress.
+    GetOnboarding {} -> Onboarding => onboarding;
+    /// Ticks (or takes back) a task done by hand (`part`: which link of a reading task); the
+    /// sign-off counts in the mentor's name (`by`) only.
+    TickTask { plan: String, task: String, part: u32, by: Option<String>, ticked: bool } -> Onboarding => tick_task;
+    /// Marks an incident reviewed (a new hire's review task counts these).
+    MarkReviewed { id: i64 } -> () => mark_reviewed;
     /// Whom the account's incidents can be reassigned to (its users and escalation policies):
     /// those whose name, detail or id holds every word of `search` (all when it is empty).
     ListResponders { account: String, fetch: ResponderFetch, search: String } -> Responders => list_responders;

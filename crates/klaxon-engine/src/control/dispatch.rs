@@ -5,6 +5,7 @@
 use super::calls::*;
 use super::{IpcError, Request};
 use crate::checklists::{ChecklistView, Readiness};
+use crate::onboarding::Onboarding;
 use crate::{Credentials, Engine, NewAccount};
 use klaxon_core::{
     Account, IncidentDetail, IncidentId, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser, Responders,
@@ -125,6 +126,23 @@ impl Dispatcher {
     pub(super) async fn tick_item(&self, c: TickItem) -> Result<ChecklistView, IpcError> {
         self.engine.tick_item(&c.checklist, &c.item, c.ticked, c.note).await?;
         Ok(self.checklist(&c.checklist).await?)
+    }
+
+    pub(super) async fn onboarding(&self, _: GetOnboarding) -> Result<Onboarding, IpcError> {
+        let (plans, problems) = self.engine.klaxon().onboarding(chrono::Utc::now()).await?;
+        Ok(Onboarding { plans, problems })
+    }
+
+    pub(super) async fn tick_task(&self, c: TickTask) -> Result<Onboarding, IpcError> {
+        self.engine.klaxon().onboarding_tick(&c.plan, &c.task, c.part, c.by.as_deref(), c.ticked).await?;
+        self.engine.changed(&[crate::Resource::Readiness]);
+        self.onboarding(GetOnboarding {}).await
+    }
+
+    pub(super) async fn mark_reviewed(&self, c: MarkReviewed) -> Result<(), IpcError> {
+        self.engine.klaxon().mark_reviewed(klaxon_core::IncidentId(c.id)).await?;
+        self.engine.changed(&[crate::Resource::Readiness]);
+        Ok(())
     }
 
     async fn checklist(&self, name: &str) -> Result<ChecklistView, crate::EngineError> {

@@ -36,4 +36,10 @@ impl Engine {
     pub async fn readiness(&self) -> Result<crate::checklists::Readiness, EngineError> {
         self.klaxon.readiness().await
     }
+
+    /// Tells the shells that these resources changed (after a change made outside the engine's
+    /// own methods, e.g. an onboarding tick).
+    pub fn changed(&self, what: &'static [Resource]) {
+        let _ = self.events.send(EngineEvent::Changed(what));
+    }
 }
