@@ -70,6 +70,15 @@ describe('readiness', () => {
     expect(screen.getByTestId('incident-detail')).toBeInTheDocument();
   });
 
+  it('runs every checklist with Run all', async () => {
+    const fake = setUp();
+    render(App);
+    await fireEvent.click(await screen.findByTestId('readiness-button'));
+    await fireEvent.click(await screen.findByTestId('run-all'));
+    await waitFor(() => expect(fake.callsOf('run_checklist').map((c) => (c.args as { name: string }).name)).toEqual(['pre-shift', 'new-hire']));
+    await waitFor(() => expect(within(checklist('new-hire')).getByTestId('checklist-verdict')).toHaveTextContent('Waiting for you'));
+  });
+
   it('shows no badge without checklists', async () => {
     installFakeBackend([makeIncident(1)]);
     render(App);

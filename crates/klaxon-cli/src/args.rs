@@ -187,6 +187,15 @@ pub enum CheckCommand {
     /// Let this checklist file, as it is now, run its `command` probes (read it first: a changed
     /// file must be allowed again).
     Allow { file: std::path::PathBuf },
+    /// Keep the bearer token an http probe names (`token_key = "KEY"`) in the OS keyring, read
+    /// from stdin (never from the command line); --delete removes it.
+    Token {
+        key: String,
+        #[arg(long, required_unless_present = "delete")]
+        token_stdin: bool,
+        #[arg(long, conflicts_with = "token_stdin")]
+        delete: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -57,12 +57,17 @@ async fn machine(item: &Item, token: Option<Secret>, ctx: &CheckContext, since: 
     }
 }
 
+/// Where an http probe's bearer token `key` lives in the OS keyring (apart from accounts' tokens).
+pub fn token_secret_key(key: &str) -> String {
+    format!("check:{key}")
+}
+
 /// The bearer token under `key` in the OS keyring, or why there is none.
 async fn keyring_token(ctx: &CheckContext, key: &str) -> Result<Secret, String> {
-    let (secrets, owned) = (ctx.secrets.clone(), key.to_owned());
+    let (secrets, owned) = (ctx.secrets.clone(), token_secret_key(key));
     match tokio::task::spawn_blocking(move || secrets.get(&owned)).await {
         Ok(Ok(Some(token))) => Ok(token),
-        Ok(Ok(None)) => Err(format!("no token `{key}` in the OS keyring (klaxon check token {key})")),
+        Ok(Ok(None)) => Err(format!("no token `{key}` in the OS keyring (klaxon check token {key} --token-stdin)")),
         Ok(Err(e)) => Err(format!("cannot read the OS keyring: {e}")),
         Err(e) => Err(e.to_string()),
     }

@@ -163,3 +163,48 @@ async fn the_pre_shift_run_happens_once_per_shift_even_across_a_restart() {
     assert!(again.notices.lock().unwrap().is_empty(), "not notified again");
     engine.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_provider_probe_asks_each_account_for_a_way_to_reach_my_phone() {
+    use klaxon_engine::core::{AccountKind, Secret};
+    use klaxon_engine::{Credentials, NewAccount};
+    use klaxon_fakes::pagerduty::PagerDutyFake;
+
+    let fake = PagerDutyFake::start(Utc::now()).await.unwrap();
+    let setup = Setup::new("5m");
+    write_list(
+        &setup,
+        "accounts",
+        "title = \"A\"\n[[items]]\nid = \"pd\"\ntitle = \"Paging accounts\"\nprovider = {}\n",
+    );
+    let engine = setup.engine(vec![]).await;
+    let new = NewAccount {
+        name: "work".into(),
+        kind: AccountKind::PagerDuty,
+        base_url: Some(fake.url()),
+        credentials: Credentials::Token(Secret::new(PagerDutyFake::TOKEN)),
+        poll_secs: None,
+    };
+    engine.add_account(new).await.unwrap();
+
+    let with_phone = engine.run_checklist("accounts").await.unwrap();
+    assert_eq!(with_phone.results[0].outcome, Outcome::Pass, "{with_phone:?}");
+    assert!(with_phone.results[0].evidence.result.contains("reaches you by phone"), "{with_phone:?}");
+
+    fake.state.lock().users.iter_mut().for_each(|u| u.phone = None);
+    let email_only = engine.run_checklist("accounts").await.unwrap();
+    assert_eq!(email_only.results[0].outcome, Outcome::Fail, "{email_only:?}");
+    assert!(
+        email_only.results[0]
+            .evidence
+            .result
+            .contains("work: token works (Me Myself), but no phone or push contact method"),
+        "{email_only:?}"
+    );
+
+    fake.state.lock().token = "revoked".into();
+    let revoked = engine.run_checklist("accounts").await.unwrap();
+    assert_eq!(revoked.results[0].outcome, Outcome::Fail, "{revoked:?}");
+    assert!(!revoked.results[0].evidence.result.contains(PagerDutyFake::TOKEN), "no token in the evidence");
+    engine.shutdown().await.unwrap();
+}

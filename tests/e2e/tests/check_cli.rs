@@ -141,3 +141,81 @@ fn onboarding_shows_progress_and_takes_ticks() {
     assert_eq!(status, Some(2), "{err}");
     assert!(err.contains(&format!("{}:4:", bad.display())), "{err}");
 }
+
+#[test]
+#[ignore = "needs the built klaxon binary and a D-Bus session; run by scripts/test.sh"]
+fn a_test_page_item_pages_through_the_notification_daemon_and_waits_for_confirmation() {
+    let mut env = Env::new();
+    env.session.start_monitor();
+    write(&env, "page", "title = \"P\"\n[[items]]\nid = \"heard\"\ntitle = \"Test page heard\"\ntest_page = {}\n");
+    let (status, out, err) = code(&env, &["check", "page"]);
+    assert_eq!(status, Some(1), "not confirmed yet: {out}\n{err}");
+    assert!(out.contains("desktop-notification"), "the notification fired: {out}");
+    klaxon_e2e::wait_until(10, "the test page's Notify on the bus", || {
+        env.session.notify_calls().iter().any(|c| c.summary.contains("Klaxon test page")).then_some(())
+    });
+
+    assert_eq!(code(&env, &["check", "tick", "page", "heard"]).0, Some(0));
+    let before = env.session.notify_calls().len();
+    let (status, out, _) = code(&env, &["check", "page"]);
+    assert_eq!(status, Some(0), "confirmed this shift: {out}");
+    assert!(out.contains("you confirmed it at"), "{out}");
+    assert_eq!(env.session.notify_calls().len(), before, "no second test page once confirmed");
+}
+
+/// A loopback HTTP server that answers 200 to requests bearing `token`, 401 to the others.
+fn bearer_server(token: &'static str) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten().take(8) {
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]).to_lowercase();
+            let ok = request.contains(&format!("authorization: bearer {}", token.to_lowercase()));
+            let status = if ok { "200 OK" } else { "401 Unauthorized" };
+            let _ = stream
+                .write_all(format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").as_bytes());
+        }
+    });
+    port
+}
+
+#[test]
+#[ignore = "needs the built klaxon binary and a D-Bus session with a keyring; run by scripts/test.sh"]
+fn an_http_probe_sends_the_token_kept_in_the_keyring_and_never_shows_it() {
+    use std::io::Write;
+    let env = Env::new();
+    let port = bearer_server("s3cret-grafana");
+    write(
+        &env,
+        "web",
+        &format!(
+            "title = \"W\"\n[[items]]\nid = \"grafana\"\ntitle = \"Grafana\"\nhttp = {{ url = \"http://127.0.0.1:{port}/api/health\", token_key = \"grafana\" }}\n"
+        ),
+    );
+    let (status, out, _) = code(&env, &["check", "web"]);
+    assert_eq!(status, Some(1), "no token yet: {out}");
+    assert!(out.contains("no token `grafana` in the OS keyring"), "{out}");
+
+    let mut add = env
+        .klaxon()
+        .args(["check", "token", "grafana", "--token-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(b"s3cret-grafana\n").unwrap();
+    assert!(add.wait().unwrap().success());
+    let (status, out, err) = code(&env, &["check", "web"]);
+    assert_eq!(status, Some(0), "{out}\n{err}");
+    assert!(out.contains("answered 200"), "{out}");
+    let history = env.run(&["--json", "check", "history"]);
+    for text in [out, err, String::from_utf8_lossy(&history.stdout).into_owned()] {
+        assert!(!text.contains("s3cret"), "the token leaked: {text}");
+    }
+    for entry in std::fs::read_dir(&env.data).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap_or_default();
+        assert!(!bytes.windows(6).any(|w| w == b"s3cret"), "the token is in the data dir");
+    }
+}

@@ -48,6 +48,25 @@ pub async fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(CheckCommand::Token { key, token_stdin: _, delete }) => {
+            let secrets = klaxon_engine::secrets::os_store();
+            let at = klaxon_engine::checklists::token_secret_key(&key);
+            if delete {
+                secrets.delete(&at)?;
+                out!("Removed the token `{key}` from the OS keyring.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| EngineError::InvalidInput(format!("cannot read the token from stdin: {e}")))?;
+            let token = klaxon_engine::core::Secret::new(text.trim());
+            if token.expose().is_empty() {
+                return Err(EngineError::InvalidInput("no token on stdin".into()));
+            }
+            secrets.set(&at, &token)?;
+            out!("Keeping the token `{key}` in the OS keyring for http probes (token_key = \"{key}\").");
+            Ok(ExitCode::SUCCESS)
+        }
         Some(CheckCommand::Allow { file }) => {
             let loaded = klaxon.allow_checklist(&file).await?;
             let commands = loaded.checklist.items.iter().filter(|i| i.probe.kind() == "command").count();

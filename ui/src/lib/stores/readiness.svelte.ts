@@ -32,6 +32,11 @@ export async function runChecklist(name: string): Promise<void> {
   }
 }
 
+/** Runs every checklist, one after the other (each runs its probes at once). */
+export async function runAll(): Promise<void> {
+  for (const c of readiness.value?.checklists ?? []) await runChecklist(c.name);
+}
+
 /** Ticks (or takes back) an item answered by hand. */
 export async function tick(checklist: string, item: string, ticked: boolean): Promise<void> {
   try {
