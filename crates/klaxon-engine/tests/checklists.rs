@@ -127,7 +127,8 @@ async fn items_answered_by_hand_pass_once_ticked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pre_shift_run_happens_once_per_shift_even_across_a_restart() {
-    let start = (Utc::now() + chrono::Duration::minutes(20)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    // My shift starts in two hours; the checklist runs 30 minutes before it.
+    let start = (Utc::now() + chrono::Duration::minutes(120)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let rotation = format!(
         "[[rotations]]\nid = \"primary\"\nstart = {start}\nshift_length = \"1d\"\nparticipants = [\"alex\", \"sam\"]\n"
     );
@@ -144,6 +145,10 @@ async fn the_pre_shift_run_happens_once_per_shift_even_across_a_restart() {
     write_list(&setup, "other", "title = \"Not before shifts\"\n[[items]]\nid = \"m\"\ntitle = \"M\"\nmanual = {}\n");
     let desktop = Recorder::new("desktop-notification", false);
     let engine = setup.engine(vec![desktop.clone() as Arc<dyn PageDelivery>]).await;
+    engine.ticks(3).await;
+    assert!(engine.klaxon().store().checklist_runs(None, 10).await.unwrap().is_empty(), "not yet: 2 h ahead");
+    assert!(desktop.notices.lock().unwrap().is_empty());
+    setup.clock.advance(Duration::from_secs(100 * 60)); // 20 minutes before the shift
     engine.ticks(3).await;
     let runs = engine.klaxon().store().checklist_runs(None, 10).await.unwrap();
     assert_eq!(runs.len(), 1, "{runs:?}");
