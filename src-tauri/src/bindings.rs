@@ -5,7 +5,7 @@
 
 use crate::commands::{ActionSupport, KindCapabilities};
 use crate::events::DeliveryFailure;
-use klaxon_engine::checklists::{ChecklistView, ItemView, Readiness, ReadinessBadge};
+use klaxon_engine::checklists::{ChecklistView, ItemView, Readiness, ReadinessBadge, ToReview};
 use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath};
 use klaxon_engine::core::checklist::{Evidence, ItemResult, Outcome};
 use klaxon_engine::core::onboarding::{Progress, TaskKind};
@@ -75,6 +75,7 @@ pub fn render() -> String {
         decl::<TaskKind>(&cfg),
         decl::<TaskView>(&cfg),
         decl::<TestPagePath>(&cfg),
+        decl::<ToReview>(&cfg),
         decl::<Severity>(&cfg),
         decl::<ShadowChoice>(&cfg),
         decl::<ShadowSettings>(&cfg),

@@ -48,9 +48,18 @@ describe('readiness', () => {
     await screen.findAllByTestId('checklist');
     await fireEvent.click(within(checklist('pre-shift')).getByTestId('run-checklist'));
     await waitFor(() => expect(badge()).toBe('1 waiting'));
+    await fireEvent.input(within(item(checklist('pre-shift'), 'handover')).getByTestId('tick-note'), {
+      target: { value: "  read Sam's notes " },
+    });
     await fireEvent.click(within(item(checklist('pre-shift'), 'handover')).getByTestId('tick-item'));
     await waitFor(() => expect(badge()).toBe('ready'));
-    expect(fake.callsOf('tick_checklist_item')[0].args).toEqual({ checklist: 'pre-shift', item: 'handover', ticked: true, note: null });
+    expect(fake.callsOf('tick_checklist_item')[0].args).toEqual({
+      checklist: 'pre-shift',
+      item: 'handover',
+      ticked: true,
+      note: "read Sam's notes",
+    });
+    expect(within(item(checklist('pre-shift'), 'handover')).queryByTestId('tick-note')).toBeNull();
     const tickButton = within(item(checklist('pre-shift'), 'handover')).getByTestId('tick-item');
     expect(tickButton).toHaveTextContent('Untick');
     expect(within(checklist('pre-shift')).getByTestId('checklist-verdict')).toHaveTextContent('Ready');
@@ -68,6 +77,25 @@ describe('readiness', () => {
     await fireEvent.keyDown(window, { key: 'Escape' });
     await waitFor(() => expect(screen.queryByTestId('readiness-view')).toBeNull());
     expect(screen.getByTestId('incident-detail')).toBeInTheDocument();
+  });
+
+  it('lists the incidents a review item asks about', async () => {
+    const fake = setUp();
+    fake.readiness.checklists[1].items.push(
+      makeItem('review', 'recent_incidents', {
+        title: 'Last week reviewed',
+        incidents: [
+          { id: 7, title: 'Checkout 5xx', severity: 'sev1', status: 'resolved', created_at: new Date().toISOString() },
+          { id: 8, title: 'Disk filling', severity: 'sev3', status: 'triggered', created_at: new Date().toISOString() },
+        ],
+      }),
+    );
+    render(App);
+    await fireEvent.click(await screen.findByTestId('readiness-button'));
+    await screen.findAllByTestId('checklist');
+    const list = within(item(checklist('new-hire'), 'review')).getByTestId('review-incidents');
+    expect(list).toHaveTextContent('SEV1 Checkout 5xx resolved');
+    expect(list).toHaveTextContent('SEV3 Disk filling triggered');
   });
 
   it('runs every checklist with Run all', async () => {

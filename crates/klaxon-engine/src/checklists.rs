@@ -22,7 +22,7 @@ pub use klaxon_probes::HttpProbeOptions;
 pub(crate) use pre_shift::PreShift;
 pub use pre_shift::{PRE_SHIFT_CHECK_EVERY, pre_shift_notice};
 pub use run::RunReport;
-pub use view::{ChecklistView, ItemView, Readiness, ReadinessBadge};
+pub use view::{ChecklistView, ItemView, Readiness, ReadinessBadge, ToReview};
 
 /// What a run needs from where it runs: the keyring (http tokens, platform accounts), HTTP
 /// settings, and the delivery paths a test page goes through.

@@ -213,3 +213,32 @@ async fn the_provider_probe_asks_each_account_for_a_way_to_reach_my_phone() {
     assert!(!revoked.results[0].evidence.result.contains(PagerDutyFake::TOKEN), "no token in the evidence");
     engine.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_item_lists_the_incidents_and_passes_once_reviewed() {
+    let setup = Setup::new("5m");
+    write_list(
+        &setup,
+        "shift",
+        "title = \"S\"\n[[items]]\nid = \"review\"\ntitle = \"Reviewed\"\nrecent_incidents = { days = 7 }\n",
+    );
+    let engine = setup.engine(vec![]).await;
+    let alert = common::alert("Database primary down", klaxon_engine::core::Severity::Sev1);
+    let team = engine.klaxon().team().clone();
+    engine.klaxon().store().ingest_alert(&alert, &team, Utc::now()).await.unwrap();
+
+    let first = engine.run_checklist("shift").await.unwrap();
+    assert_eq!(first.results[0].outcome, Outcome::NeedsYou, "{first:?}");
+    assert!(first.results[0].evidence.result.starts_with("1 incidents (1 open) to review"), "{first:?}");
+    let view = engine.readiness().await.unwrap();
+    let item = &view.checklists[0].items[0];
+    let listed: Vec<&str> = item.incidents.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(listed, ["Database primary down"]);
+
+    engine.tick_item("shift", "review", true, None).await.unwrap();
+    let view = engine.readiness().await.unwrap();
+    let result = view.checklists[0].items[0].result.clone().unwrap();
+    assert_eq!(result.outcome, Outcome::Pass, "{result:?}");
+    assert!(result.evidence.result.contains("reviewed"), "{result:?}");
+    engine.shutdown().await.unwrap();
+}

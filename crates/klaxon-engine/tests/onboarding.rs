@@ -10,7 +10,7 @@ use common::Setup;
 use klaxon_engine::checklists::{CheckContext, HttpProbeOptions};
 use klaxon_engine::core::checklist::RunTrigger;
 use klaxon_engine::core::pager::PageKey;
-use klaxon_engine::core::{Alert, AlertAction, Details, LogEntry, LogKind, Severity};
+use klaxon_engine::core::{LogEntry, LogKind, Severity};
 use klaxon_engine::{HttpOptions, Klaxon};
 use std::sync::Arc;
 
@@ -27,20 +27,6 @@ fn plan(start: chrono::NaiveDate) -> String {
          [[phases.tasks]]\nid = \"reverse\"\ntitle = \"A shift as primary\"\nreverse_shadow = {{}}\n\
          [[phases.tasks]]\nid = \"signoff\"\ntitle = \"Sam signs off\"\nsign_off = {{}}\n"
     )
-}
-
-fn alert(title: &str) -> Alert {
-    Alert {
-        source: "webhook".into(),
-        dedup_key: Some(title.into()),
-        title: title.into(),
-        severity: Severity::Sev2,
-        urgency: None,
-        service: None,
-        details: Details::default(),
-        web_url: None,
-        action: AlertAction::Trigger,
-    }
 }
 
 async fn progress(klaxon: &Klaxon) -> (u32, Option<String>, Vec<String>) {
@@ -91,7 +77,13 @@ async fn a_plan_fills_in_from_what_klaxon_knows_and_from_ticks() {
     let team = klaxon.team().clone();
     let mut ids = Vec::new();
     for title in ["db down", "api slow"] {
-        let incident = klaxon.store().ingest_alert(&alert(title), &team, Utc::now()).await.unwrap().incident.unwrap();
+        let incident = klaxon
+            .store()
+            .ingest_alert(&common::alert(title, Severity::Sev2), &team, Utc::now())
+            .await
+            .unwrap()
+            .incident
+            .unwrap();
         let log = LogEntry::new(Utc::now(), LogKind::Notified, "Shadowed", None);
         klaxon
             .store()

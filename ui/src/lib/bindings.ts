@@ -173,7 +173,11 @@ by_hand: boolean,
 /**
  * The latest result (None: never run).
  */
-result: ItemResult | null, };
+result: ItemResult | null, 
+/**
+ * For a `recent_incidents` item: the incidents to review (the last days' and the open ones).
+ */
+incidents: Array<ToReview>, };
 export type KindCapabilities = { kind: AccountKind, 
 /**
  * Where the platform's API is when the user gives no base URL (none: a base URL is required).
@@ -383,6 +387,7 @@ detail: string,
  */
 read: Array<boolean>, };
 export type TestPagePath = { path: string, ok: boolean, error: string | null, };
+export type ToReview = { id: IncidentId, title: string, severity: Severity, status: IncidentStatus, created_at: string, };
 export type Urgency = "high" | "low";
 export type WaitingPage = { id: IncidentId, severity: Severity, title: string, 
 /**

@@ -7,7 +7,7 @@ const worst = (outcomes: Outcome[]): Outcome => outcomes.reduce((a, b) => (ORDER
 
 export function makeItem(id: string, kind: string, extra: Partial<ItemView> = {}): ItemView {
   const byHand = ['manual', 'test_page', 'recent_incidents'].includes(kind);
-  return { id, title: id, help: null, runbook: null, required: true, kind, by_hand: byHand, result: null, ...extra };
+  return { id, title: id, help: null, runbook: null, required: true, kind, by_hand: byHand, result: null, incidents: [], ...extra };
 }
 
 export function makeChecklist(name: string, items: ItemView[], extra: Partial<ChecklistView> = {}): ChecklistView {

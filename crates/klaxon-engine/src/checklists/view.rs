@@ -22,7 +22,23 @@ pub struct ItemView {
     pub by_hand: bool,
     /// The latest result (None: never run).
     pub result: Option<ItemResult>,
+    /// For a `recent_incidents` item: the incidents to review (the last days' and the open ones).
+    pub incidents: Vec<ToReview>,
 }
+
+/// An incident a `recent_incidents` item asks me to review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ToReview {
+    pub id: klaxon_core::IncidentId,
+    pub title: String,
+    pub severity: klaxon_core::Severity,
+    pub status: klaxon_core::IncidentStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The most incidents an item lists.
+const MAX_TO_REVIEW: usize = 50;
 
 /// One checklist with its items and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,11 +86,18 @@ impl Klaxon {
     pub async fn checklist_view(&self, list: &Loaded) -> Result<ChecklistView, EngineError> {
         let results = self.store().latest_results(&list.checklist.name).await?;
         let (outcome, failing) = summarize(&list.checklist, &results);
+        let mut to_review = std::collections::HashMap::new();
+        for item in &list.checklist.items {
+            if let klaxon_core::checklist::Probe::RecentIncidents { days } = item.probe {
+                to_review.insert(item.id.clone(), self.to_review(days).await?);
+            }
+        }
         let items = list
             .checklist
             .items
             .iter()
             .map(|item| ItemView {
+                incidents: to_review.remove(&item.id).unwrap_or_default(),
                 id: item.id.clone(),
                 title: item.title.clone(),
                 help: item.help.clone(),
@@ -100,6 +123,27 @@ impl Klaxon {
             failing: failing.iter().map(|i| i.title.clone()).collect(),
             last_run: results.iter().map(|r| r.at).max(),
         })
+    }
+
+    /// The last `days` days' incidents and the open ones, newest first.
+    async fn to_review(&self, days: u32) -> Result<Vec<ToReview>, EngineError> {
+        let horizon = Utc::now() - chrono::Duration::days(i64::from(days));
+        let mut list: Vec<ToReview> = self
+            .incidents(true)
+            .await?
+            .into_iter()
+            .filter(|i| i.created_at >= horizon || i.status.is_open())
+            .map(|i| ToReview {
+                id: i.id,
+                title: i.title,
+                severity: i.severity,
+                status: i.status,
+                created_at: i.created_at,
+            })
+            .collect();
+        list.sort_by_key(|i| std::cmp::Reverse(i.created_at));
+        list.truncate(MAX_TO_REVIEW);
+        Ok(list)
     }
 
     /// Every checklist as it stands.

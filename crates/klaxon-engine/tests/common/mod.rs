@@ -84,6 +84,21 @@ impl PageDelivery for Recorder {
     }
 }
 
+/// A plain webhook alert that triggers (its title is its dedup key).
+pub fn alert(title: &str, severity: klaxon_engine::core::Severity) -> klaxon_engine::core::Alert {
+    klaxon_engine::core::Alert {
+        source: "webhook".into(),
+        dedup_key: Some(title.into()),
+        title: title.into(),
+        severity,
+        urgency: None,
+        service: None,
+        details: klaxon_engine::core::Details::default(),
+        web_url: None,
+        action: klaxon_engine::core::AlertAction::Trigger,
+    }
+}
+
 pub struct Setup {
     pub dir: tempfile::TempDir,
     pub paths: Paths,

@@ -37,10 +37,10 @@ export async function runAll(): Promise<void> {
   for (const c of readiness.value?.checklists ?? []) await runChecklist(c.name);
 }
 
-/** Ticks (or takes back) an item answered by hand. */
-export async function tick(checklist: string, item: string, ticked: boolean): Promise<void> {
+/** Ticks (or takes back) an item answered by hand, with an optional note. */
+export async function tick(checklist: string, item: string, ticked: boolean, note: string | null = null): Promise<void> {
   try {
-    await replace(await api.tickChecklistItem(checklist, item, ticked, null));
+    await replace(await api.tickChecklistItem(checklist, item, ticked, note));
     void readiness.load();
   } catch (err) {
     notices.show(err);
