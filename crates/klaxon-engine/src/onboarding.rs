@@ -2,6 +2,7 @@
 //! what Klaxon knows (checklist results, the shadow log, incidents marked reviewed) or from ticks,
 //! and what comes next.
 
+use crate::checklists::Loaded;
 use crate::{EngineError, Klaxon};
 use chrono::{DateTime, NaiveDate, Utc};
 use klaxon_core::checklist::Outcome;
@@ -64,6 +65,16 @@ pub struct Onboarding {
     pub problems: Vec<String>,
 }
 
+/// What a plan's progress is counted from.
+struct Known<'a> {
+    lists: &'a [Loaded],
+    ticks: Vec<TaskTick>,
+    /// Pages shadowed since the plan started.
+    shadowed: u32,
+    /// Incidents marked reviewed since the plan started.
+    reviewed: u32,
+}
+
 fn ticked<'a>(ticks: &'a [TaskTick], task: &str, part: u32) -> Option<&'a TaskTick> {
     ticks.iter().find(|t| t.task == task && t.part == part && t.ticked)
 }
@@ -72,11 +83,7 @@ impl Klaxon {
     /// The onboarding plans in the checklists directory, and what is wrong with the ones that did not load.
     pub fn plans(&self) -> (Vec<Plan>, Vec<String>) {
         let (mut plans, mut problems) = (Vec::new(), Vec::new());
-        let dir = self.checklists_dir();
-        let mut paths: Vec<_> = std::fs::read_dir(&dir)
-            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect())
-            .unwrap_or_default();
-        paths.sort();
+        let paths = crate::checklists::files::toml_files(&self.checklists_dir()).unwrap_or_default();
         for path in paths {
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             if !onboarding::is_plan(&text) {
@@ -94,26 +101,30 @@ impl Klaxon {
     /// Every plan with each task's progress as of `now`.
     pub async fn onboarding(&self, now: DateTime<Utc>) -> Result<(Vec<PlanView>, Vec<String>), EngineError> {
         let (plans, problems) = self.plans();
+        // Read once for every plan's checklist tasks.
+        let (lists, _) = self.checklists();
         let mut views = Vec::with_capacity(plans.len());
         for plan in &plans {
-            views.push(self.plan_view(plan, now).await?);
+            views.push(self.plan_view(plan, &lists, now).await?);
         }
         Ok((views, problems))
     }
 
-    async fn plan_view(&self, plan: &Plan, now: DateTime<Utc>) -> Result<PlanView, EngineError> {
+    async fn plan_view(&self, plan: &Plan, lists: &[Loaded], now: DateTime<Utc>) -> Result<PlanView, EngineError> {
         let start = plan.start.and_hms_opt(0, 0, 0).map_or(now, |d| d.and_utc());
-        let ticks = self.store().onboarding_ticks(&plan.name).await?;
-        let shadowed = u32::try_from(self.store().shadow_log(start).await?.len()).unwrap_or(u32::MAX);
-        let reviewed = self.store().reviewed_since(start).await?;
-        let name = |id: &str| self.team().person(id).map_or_else(|| id.to_owned(), |p| p.name.clone());
+        let known = Known {
+            lists,
+            ticks: self.store().onboarding_ticks(&plan.name).await?,
+            shadowed: u32::try_from(self.store().shadow_log(start).await?.len()).unwrap_or(u32::MAX),
+            reviewed: self.store().reviewed_since(start).await?,
+        };
         let week = plan.week(now.date_naive());
         let mut phases = Vec::new();
         let (mut done, mut of) = (0, 0);
         for phase in &plan.phases {
             let mut tasks = Vec::new();
             for task in &phase.tasks {
-                let view = self.task_view(plan, task, &ticks, shadowed, reviewed, &name).await?;
+                let view = self.task_view(plan, task, &known).await?;
                 of += 1;
                 done += u32::from(view.progress.complete());
                 tasks.push(view);
@@ -126,8 +137,8 @@ impl Klaxon {
             .find_map(|p| p.tasks.iter().find(|t| !t.progress.complete()).map(|t| format!("{}: {}", p.title, t.title)));
         Ok(PlanView {
             name: plan.name.clone(),
-            new_hire: name(&plan.new_hire),
-            mentor: name(&plan.mentor),
+            new_hire: self.person_name(&plan.new_hire),
+            mentor: self.person_name(&plan.mentor),
             mentor_id: plan.mentor.clone(),
             start: plan.start,
             week,
@@ -138,35 +149,30 @@ impl Klaxon {
         })
     }
 
-    async fn task_view(
-        &self,
-        plan: &Plan,
-        task: &Task,
-        ticks: &[TaskTick],
-        shadowed: u32,
-        reviewed: u32,
-        name: &impl Fn(&str) -> String,
-    ) -> Result<TaskView, EngineError> {
+    /// A team-file person's name (their id when the team file does not know them).
+    fn person_name(&self, id: &str) -> String {
+        self.team().person(id).map_or_else(|| id.to_owned(), |p| p.name.clone())
+    }
+
+    async fn task_view(&self, plan: &Plan, task: &Task, known: &Known<'_>) -> Result<TaskView, EngineError> {
+        let (ticks, shadowed, reviewed) = (known.ticks.as_slice(), known.shadowed, known.reviewed);
         let mut read = Vec::new();
         let (progress, by_hand, detail) = match &task.kind {
-            TaskKind::Checklist { name: list } => {
-                let (lists, _) = self.checklists();
-                match lists.iter().find(|l| l.checklist.name == *list) {
-                    Some(l) => {
-                        let view = self.checklist_view(l).await?;
-                        let passes = view.last_run.is_some() && matches!(view.outcome, Outcome::Pass | Outcome::Warn);
-                        let left = view
-                            .items
-                            .iter()
-                            .filter(|i| i.result.as_ref().is_none_or(|r| r.outcome != Outcome::Pass))
-                            .count();
-                        let detail =
-                            if passes { format!("`{list}` passes") } else { format!("`{list}`: {left} items to go") };
-                        (Progress { done: u32::from(passes), of: 1 }, false, detail)
-                    }
-                    None => (Progress { done: 0, of: 1 }, false, format!("no checklist `{list}`")),
+            TaskKind::Checklist { name: list } => match known.lists.iter().find(|l| l.checklist.name == *list) {
+                Some(l) => {
+                    let view = self.checklist_view(l).await?;
+                    let passes = view.last_run.is_some() && matches!(view.outcome, Outcome::Pass | Outcome::Warn);
+                    let left = view
+                        .items
+                        .iter()
+                        .filter(|i| i.result.as_ref().is_none_or(|r| r.outcome != Outcome::Pass))
+                        .count();
+                    let detail =
+                        if passes { format!("`{list}` passes") } else { format!("`{list}`: {left} items to go") };
+                    (Progress { done: u32::from(passes), of: 1 }, false, detail)
                 }
-            }
+                None => (Progress { done: 0, of: 1 }, false, format!("no checklist `{list}`")),
+            },
             TaskKind::ShadowPages { count } => {
                 let done = shadowed.min(*count);
                 (Progress { done, of: *count }, false, format!("{shadowed} of {count} pages shadowed"))
@@ -188,19 +194,23 @@ impl Klaxon {
                 None => (
                     Progress { done: 0, of: 1 },
                     true,
-                    format!("a shift as primary with {} following", name(&plan.mentor)),
+                    format!("a shift as primary with {} following", self.person_name(&plan.mentor)),
                 ),
             },
-            TaskKind::SignOff => match ticked(ticks, &task.id, 0)
-                .filter(|t| t.by.as_deref() == Some(plan.mentor.as_str()))
-            {
-                Some(t) => (
-                    Progress { done: 1, of: 1 },
-                    true,
-                    format!("signed off by {} on {}", name(&plan.mentor), t.at.date_naive()),
-                ),
-                None => (Progress { done: 0, of: 1 }, true, format!("waiting for {} to sign off", name(&plan.mentor))),
-            },
+            TaskKind::SignOff => {
+                match ticked(ticks, &task.id, 0).filter(|t| t.by.as_deref() == Some(plan.mentor.as_str())) {
+                    Some(t) => (
+                        Progress { done: 1, of: 1 },
+                        true,
+                        format!("signed off by {} on {}", self.person_name(&plan.mentor), t.at.date_naive()),
+                    ),
+                    None => (
+                        Progress { done: 0, of: 1 },
+                        true,
+                        format!("waiting for {} to sign off", self.person_name(&plan.mentor)),
+                    ),
+                }
+            }
         };
         Ok(TaskView {
             id: task.id.clone(),

@@ -61,16 +61,10 @@ pub fn sha256(bytes: &[u8]) -> String {
 /// Every `*.toml` in `dir`, by name: the ones that load, and what is wrong with the others.
 /// A missing directory has no checklists.
 pub fn load_all(dir: &Path) -> (Vec<Loaded>, Vec<FileProblem>) {
-    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
-            .collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), Vec::new()),
+    let mut paths = match toml_files(dir) {
+        Ok(paths) => paths,
         Err(e) => return (Vec::new(), vec![FileProblem { path: dir.to_owned(), line: None, message: e.to_string() }]),
     };
-    paths.sort();
     let (mut loaded, mut problems) = (Vec::new(), Vec::new());
     // Onboarding plans live here too; they are read as plans, not checklists.
     paths.retain(|p| !std::fs::read_to_string(p).is_ok_and(|t| klaxon_core::onboarding::is_plan(&t)));
@@ -81,6 +75,21 @@ pub fn load_all(dir: &Path) -> (Vec<Loaded>, Vec<FileProblem>) {
         }
     }
     (loaded, problems)
+}
+
+/// The `*.toml` files in `dir`, by name (checklists and onboarding plans); none when it is missing.
+pub fn toml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    paths.sort();
+    Ok(paths)
 }
 
 /// One checklist file. World-writable files are refused: anyone on the machine could make them

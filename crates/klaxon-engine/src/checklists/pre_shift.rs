@@ -29,8 +29,7 @@ impl PreShift {
         self.last_looked = Some(now);
         let reports = klaxon.run_pre_shift(now, &self.ctx).await?;
         for report in &reports {
-            let notice = pre_shift_notice(report);
-            let notice = Arc::new(notice);
+            let notice = Arc::new(pre_shift_notice(report));
             let sent = on_every_path(&self.ctx.deliveries, Duration::from_secs(10), move |d| d.notice(&notice)).await;
             for (path, result) in sent {
                 if let Err(e) = result {

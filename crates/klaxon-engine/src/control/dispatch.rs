@@ -145,13 +145,10 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// One checklist as it stands (its view only, not every checklist's).
     async fn checklist(&self, name: &str) -> Result<ChecklistView, crate::EngineError> {
-        let readiness = self.engine.readiness().await?;
-        readiness
-            .checklists
-            .into_iter()
-            .find(|c| c.name == name)
-            .ok_or_else(|| crate::EngineError::InvalidInput(format!("no checklist `{name}`")))
+        let klaxon = self.engine.klaxon();
+        klaxon.checklist_view(&klaxon.checklist(name)?).await
     }
 
     pub(super) async fn list_responders(&self, c: ListResponders) -> Result<Responders, IpcError> {
