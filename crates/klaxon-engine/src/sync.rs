@@ -128,6 +128,8 @@ pub(crate) async fn sync_once(
         let policies = provider.escalation_policies().await?;
         store.save_shifts(&account.name, &shifts).await?;
         store.save_on_call(&account.name, &on_call, &policies).await?;
+        // The page screen says whom a ringing page escalates to, from the on-call just saved.
+        remote.pager.on_call_changed().await;
     }
     // "Last synced" is kept to the minute: a write per poll would wake every watcher of the file.
     let fresh = account.last_error.is_none() && account.last_synced_at.is_some_and(|t| now - t < Days::seconds(60));

@@ -93,6 +93,11 @@ impl Pager {
         Ok(())
     }
 
+    /// Says again what rings once whom it escalates to may have changed (a sync saved on-call).
+    pub async fn on_call_changed(&self) {
+        self.announce().await;
+    }
+
     /// Tells the paths what should ring, if that changed.
     pub(super) async fn announce(&self) {
         let (head, unanswered, muted_until, waiting) = {
