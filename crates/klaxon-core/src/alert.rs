@@ -43,7 +43,13 @@ pub enum AlertOutcome {
 }
 
 /// Folds `alert` into `existing` (the open incident with the same dedup key, if any).
-pub fn apply_alert(existing: Option<&Incident>, alert: &Alert, team: &Team, now: DateTime<Utc>) -> AlertOutcome {
+pub fn apply_alert(
+    existing: Option<&Incident>,
+    alert: &Alert,
+    team: &Team,
+    roster: &crate::Roster,
+    now: DateTime<Utc>,
+) -> AlertOutcome {
     let open = existing.filter(|i| i.status.is_open());
     match (alert.action, open) {
         (AlertAction::Resolve, None) => AlertOutcome::Ignored,
@@ -97,7 +103,7 @@ pub fn apply_alert(existing: Option<&Incident>, alert: &Alert, team: &Team, now:
                 format!("Triggered by {}: {}", alert.source, alert.title),
                 Some(&alert.source),
             )];
-            if let Err(e) = team.assign_initial(&mut inc, None, now) {
+            if let Err(e) = team.assign_initial(&mut inc, None, now, roster) {
                 logs.push(LogEntry::new(now, LogKind::Note, format!("Not assigned: {e}"), Some("klaxon")));
             }
             AlertOutcome::Create(Box::new(inc), logs)
@@ -138,7 +144,7 @@ mod tests {
 
     #[test]
     fn trigger_opens_an_assigned_incident() {
-        let inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team(), t(0)));
+        let inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team(), &crate::Roster::default(), t(0)));
         assert_eq!(inc.status, IncidentStatus::Triggered);
         assert_eq!(inc.urgency, Urgency::High, "sev1 defaults to high urgency");
         assert_eq!(inc.assignees, ["alex"]);
@@ -150,12 +156,14 @@ mod tests {
     #[test]
     fn repeat_trigger_updates_without_retriggering() {
         let team = team();
-        let mut inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team, t(0)));
+        let mut inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team, &crate::Roster::default(), t(0)));
         inc.acknowledge(t(1), "alex").unwrap();
         let mut again = alert(AlertAction::Trigger);
         again.title = "DiskFull (95%)".into();
         again.severity = Severity::Sev2;
-        let AlertOutcome::Update(updated, logs) = apply_alert(Some(&inc), &again, &team, t(2)) else {
+        let AlertOutcome::Update(updated, logs) =
+            apply_alert(Some(&inc), &again, &team, &crate::Roster::default(), t(2))
+        else {
             panic!("expected update")
         };
         assert_eq!(updated.status, IncidentStatus::Acknowledged);
@@ -169,24 +177,32 @@ mod tests {
     #[test]
     fn resolve_closes_the_open_incident_or_is_ignored() {
         let team = team();
-        let inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team, t(0)));
-        let AlertOutcome::Update(done, logs) = apply_alert(Some(&inc), &alert(AlertAction::Resolve), &team, t(9))
+        let inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team, &crate::Roster::default(), t(0)));
+        let AlertOutcome::Update(done, logs) =
+            apply_alert(Some(&inc), &alert(AlertAction::Resolve), &team, &crate::Roster::default(), t(9))
         else {
             panic!("expected update")
         };
         assert_eq!(done.status, IncidentStatus::Resolved);
         assert_eq!(done.resolved_at, Some(t(9)));
         assert_eq!(logs[0].message, "Resolved by alertmanager");
-        assert_eq!(apply_alert(None, &alert(AlertAction::Resolve), &team, t(9)), AlertOutcome::Ignored);
-        assert_eq!(apply_alert(Some(&done), &alert(AlertAction::Resolve), &team, t(10)), AlertOutcome::Ignored);
+        assert_eq!(
+            apply_alert(None, &alert(AlertAction::Resolve), &team, &crate::Roster::default(), t(9)),
+            AlertOutcome::Ignored
+        );
+        assert_eq!(
+            apply_alert(Some(&done), &alert(AlertAction::Resolve), &team, &crate::Roster::default(), t(10)),
+            AlertOutcome::Ignored
+        );
     }
 
     #[test]
     fn trigger_after_resolve_opens_a_new_incident() {
         let team = team();
-        let mut inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team, t(0)));
+        let mut inc = created(apply_alert(None, &alert(AlertAction::Trigger), &team, &crate::Roster::default(), t(0)));
         inc.resolve(t(1), "alex").unwrap();
-        let fresh = created(apply_alert(Some(&inc), &alert(AlertAction::Trigger), &team, t(2)));
+        let fresh =
+            created(apply_alert(Some(&inc), &alert(AlertAction::Trigger), &team, &crate::Roster::default(), t(2)));
         assert_eq!(fresh.created_at, t(2));
         assert_eq!(fresh.alert_count, 1);
     }
@@ -195,7 +211,7 @@ mod tests {
     fn explicit_urgency_wins_over_severity() {
         let mut a = alert(AlertAction::Trigger);
         a.urgency = Some(Urgency::Low);
-        let inc = created(apply_alert(None, &a, &team(), t(0)));
+        let inc = created(apply_alert(None, &a, &team(), &crate::Roster::default(), t(0)));
         assert_eq!(inc.urgency, Urgency::Low);
     }
 }

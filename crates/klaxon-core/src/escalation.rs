@@ -3,18 +3,33 @@
 use std::fmt;
 use std::time::Duration;
 
-/// Who a level pages: a person directly, or whoever a rotation has on call.
+/// Who a level pages: a person directly, or whoever a schedule (or one of its layers) has on
+/// call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Person(String),
-    Rotation(String),
+    /// A schedule as a whole (`layer: None`: its first covered layer) or one layer of it.
+    Schedule {
+        id: String,
+        layer: Option<String>,
+    },
 }
 
 impl Target {
-    /// Parses `person:ID`, `rotation:ID`, or a bare person id.
+    /// A whole schedule.
+    pub fn schedule(id: &str) -> Self {
+        Target::Schedule { id: id.to_owned(), layer: None }
+    }
+
+    /// Parses `person:ID`, `schedule:ID`, `schedule:ID:LAYER`, `rotation:ID` (a schedule, as
+    /// team files before layers named it), or a bare person id.
     pub fn parse(text: &str) -> Self {
         match text.split_once(':') {
-            Some(("rotation", id)) => Target::Rotation(id.to_owned()),
+            Some(("rotation", id)) => Target::schedule(id),
+            Some(("schedule", rest)) => match rest.split_once(':') {
+                Some((id, layer)) => Target::Schedule { id: id.to_owned(), layer: Some(layer.to_owned()) },
+                None => Target::schedule(rest),
+            },
             Some(("person", id)) => Target::Person(id.to_owned()),
             _ => Target::Person(text.to_owned()),
         }
@@ -25,7 +40,8 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Target::Person(id) => write!(f, "person:{id}"),
-            Target::Rotation(id) => write!(f, "rotation:{id}"),
+            Target::Schedule { id, layer: None } => write!(f, "schedule:{id}"),
+            Target::Schedule { id, layer: Some(layer) } => write!(f, "schedule:{id}:{layer}"),
         }
     }
 }
@@ -105,9 +121,13 @@ mod tests {
 
     #[test]
     fn parses_targets() {
-        assert_eq!(Target::parse("rotation:primary"), Target::Rotation("primary".into()));
+        assert_eq!(Target::parse("rotation:primary"), Target::schedule("primary"), "the older spelling");
+        assert_eq!(Target::parse("schedule:primary"), Target::schedule("primary"));
+        let layer = Target::Schedule { id: "ops".into(), layer: Some("secondary".into()) };
+        assert_eq!(Target::parse("schedule:ops:secondary"), layer);
+        assert_eq!(layer.to_string(), "schedule:ops:secondary");
         assert_eq!(Target::parse("person:sam"), Target::Person("sam".into()));
         assert_eq!(Target::parse("sam"), Target::Person("sam".into()));
-        assert_eq!(Target::parse("rotation:primary").to_string(), "rotation:primary");
+        assert_eq!(Target::parse("rotation:primary").to_string(), "schedule:primary");
     }
 }

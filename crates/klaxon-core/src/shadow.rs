@@ -11,7 +11,7 @@ use std::fmt;
 pub enum ShadowTarget {
     /// A person's pages.
     Person(String),
-    /// Pages of whoever a rotation has on call.
+    /// Pages of whoever a schedule (`rotation:ID` or `schedule:ID`) has on call.
     Rotation(String),
     /// Pages at one level of an escalation policy.
     Level { policy: String, level: u32 },
@@ -23,7 +23,7 @@ impl ShadowTarget {
         let bad = || format!("`{text}`: expected person:ID, rotation:ID or level:POLICY:N");
         match text.split_once(':') {
             Some(("person", id)) if !id.is_empty() => Ok(Self::Person(id.to_owned())),
-            Some(("rotation", id)) if !id.is_empty() => Ok(Self::Rotation(id.to_owned())),
+            Some(("rotation" | "schedule", id)) if !id.is_empty() => Ok(Self::Rotation(id.to_owned())),
             Some(("level", rest)) => {
                 let (policy, level) = rest.rsplit_once(':').ok_or_else(bad)?;
                 let level: u32 = level.parse().map_err(|_| bad())?;
@@ -37,18 +37,16 @@ impl ShadowTarget {
     }
 
     /// Whether `incident`'s current trigger is a page for whom this follows (and not mine).
-    pub fn follows(&self, incident: &Incident, team: &Team, now: DateTime<Utc>) -> bool {
+    pub fn follows(&self, incident: &Incident, team: &Team, now: DateTime<Utc>, roster: &crate::Roster) -> bool {
         if incident.status != IncidentStatus::Triggered || incident.assignees.iter().any(|a| a == &team.me) {
             return false;
         }
         match self {
             ShadowTarget::Person(id) => incident.assignees.contains(id),
             ShadowTarget::Rotation(r) => team
-                .rotations
-                .iter()
-                .find(|x| &x.id == r)
-                .and_then(|x| x.on_call_at(now))
-                .is_some_and(|(who, _)| incident.assignees.iter().any(|a| a == who)),
+                .schedule(r)
+                .and_then(|x| x.who(None, now, roster))
+                .is_some_and(|(who, _)| incident.assignees.contains(&who)),
             ShadowTarget::Level { policy, level } => {
                 incident.escalation_policy.as_deref().unwrap_or(&team.default_policy) == policy
                     && incident.escalation_level == *level
@@ -93,13 +91,13 @@ mod tests {
         let mut i = sample(1);
         i.assignees = vec!["sam".into()];
         let sam = ShadowTarget::Person("sam".into());
-        assert!(sam.follows(&i, &team, t(0)));
-        assert!(!ShadowTarget::Person("kim".into()).follows(&i, &team, t(0)));
+        assert!(sam.follows(&i, &team, t(0), &crate::Roster::default()));
+        assert!(!ShadowTarget::Person("kim".into()).follows(&i, &team, t(0), &crate::Roster::default()));
         i.assignees = vec!["sam".into(), "alex".into()];
-        assert!(!sam.follows(&i, &team, t(0)), "my own page is a page, not a shadow");
+        assert!(!sam.follows(&i, &team, t(0), &crate::Roster::default()), "my own page is a page, not a shadow");
         i.assignees = vec!["sam".into()];
         i.acknowledge(t(1), "sam").unwrap();
-        assert!(!sam.follows(&i, &team, t(2)), "answered: nothing to shadow");
+        assert!(!sam.follows(&i, &team, t(2), &crate::Roster::default()), "answered: nothing to shadow");
     }
 
     #[test]
@@ -108,11 +106,26 @@ mod tests {
         let mut i = sample(1);
         i.assignees = vec!["kim".into()];
         let primary = ShadowTarget::Rotation("primary".into());
-        assert!(!primary.follows(&i, &team, t(0)), "week one: alex holds the rotation");
-        assert!(primary.follows(&i, &team, t(7 * 86_400)), "week two: kim holds it");
+        assert!(!primary.follows(&i, &team, t(0), &crate::Roster::default()), "week one: alex holds the rotation");
+        assert!(primary.follows(&i, &team, t(7 * 86_400), &crate::Roster::default()), "week two: kim holds it");
         i.escalation_level = 2;
-        assert!(ShadowTarget::Level { policy: "default".into(), level: 2 }.follows(&i, &team, t(0)));
-        assert!(!ShadowTarget::Level { policy: "default".into(), level: 1 }.follows(&i, &team, t(0)));
-        assert!(!ShadowTarget::Level { policy: "other".into(), level: 2 }.follows(&i, &team, t(0)));
+        assert!(ShadowTarget::Level { policy: "default".into(), level: 2 }.follows(
+            &i,
+            &team,
+            t(0),
+            &crate::Roster::default()
+        ));
+        assert!(!ShadowTarget::Level { policy: "default".into(), level: 1 }.follows(
+            &i,
+            &team,
+            t(0),
+            &crate::Roster::default()
+        ));
+        assert!(!ShadowTarget::Level { policy: "other".into(), level: 2 }.follows(
+            &i,
+            &team,
+            t(0),
+            &crate::Roster::default()
+        ));
     }
 }

@@ -38,7 +38,7 @@ impl Team {
     pub fn check_shadow_target(&self, target: &ShadowTarget) -> Result<(), String> {
         let known = match target {
             ShadowTarget::Person(id) => id != &self.me && self.people.iter().any(|p| &p.id == id),
-            ShadowTarget::Rotation(id) => self.rotations.iter().any(|r| &r.id == id),
+            ShadowTarget::Rotation(id) => self.schedule(id).is_some(),
             ShadowTarget::Level { policy, level } => self
                 .policies
                 .iter()
@@ -69,7 +69,7 @@ impl Team {
         match target {
             ShadowTarget::Person(id) => self.people.iter().find(|p| &p.id == id).map_or(id.clone(), |p| p.name.clone()),
             ShadowTarget::Rotation(id) => {
-                let name = self.rotations.iter().find(|r| &r.id == id).map_or(id.as_str(), |r| r.name.as_str());
+                let name = self.schedule(id).map_or(id.as_str(), |r| r.name.as_str());
                 format!("Whoever is on call in {name}")
             }
             ShadowTarget::Level { policy, level } => {
@@ -79,10 +79,10 @@ impl Team {
         }
     }
 
-    /// Everyone and everything I could follow: people (not me), rotations, policy levels.
+    /// Everyone and everything I could follow: people (not me), schedules, policy levels.
     pub fn shadow_choices(&self) -> Vec<ShadowChoice> {
         let people = self.people.iter().filter(|p| p.id != self.me).map(|p| ShadowTarget::Person(p.id.clone()));
-        let rotations = self.rotations.iter().map(|r| ShadowTarget::Rotation(r.id.clone()));
+        let rotations = self.schedules.iter().map(|r| ShadowTarget::Rotation(r.id.clone()));
         let levels = self
             .policies
             .iter()

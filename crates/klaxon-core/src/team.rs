@@ -1,6 +1,8 @@
 //! The team: people, rotations and escalation policies, and what follows from them at a moment.
 
-use crate::{CoreError, EscalationPolicy, Incident, IncidentStatus, LogEntry, LogKind, Person, Rotation, Target};
+use crate::{
+    CoreError, EscalationPolicy, Incident, IncidentStatus, LogEntry, LogKind, Person, Roster, Schedule, Target,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +12,7 @@ pub struct Team {
     /// The person id of the user running Klaxon.
     pub me: String,
     pub people: Vec<Person>,
-    pub rotations: Vec<Rotation>,
+    pub schedules: Vec<Schedule>,
     pub policies: Vec<EscalationPolicy>,
     /// Policy for incidents that name none.
     pub default_policy: String,
@@ -18,6 +20,8 @@ pub struct Team {
     pub pager: crate::PagerSettings,
     /// Whose pages I shadow (new hires), if anyone's.
     pub shadow: Vec<crate::ShadowTarget>,
+    /// When I am reminded of my shifts.
+    pub reminders: crate::Reminders,
 }
 
 /// One person on call now, at one level of one policy.
@@ -28,9 +32,9 @@ pub struct OnCallEntry {
     pub level: u32,
     pub person_id: String,
     pub person_name: String,
-    /// The rotation that put them there, if any.
+    /// The schedule (and layer) that put them there, if any, by name.
     pub rotation: Option<String>,
-    /// When that rotation hands over next.
+    /// When that schedule hands over next.
     pub until: Option<DateTime<Utc>>,
     /// Whether this is me (the team file's `me`, or my user on that platform); the UI says "you".
     #[serde(default)]
@@ -53,6 +57,36 @@ impl Team {
         self.people.iter().find(|p| p.id == id)
     }
 
+    /// A schedule by id.
+    pub fn schedule(&self, id: &str) -> Option<&Schedule> {
+        self.schedules.iter().find(|s| s.id == id)
+    }
+
+    /// Who `target` reaches at `t` (with until when, for schedules), and the schedule's label.
+    fn reach(&self, target: &Target, t: DateTime<Utc>, roster: &Roster) -> Option<(String, Option<DateTime<Utc>>)> {
+        match target {
+            Target::Person(id) => Some((id.clone(), None)),
+            Target::Schedule { id, layer } => {
+                let (who, until) = self.schedule(id)?.who(layer.as_deref(), t, roster)?;
+                Some((who, Some(until)))
+            }
+        }
+    }
+
+    /// How a schedule target reads: "Ops", "Ops · Secondary".
+    fn target_label(&self, target: &Target) -> Option<String> {
+        let Target::Schedule { id, layer } = target else { return None };
+        let schedule = self.schedule(id);
+        let name = schedule.map_or(id.as_str(), |s| s.name.as_str());
+        Some(match layer {
+            None => name.to_owned(),
+            Some(l) => {
+                let layer_name = schedule.and_then(|s| s.layer(l)).map_or(l.as_str(), |x| x.name.as_str());
+                format!("{name} · {layer_name}")
+            }
+        })
+    }
+
     /// A policy by id.
     pub fn policy(&self, id: &str) -> Option<&EscalationPolicy> {
         self.policies.iter().find(|p| p.id == id)
@@ -62,18 +96,13 @@ impl Team {
         self.person(id).map_or_else(|| id.to_owned(), |p| p.name.clone())
     }
 
-    /// The person ids that `targets` reach at `t`, without repeats.
-    pub fn resolve_targets(&self, targets: &[Target], t: DateTime<Utc>) -> Vec<String> {
+    /// The person ids that `targets` reach at `t`, without repeats (a schedule's gap reaches
+    /// nobody).
+    pub fn resolve_targets(&self, targets: &[Target], t: DateTime<Utc>, roster: &Roster) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for target in targets {
-            let id = match target {
-                Target::Person(id) => Some(id.as_str()),
-                Target::Rotation(r) => {
-                    self.rotations.iter().find(|x| &x.id == r).and_then(|x| x.on_call_at(t)).map(|(who, _)| who)
-                }
-            };
-            if let Some(id) = id.filter(|id| !out.iter().any(|o| o == id)) {
-                out.push(id.to_owned());
+            if let Some((id, _)) = self.reach(target, t, roster).filter(|(id, _)| !out.contains(id)) {
+                out.push(id);
             }
         }
         out
@@ -85,13 +114,20 @@ impl Team {
     }
 
     /// Puts `incident` at `(level, pass)` of its policy: assignees, next escalation time.
-    fn place(&self, incident: &mut Incident, level: u32, pass: u32, now: DateTime<Utc>) -> Result<(), CoreError> {
+    fn place(
+        &self,
+        incident: &mut Incident,
+        level: u32,
+        pass: u32,
+        now: DateTime<Utc>,
+        roster: &Roster,
+    ) -> Result<(), CoreError> {
         let policy = self.policy_of(incident)?;
         let step = policy.level(level).ok_or(CoreError::NoFurtherLevel)?;
         let has_next = policy.next_step(level, pass).is_some();
         incident.escalation_level = level;
         incident.escalation_pass = pass;
-        incident.assignees = self.resolve_targets(&step.targets, now);
+        incident.assignees = self.resolve_targets(&step.targets, now, roster);
         incident.next_escalation_at =
             if has_next { chrono::Duration::from_std(step.delay).ok().map(|d| now + d) } else { None };
         Ok(())
@@ -103,9 +139,10 @@ impl Team {
         incident: &mut Incident,
         policy_id: Option<&str>,
         now: DateTime<Utc>,
+        roster: &Roster,
     ) -> Result<(), CoreError> {
         incident.escalation_policy = Some(policy_id.unwrap_or(&self.default_policy).to_owned());
-        self.place(incident, 1, 0, now)
+        self.place(incident, 1, 0, now, roster)
     }
 
     /// Moves an open incident to the next level, re-triggering it there.
@@ -115,6 +152,7 @@ impl Team {
         incident: &mut Incident,
         now: DateTime<Utc>,
         by: Option<&str>,
+        roster: &Roster,
     ) -> Result<LogEntry, CoreError> {
         if incident.status == IncidentStatus::Resolved {
             return Err(CoreError::InvalidTransition { status: incident.status, action: "escalate" });
@@ -122,7 +160,7 @@ impl Team {
         let policy = self.policy_of(incident)?;
         let (level, pass) =
             policy.next_step(incident.escalation_level, incident.escalation_pass).ok_or(CoreError::NoFurtherLevel)?;
-        self.place(incident, level, pass, now)?;
+        self.place(incident, level, pass, now, roster)?;
         incident.status = IncidentStatus::Triggered;
         incident.acknowledged_at = None;
         incident.trigger_seq += 1;
@@ -142,21 +180,15 @@ impl Team {
     }
 
     /// Who is on call at `now` across all policies.
-    pub fn on_call_status(&self, now: DateTime<Utc>) -> OnCallStatus {
+    pub fn on_call_status(&self, now: DateTime<Utc>, roster: &Roster) -> OnCallStatus {
         let mut entries = Vec::new();
         for policy in &self.policies {
             for (i, level) in policy.levels.iter().enumerate() {
                 let level_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 for target in &level.targets {
-                    let (person, rotation, until) = match target {
-                        Target::Person(id) => (Some(id.as_str()), None, None),
-                        Target::Rotation(r) => {
-                            let rot = self.rotations.iter().find(|x| &x.id == r);
-                            let now_on = rot.and_then(|x| x.on_call_at(now));
-                            (now_on.map(|(w, _)| w), rot.map(|x| x.name.clone()), now_on.map(|(_, u)| u))
-                        }
-                    };
-                    if let Some(id) = person {
+                    let rotation = self.target_label(target);
+                    if let Some((id, until)) = self.reach(target, now, roster) {
+                        let id = id.as_str();
                         entries.push(OnCallEntry {
                             policy: policy.name.clone(),
                             level: level_no,
@@ -197,21 +229,18 @@ pub(crate) mod tests {
         Team {
             me: "alex".into(),
             people: vec![person("alex"), person("sam"), person("kim")],
-            rotations: vec![Rotation {
-                id: "primary".into(),
-                name: "Primary".into(),
-                start: t(0),
-                shift_length: Duration::from_secs(7 * 86_400),
-                participants: vec!["alex".into(), "kim".into()],
-            }],
+            schedules: vec![Schedule::single(
+                "primary",
+                "Primary",
+                t(0),
+                chrono::TimeDelta::days(7),
+                vec!["alex".into(), "kim".into()],
+            )],
             policies: vec![EscalationPolicy {
                 id: "default".into(),
                 name: "Default".into(),
                 levels: vec![
-                    EscalationLevel {
-                        delay: Duration::from_secs(300),
-                        targets: vec![Target::Rotation("primary".into())],
-                    },
+                    EscalationLevel { delay: Duration::from_secs(300), targets: vec![Target::schedule("primary")] },
                     EscalationLevel { delay: Duration::from_secs(600), targets: vec![Target::Person("sam".into())] },
                 ],
                 repeat: 1,
@@ -219,6 +248,7 @@ pub(crate) mod tests {
             default_policy: "default".into(),
             pager: crate::PagerSettings::default(),
             shadow: Vec::new(),
+            reminders: crate::Reminders::default(),
         }
     }
 
@@ -226,12 +256,12 @@ pub(crate) mod tests {
     fn assigns_level_one_from_the_rotation() {
         let team = team();
         let mut i = sample(1);
-        team.assign_initial(&mut i, None, t(10)).unwrap();
+        team.assign_initial(&mut i, None, t(10), &Roster::default()).unwrap();
         assert_eq!(i.assignees, ["alex"]);
         assert_eq!(i.escalation_level, 1);
         assert_eq!(i.next_escalation_at, Some(t(310)));
         let week = 7 * 86_400;
-        team.assign_initial(&mut i, None, t(week + 1)).unwrap();
+        team.assign_initial(&mut i, None, t(week + 1), &Roster::default()).unwrap();
         assert_eq!(i.assignees, ["kim"], "next week the rotation has moved on");
     }
 
@@ -239,34 +269,37 @@ pub(crate) mod tests {
     fn escalates_through_levels_and_repeats_then_stops() {
         let team = team();
         let mut i = sample(1);
-        team.assign_initial(&mut i, None, t(0)).unwrap();
+        team.assign_initial(&mut i, None, t(0), &Roster::default()).unwrap();
         let seq = i.trigger_seq;
-        let log = team.escalate(&mut i, t(300), None).unwrap();
+        let log = team.escalate(&mut i, t(300), None, &Roster::default()).unwrap();
         assert_eq!((i.escalation_level, i.escalation_pass), (2, 0));
         assert_eq!(i.assignees, ["sam"]);
         assert_eq!(i.next_escalation_at, Some(t(900)));
         assert_eq!(i.trigger_seq, seq + 1);
         assert_eq!(log.kind, LogKind::Escalated);
         assert!(log.message.contains("level 2 (SAM)"), "{}", log.message);
-        team.escalate(&mut i, t(900), None).unwrap();
+        team.escalate(&mut i, t(900), None, &Roster::default()).unwrap();
         assert_eq!((i.escalation_level, i.escalation_pass), (1, 1), "repeats from level 1");
-        team.escalate(&mut i, t(1200), Some("alex")).unwrap();
+        team.escalate(&mut i, t(1200), Some("alex"), &Roster::default()).unwrap();
         assert_eq!((i.escalation_level, i.escalation_pass), (2, 1));
         assert_eq!(i.next_escalation_at, None, "last step: no timer");
-        assert_eq!(team.escalate(&mut i, t(2000), None), Err(CoreError::NoFurtherLevel));
+        assert_eq!(team.escalate(&mut i, t(2000), None, &Roster::default()), Err(CoreError::NoFurtherLevel));
     }
 
     #[test]
     fn escalating_an_acknowledged_incident_retriggers_it() {
         let team = team();
         let mut i = sample(1);
-        team.assign_initial(&mut i, None, t(0)).unwrap();
+        team.assign_initial(&mut i, None, t(0), &Roster::default()).unwrap();
         i.acknowledge(t(5), "alex").unwrap();
-        team.escalate(&mut i, t(6), Some("alex")).unwrap();
+        team.escalate(&mut i, t(6), Some("alex"), &Roster::default()).unwrap();
         assert_eq!(i.status, IncidentStatus::Triggered);
         assert_eq!(i.acknowledged_at, None);
         i.resolve(t(7), "sam").unwrap();
-        assert!(matches!(team.escalate(&mut i, t(8), None), Err(CoreError::InvalidTransition { .. })));
+        assert!(matches!(
+            team.escalate(&mut i, t(8), None, &Roster::default()),
+            Err(CoreError::InvalidTransition { .. })
+        ));
     }
 
     #[test]
@@ -274,13 +307,13 @@ pub(crate) mod tests {
         let team = team();
         let mut i = sample(1);
         i.escalation_policy = Some("nope".into());
-        assert_eq!(team.escalate(&mut i, t(1), None), Err(CoreError::UnknownPolicy("nope".into())));
+        assert_eq!(team.escalate(&mut i, t(1), None, &Roster::default()), Err(CoreError::UnknownPolicy("nope".into())));
     }
 
     #[test]
     fn on_call_status_lists_levels_and_me() {
         let team = team();
-        let s = team.on_call_status(t(1));
+        let s = team.on_call_status(t(1), &Roster::default());
         assert!(s.me_on_call);
         assert_eq!(s.me.name, "ALEX");
         assert_eq!(s.entries.len(), 2);
@@ -288,7 +321,7 @@ pub(crate) mod tests {
         assert!(s.entries[0].me && !s.entries[1].me, "{:?}", s.entries);
         assert_eq!(s.entries[0].rotation.as_deref(), Some("Primary"));
         assert_eq!(s.entries[1].person_id, "sam");
-        let s = team.on_call_status(t(7 * 86_400));
+        let s = team.on_call_status(t(7 * 86_400), &Roster::default());
         assert!(!s.me_on_call, "kim has the rotation in week two");
     }
 }

@@ -1,11 +1,8 @@
-//! The team file (TOML): people, rotations, escalation policies and the local intake.
+//! The team file (TOML): people, schedules, escalation policies, reminders and the local intake.
 //! Parsing is pure; errors carry the 1-based line they refer to.
 
-use crate::duration;
-use crate::{
-    ConfigError, EscalationLevel, EscalationPolicy, Person, Rotation, Secret, Severity, ShadowTarget, Target, Team,
-};
-use chrono::{DateTime, Utc};
+use crate::{ConfigError, EscalationLevel, EscalationPolicy, Person, Secret, Severity, ShadowTarget, Target, Team};
+use schedules::{Known, RawLayer, RawReminders, RawSchedule};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -68,7 +65,11 @@ struct RawFile {
     #[serde(default)]
     people: Vec<RawPerson>,
     #[serde(default)]
-    rotations: Vec<RawRotation>,
+    rotations: Vec<RawLayer>,
+    #[serde(default)]
+    schedules: Vec<RawSchedule>,
+    #[serde(default)]
+    reminders: RawReminders,
     #[serde(default)]
     escalation_policies: Vec<RawPolicy>,
     default_escalation_policy: Option<Spanned<String>>,
@@ -126,17 +127,6 @@ struct RawPerson {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRotation {
-    id: Spanned<String>,
-    name: Option<String>,
-    start: Spanned<toml::Value>,
-    #[serde(default = "one_week", deserialize_with = "duration::deserialize")]
-    shift_length: Duration,
-    participants: Spanned<Vec<Spanned<String>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawPolicy {
     id: Spanned<String>,
     name: Option<String>,
@@ -162,10 +152,6 @@ struct RawIntake {
     unknown_severity: Option<Spanned<String>>,
     #[serde(default)]
     allow_remote: bool,
-}
-
-fn one_week() -> Duration {
-    Duration::from_secs(7 * 86_400)
 }
 
 /// Parses and validates a team file's text.
@@ -214,18 +200,23 @@ impl Validator<'_> {
             })
             .collect();
 
-        let mut rotation_ids = HashSet::new();
-        let mut rotations = Vec::new();
+        let known = Known { people: &person_ids, me: raw.me.get_ref() };
+        let mut schedule_ids = HashSet::new();
+        let mut schedules = Vec::new();
         for r in &raw.rotations {
-            self.unique(&mut rotation_ids, &r.id, "rotation")?;
-            rotations.push(self.rotation(r, &person_ids)?);
+            self.unique(&mut schedule_ids, &r.id, "schedule or rotation")?;
+            schedules.push(self.rotation(r, &known)?);
+        }
+        for s in &raw.schedules {
+            self.unique(&mut schedule_ids, &s.id, "schedule or rotation")?;
+            schedules.push(self.schedule(s, &known)?);
         }
 
         let mut policy_ids = HashSet::new();
         let mut policies = Vec::new();
         for p in &raw.escalation_policies {
             self.unique(&mut policy_ids, &p.id, "escalation policy")?;
-            policies.push(self.policy(p, &person_ids, &rotation_ids)?);
+            policies.push(self.policy(p, &person_ids, &schedules)?);
         }
         if policies.is_empty() {
             policies.push(EscalationPolicy {
@@ -257,14 +248,16 @@ impl Validator<'_> {
         };
         let intake = self.intake(raw.intake, listen)?;
         let pager = self.pager(&raw.pager)?;
+        let reminders = self.reminders(&raw.reminders)?;
         let mut team_so_far = Team {
             me: raw.me.get_ref().clone(),
             people,
-            rotations,
+            schedules,
             policies,
             default_policy,
             pager,
             shadow: Vec::new(),
+            reminders,
         };
         let mut shadow = Vec::new();
         for f in &raw.shadow.follow {
@@ -279,46 +272,11 @@ impl Validator<'_> {
         Ok(TeamFile { team, intake })
     }
 
-    fn rotation(&self, r: &RawRotation, people: &HashSet<&str>) -> Result<Rotation, ConfigError> {
-        let start_text = match r.start.get_ref() {
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Datetime(d) => d.to_string(),
-            _ => {
-                return self.err(r.start.span(), "`start` must be a date-time like 2026-01-05T09:00:00Z");
-            }
-        };
-        let start = DateTime::parse_from_rfc3339(&start_text).map(|d| d.with_timezone(&Utc)).or_else(|e| {
-            self.err(
-                r.start.span(),
-                format!("invalid `start` `{start_text}`: {e} (expected e.g. 2026-01-05T09:00:00Z)"),
-            )
-        })?;
-        if r.shift_length.as_secs() < 60 {
-            return self.err(r.id.span(), "`shift_length` must be at least a minute");
-        }
-        if r.participants.get_ref().is_empty() {
-            return self.err(r.participants.span(), format!("rotation `{}` has no participants", r.id.get_ref()));
-        }
-        for p in r.participants.get_ref() {
-            if !people.contains(p.get_ref().as_str()) {
-                return self
-                    .err(p.span(), format!("unknown person `{}` in rotation `{}`", p.get_ref(), r.id.get_ref()));
-            }
-        }
-        Ok(Rotation {
-            id: r.id.get_ref().clone(),
-            name: r.name.clone().unwrap_or_else(|| r.id.get_ref().clone()),
-            start,
-            shift_length: r.shift_length,
-            participants: r.participants.get_ref().iter().map(|p| p.get_ref().clone()).collect(),
-        })
-    }
-
     fn policy(
         &self,
         p: &RawPolicy,
         people: &HashSet<&str>,
-        rotations: &HashSet<&str>,
+        schedules: &[crate::Schedule],
     ) -> Result<EscalationPolicy, ConfigError> {
         if p.levels.get_ref().is_empty() {
             return self.err(p.levels.span(), format!("escalation policy `{}` has no levels", p.id.get_ref()));
@@ -331,15 +289,20 @@ impl Validator<'_> {
             let mut targets = Vec::new();
             for t in level.targets.get_ref() {
                 let target = match t.get_ref().split_once(':') {
-                    Some(("person" | "rotation", _)) | None => Target::parse(t.get_ref()),
+                    Some(("person" | "rotation" | "schedule", _)) | None => Target::parse(t.get_ref()),
                     Some((kind, _)) => {
-                        return self
-                            .err(t.span(), format!("unknown target kind `{kind}` (use person:ID or rotation:ID)"));
+                        return self.err(
+                            t.span(),
+                            format!("unknown target kind `{kind}` (use person:ID, schedule:ID or schedule:ID:LAYER)"),
+                        );
                     }
                 };
                 let known = match &target {
                     Target::Person(id) => people.contains(id.as_str()),
-                    Target::Rotation(id) => rotations.contains(id.as_str()),
+                    Target::Schedule { id, layer } => schedules
+                        .iter()
+                        .find(|s| &s.id == id)
+                        .is_some_and(|s| layer.as_deref().is_none_or(|l| s.layer(l).is_some())),
                 };
                 if !known {
                     return self.err(t.span(), format!("unknown target `{}`", t.get_ref()));
@@ -376,6 +339,9 @@ impl Validator<'_> {
     }
 }
 
+#[cfg(test)]
+mod schedule_tests;
+mod schedules;
 mod sections;
 #[cfg(test)]
 mod tests;
@@ -388,7 +354,7 @@ mod example_tests {
         let f = super::parse(text).unwrap();
         assert_eq!(f.team.me, "you");
         assert_eq!(f.team.default_policy, "default");
-        assert!(f.team.on_call_status(chrono::Utc::now()).me_on_call);
+        assert!(f.team.on_call_status(chrono::Utc::now(), &crate::Roster::default()).me_on_call);
         assert_eq!(f.intake.listen.to_string(), super::DEFAULT_LISTEN);
     }
 }

@@ -148,7 +148,7 @@ mod tests {
         let text = example_team_file("Ada Lovelace");
         let f = team_file::parse(&text).unwrap();
         assert_eq!(f.team.me, "adalovelace");
-        assert_eq!(f.team.rotations[0].participants, ["adalovelace"]);
+        assert_eq!(f.team.schedules[0].participants(), ["adalovelace"]);
     }
 
     #[test]

@@ -150,7 +150,8 @@ impl Klaxon {
     /// Escalates a local incident to the next level of the team's policy, as me.
     pub(crate) async fn escalate_local(&self, id: IncidentId) -> Result<Incident, EngineError> {
         let team = &self.file.team;
-        self.change(id, |i| team.escalate(i, Utc::now(), Some(&team.me))).await
+        let roster = self.store.roster().await?;
+        self.change(id, |i| team.escalate(i, Utc::now(), Some(&team.me), &roster)).await
     }
 
     /// My user id on the incident's account (the team file's `me` for local incidents).
@@ -180,15 +181,17 @@ impl Klaxon {
         self.me.write().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
-    /// Names of whoever the incident escalates to next (empty at the last level).
-    pub fn next_up(&self, incident: &Incident) -> Vec<String> {
+    /// Names of whoever the incident escalates to next (empty at the last level), with the
+    /// schedules' overrides and calendars in `roster`.
+    pub fn next_up(&self, incident: &Incident, roster: &klaxon_core::Roster) -> Vec<String> {
         let team = &self.file.team;
         let policy = team.policy(incident.escalation_policy.as_deref().unwrap_or(&team.default_policy));
         let Some(policy) = policy else { return Vec::new() };
         let Some((level, _)) = policy.next_step(incident.escalation_level, incident.escalation_pass) else {
             return Vec::new();
         };
-        let targets = policy.level(level).map(|l| team.resolve_targets(&l.targets, Utc::now())).unwrap_or_default();
+        let targets =
+            policy.level(level).map(|l| team.resolve_targets(&l.targets, Utc::now(), roster)).unwrap_or_default();
         targets.iter().map(|id| team.person(id).map_or_else(|| id.clone(), |p| p.name.clone())).collect()
     }
 
@@ -197,15 +200,15 @@ impl Klaxon {
         Ok(self.store.shadow_log(Utc::now() - chrono::Duration::days(days)).await?)
     }
 
-    /// Who is on call now, per the team file.
-    pub fn on_call(&self) -> OnCallStatus {
-        self.file.team.on_call_status(Utc::now())
+    /// Who is on call at `at`, per the team file (with its schedules' overrides and calendars).
+    pub async fn on_call_at(&self, at: chrono::DateTime<Utc>) -> Result<OnCallStatus, EngineError> {
+        Ok(self.file.team.on_call_status(at, &self.store.roster().await?))
     }
 
     /// Who is on call now, per the team file and every platform account (as last synced; their
     /// policies are prefixed with the account's name). I am on call if I am at level 1 of any.
     pub async fn on_call_everywhere(&self) -> Result<OnCallStatus, EngineError> {
-        let mut status = self.on_call();
+        let mut status = self.on_call_at(Utc::now()).await?;
         for (account, mut entry) in self.store.on_call().await? {
             let me = self.me_for(&account).await?;
             entry.me = !me.is_empty() && entry.person_id == me;

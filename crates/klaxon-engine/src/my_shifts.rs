@@ -1,5 +1,6 @@
-//! My shifts, wherever they are kept: the team file's rotations and every platform account's
-//! cached schedules (where the shift's person is the account's user).
+//! My shifts, wherever they are kept: the team file's schedules (every layer, with overrides and
+//! imported calendars) and every platform account's cached schedules (where the shift's person is
+//! the account's user).
 
 use crate::{EngineError, Klaxon};
 use chrono::{DateTime, Utc};
@@ -12,8 +13,13 @@ impl Klaxon {
         to: DateTime<Utc>,
     ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, EngineError> {
         let team = self.team();
-        let mut shifts: Vec<(DateTime<Utc>, DateTime<Utc>)> =
-            team.rotations.iter().flat_map(|r| r.shifts_of(&team.me, from, to)).collect();
+        let roster = self.store().roster().await?;
+        let mut shifts: Vec<(DateTime<Utc>, DateTime<Utc>)> = team
+            .schedules
+            .iter()
+            .flat_map(|s| s.shifts_of(&team.me, from, to, &roster))
+            .map(|(start, end, _)| (start, end))
+            .collect();
         for (account, shift) in self.store().shifts(from, to).await? {
             let me = self.me_for(&account).await?;
             if !me.is_empty() && shift.person_id == me {

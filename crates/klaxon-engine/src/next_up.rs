@@ -9,7 +9,7 @@ impl Klaxon {
     /// `None` when that is not known (a platform policy nobody on call was cached for).
     pub async fn escalates_to(&self, incident: &Incident) -> Result<Option<Vec<String>>, EngineError> {
         if incident.account == LOCAL_ACCOUNT {
-            return Ok(Some(self.next_up(incident)));
+            return Ok(Some(self.next_up(incident, &self.store().roster().await?)));
         }
         let Some(policy) = incident.escalation_policy.as_deref() else { return Ok(None) };
         let names = self.names_for(&incident.account).await?;

@@ -85,7 +85,12 @@ async fn escalate_due(
     now: chrono::DateTime<Utc>,
 ) -> Result<(), EngineError> {
     let team = klaxon.team();
-    for id in klaxon.store().due_escalations(now).await? {
+    let due = klaxon.store().due_escalations(now).await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let roster = klaxon.store().roster().await?;
+    for id in due {
         // Re-checked inside the transaction: an ack from another process may have landed.
         let result = klaxon
             .store()
@@ -95,7 +100,7 @@ async fn escalate_due(
                 if !due {
                     return Ok(vec![]);
                 }
-                match team.escalate(i, now, None) {
+                match team.escalate(i, now, None, &roster) {
                     Ok(log) => Ok(vec![log]),
                     Err(CoreError::NoFurtherLevel) => {
                         i.next_escalation_at = None;

@@ -356,7 +356,7 @@ async fn escalation_policies_name_people_and_schedules() {
     let p = &policies[0];
     assert_eq!((p.id.as_str(), p.name.as_str(), p.repeat, p.levels.len()), ("EP1", "Default", 1, 2));
     assert_eq!(p.levels[0].delay, StdDuration::from_secs(300));
-    assert_eq!(p.levels[0].targets, [Target::Rotation("S_PRIMARY".into())]);
+    assert_eq!(p.levels[0].targets, [Target::schedule("S_PRIMARY")]);
     assert_eq!(p.levels[1].targets, [Target::Person("U_OTHER".into())]);
 }
 

@@ -369,7 +369,7 @@ async fn escalation_policies_fold_steps_into_levels() {
     assert_eq!(p.levels.len(), 2);
     assert_eq!(
         (p.levels[0].delay, p.levels[0].targets.clone()),
-        (Duration::from_secs(300), vec![Target::Rotation("S_PRIMARY".into())])
+        (Duration::from_secs(300), vec![Target::schedule("S_PRIMARY")])
     );
     assert_eq!(
         (p.levels[1].delay, p.levels[1].targets.clone()),

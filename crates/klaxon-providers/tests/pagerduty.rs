@@ -496,7 +496,7 @@ async fn on_call_shifts_and_policies_come_from_the_directory() {
     assert_eq!(policies.len(), 1);
     let p = &policies[0];
     assert_eq!((p.id.as_str(), p.name.as_str(), p.repeat), ("EP1", "Default", 1));
-    assert_eq!(p.levels[0].targets, vec![Target::Rotation("S_PRIMARY".into())]);
+    assert_eq!(p.levels[0].targets, vec![Target::schedule("S_PRIMARY")]);
     assert_eq!(p.levels[1].targets, vec![Target::Person("U_OTHER".into())]);
     assert_eq!(p.levels[1].delay, StdDuration::from_secs(600));
 }

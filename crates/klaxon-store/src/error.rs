@@ -37,6 +37,12 @@ pub enum StoreError {
     /// The outbox entry's state does not allow the request (`retried (only failed ones can)`).
     #[error("outbox entry {0} cannot be {1}")]
     OutboxEntryState(i64, &'static str),
+    /// No override with that id.
+    #[error("no override {0} (see `klaxon override list`)")]
+    NoOverride(i64),
+    /// The override's state does not allow the request.
+    #[error("override {0} cannot be {1}")]
+    OverrideState(i64, &'static str),
     /// The domain refused the change (e.g. acknowledging a resolved incident).
     #[error(transparent)]
     Rejected(#[from] CoreError),

@@ -171,6 +171,7 @@ impl Store {
         paging: Option<Paging<'_>>,
     ) -> Result<Vec<Ingested>, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let roster = crate::schedules::roster_on(&mut tx).await?;
         let mut results = Vec::with_capacity(alerts.len());
         for alert in alerts {
             let existing = match &alert.dedup_key {
@@ -181,7 +182,7 @@ impl Store {
                 }
                 None => None,
             };
-            results.push(match apply_alert(existing.as_ref(), alert, team, now) {
+            results.push(match apply_alert(existing.as_ref(), alert, team, &roster, now) {
                 AlertOutcome::Create(incident, log) => {
                     let stored = insert(&mut tx, &incident).await?;
                     append_log(&mut tx, stored.id, &log).await?;

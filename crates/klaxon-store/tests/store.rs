@@ -160,7 +160,10 @@ async fn pages_are_recorded_once_and_survive_restart() {
     let log = store.incident_log(inc.id).await.unwrap();
     assert_eq!(log.iter().filter(|l| l.kind == LogKind::Notified).count(), 1);
     // Escalation bumps the trigger: a new page is due.
-    store.update_incident(inc.id, |i| team.escalate(i, t(300), None).map(|l| vec![l])).await.unwrap();
+    store
+        .update_incident(inc.id, |i| team.escalate(i, t(300), None, &klaxon_core::Roster::default()).map(|l| vec![l]))
+        .await
+        .unwrap();
     let again = store.unpaged_triggers().await.unwrap();
     assert_eq!(again[0].trigger_seq, 2);
     assert_eq!(page_for(&again[0], "alex"), None, "level 2 is sam's");

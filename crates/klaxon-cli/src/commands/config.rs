@@ -20,7 +20,7 @@ pub fn check(paths: &Paths, as_json: bool) -> Result<ExitCode, EngineError> {
             "file": paths.config_file,
             "me": t.me,
             "people": t.people.len(),
-            "rotations": t.rotations.len(),
+            "schedules": t.schedules.len(),
             "escalation_policies": t.policies.len(),
             "intake": file.intake.listen.to_string(),
             "checklists": lists.iter().map(|l| &l.checklist.name).collect::<Vec<_>>(),
@@ -28,11 +28,11 @@ pub fn check(paths: &Paths, as_json: bool) -> Result<ExitCode, EngineError> {
         }));
     } else {
         out!(
-            "{}: OK — me = {}, {} people, {} rotations, {} escalation policies, intake on {}",
+            "{}: OK — me = {}, {} people, {} schedules, {} escalation policies, intake on {}",
             paths.config_file.display(),
             t.me,
             t.people.len(),
-            t.rotations.len(),
+            t.schedules.len(),
             t.policies.len(),
             file.intake.listen
         );

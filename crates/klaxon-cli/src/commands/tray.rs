@@ -45,7 +45,7 @@ async fn tray_look(engine: &Engine, ring: &RingState) -> TrayLook {
         Ok(status) => status.me_on_call,
         Err(e) => {
             tracing::warn!(error = %e, "on-call status for the tray");
-            engine.klaxon().on_call().me_on_call
+            false
         }
     };
     let readiness = match engine.readiness().await {

@@ -54,7 +54,11 @@ fn parses_a_full_file() {
     assert_eq!(f.team.me, "alex");
     assert_eq!(f.team.people[0].name, "Alex Doe");
     assert_eq!(f.team.people[1].name, "sam", "name defaults to id");
-    assert_eq!(f.team.rotations[0].shift_length, one_week());
+    let primary = &f.team.schedules[0];
+    assert_eq!((primary.id.as_str(), primary.time_zone, primary.layers.len()), ("primary", chrono_tz::UTC, 1));
+    let crate::Turns::Rotation(r) = &primary.layers[0].turns else { panic!("a rotation") };
+    assert_eq!(r.shift_length, chrono::TimeDelta::weeks(1), "weekly unless said");
+    assert_eq!(f.team.policies[0].levels[0].targets, [Target::schedule("primary")], "rotation:ID names the schedule");
     assert_eq!(f.team.policies[0].levels[1].delay, Duration::from_secs(600));
     assert_eq!(f.team.policies[0].repeat, 2);
     assert_eq!(f.team.default_policy, "default");

@@ -117,17 +117,21 @@ impl Klaxon {
 
     fn contacts(&self, channel: ContactChannel, since: Instant) -> Found {
         let team = self.team();
-        let mine: Vec<&klaxon_core::Rotation> =
-            team.rotations.iter().filter(|r| r.participants.contains(&team.me)).collect();
-        let mut ids: Vec<&str> = mine.iter().flat_map(|r| r.participants.iter().map(String::as_str)).collect();
+        let mut ids: Vec<&str> = team
+            .schedules
+            .iter()
+            .map(klaxon_core::Schedule::participants)
+            .filter(|p| p.contains(&team.me.as_str()))
+            .flatten()
+            .collect();
         for policy in &team.policies {
             for level in &policy.levels {
                 for target in &level.targets {
                     match target {
                         klaxon_core::Target::Person(p) => ids.push(p),
-                        klaxon_core::Target::Rotation(r) => {
-                            if let Some(r) = team.rotations.iter().find(|x| &x.id == r) {
-                                ids.extend(r.participants.iter().map(String::as_str));
+                        klaxon_core::Target::Schedule { id, .. } => {
+                            if let Some(s) = team.schedule(id) {
+                                ids.extend(s.participants());
                             }
                         }
                     }
@@ -196,14 +200,20 @@ impl Klaxon {
         Ok(found(Outcome::Fail, checked, format!("{next}; nobody on call: {}", gaps.join(", ")), since))
     }
 
-    /// Stretches of `[from, to)` in which a cached platform schedule has nobody on call
-    /// (team-file rotations always hand over to someone).
+    /// Stretches of `[from, to)` in which a team-file schedule (as a whole) or a cached platform
+    /// schedule has nobody on call.
     async fn uncovered(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<String>, EngineError> {
+        let roster = self.store().roster().await?;
+        let mut gaps = Vec::new();
+        for schedule in &self.team().schedules {
+            for g in schedule.render(from, to, &roster).combined.iter().filter(|s| s.person.is_none()) {
+                gaps.push(format!("{} {} – {}", schedule.name, local(g.start), local(g.end)));
+            }
+        }
         let mut by_schedule: std::collections::BTreeMap<(String, String), Vec<Span>> = Default::default();
         for (account, s) in self.store().shifts(from, to).await? {
             by_schedule.entry((account, s.schedule_name.clone())).or_default().push((s.start, s.end));
         }
-        let mut gaps = Vec::new();
         for ((account, schedule), mut shifts) in by_schedule {
             shifts.sort();
             let mut covered_to = from;

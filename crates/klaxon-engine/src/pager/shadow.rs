@@ -10,7 +10,13 @@ impl Pager {
     pub(super) async fn shadow_if_followed(&self, incident: &Incident) -> Result<(), EngineError> {
         let team = self.klaxon.team();
         let targets = self.klaxon.shadow_targets();
-        let Some(target) = targets.iter().find(|t| t.follows(incident, team, self.clock.now())) else { return Ok(()) };
+        if targets.is_empty() {
+            return Ok(());
+        }
+        let roster = self.klaxon.store().roster().await?;
+        let Some(target) = targets.iter().find(|t| t.follows(incident, team, self.clock.now(), &roster)) else {
+            return Ok(());
+        };
         let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
         if !self.state().in_flight.insert(key) {
             return Ok(());

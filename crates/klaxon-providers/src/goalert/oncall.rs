@@ -2,7 +2,7 @@
 //! on-call entries.
 //!
 //! Targets: a step's `user` is a [`Target::Person`]; its `schedule` or `rotation` is a
-//! [`Target::Rotation`] (GoAlert ids are UUIDs, so the two never clash). Channel targets (Slack,
+//! [`Target::Schedule`] (GoAlert ids are UUIDs, so the two never clash). Channel targets (Slack,
 //! webhooks) page no person and are left out.
 
 use super::wire;
@@ -30,7 +30,7 @@ pub fn policy(p: &wire::Policy) -> EscalationPolicy {
 fn target(t: &wire::Target) -> Option<Target> {
     match t.kind.as_str() {
         "user" => Some(Target::Person(t.id.clone())),
-        "schedule" | "rotation" => Some(Target::Rotation(t.id.clone())),
+        "schedule" | "rotation" => Some(Target::schedule(&t.id)),
         _ => None,
     }
 }
@@ -153,8 +153,8 @@ mod tests {
         let p = policy(&policies()[0]);
         assert_eq!(p.repeat, u32::MAX);
         assert_eq!(p.levels[0].delay, std::time::Duration::from_secs(300));
-        assert_eq!(p.levels[0].targets, [Target::Rotation("S1".into()), Target::Person("U9".into())]);
-        assert_eq!(p.levels[1].targets, [Target::Rotation("R1".into())]);
+        assert_eq!(p.levels[0].targets, [Target::schedule("S1"), Target::Person("U9".into())]);
+        assert_eq!(p.levels[1].targets, [Target::schedule("R1")]);
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub(crate) fn levels(steps: &[&EscalationStep]) -> Levels {
             }
             "notify_on_call_from_schedule" => {
                 if let Some(id) = &step.notify_on_call_from_schedule {
-                    add(&mut targets, Target::Rotation(id.clone()));
+                    add(&mut targets, Target::schedule(id));
                 }
             }
             "wait" => {
@@ -120,7 +120,7 @@ impl Routing {
         for target in &level.targets {
             let ids = match target {
                 Target::Person(id) => std::slice::from_ref(id),
-                Target::Rotation(id) => self.schedules.get(id).map_or(&[][..], |s| s.on_call_now.as_slice()),
+                Target::Schedule { id, .. } => self.schedules.get(id).map_or(&[][..], |s| s.on_call_now.as_slice()),
             };
             for id in ids {
                 if !out.contains(id) {
@@ -189,7 +189,7 @@ mod tests {
         let l = levels(&steps.iter().collect::<Vec<_>>());
         assert_eq!(l.repeat, 5);
         assert_eq!(l.levels.len(), 2);
-        assert_eq!(l.levels[0].targets, vec![Target::Rotation("S1".into()), Target::Person("U1".into())]);
+        assert_eq!(l.levels[0].targets, vec![Target::schedule("S1"), Target::Person("U1".into())]);
         assert_eq!(l.levels[0].delay, Duration::from_secs(360), "a wait after a step paging nobody adds up");
         assert_eq!(
             (l.levels[1].targets.clone(), l.levels[1].delay),

@@ -68,7 +68,7 @@ fn entries(routing: &Routing, mut chains: Vec<EscalationChain>, names: &HashMap<
             for target in &level.targets {
                 match target {
                     Target::Person(id) => push(&chain.name, level_no, id, None),
-                    Target::Rotation(s) => {
+                    Target::Schedule { id: s, .. } => {
                         used_schedules.insert(s.clone());
                         for id in routing.schedules.get(s).map_or(&[][..], |s| s.on_call_now.as_slice()) {
                             push(&chain.name, level_no, id, Some(s));
@@ -250,6 +250,6 @@ mod tests {
         );
         let p = policies(vec![EscalationChain { id: "F1".into(), name: "Default".into() }], &steps);
         assert_eq!(p[0].levels.len(), 2);
-        assert_eq!(p[0].levels[0].targets, vec![Target::Rotation(s("S1"))]);
+        assert_eq!(p[0].levels[0].targets, vec![Target::schedule("S1")]);
     }
 }

@@ -182,7 +182,7 @@ pub fn shifts(s: &wire::Schedule) -> Vec<Shift> {
 pub fn policy(p: &wire::EscalationPolicy) -> EscalationPolicy {
     let target = |t: &wire::Reference| match t.kind.trim_end_matches("_reference") {
         "user" => Some(Target::Person(t.id.clone())),
-        "schedule" | "schedule_v3" => Some(Target::Rotation(t.id.clone())),
+        "schedule" | "schedule_v3" => Some(Target::schedule(&t.id)),
         _ => None,
     };
     EscalationPolicy {
@@ -316,6 +316,6 @@ mod tests {
         let p = policy(&p);
         assert_eq!(p.repeat, 2);
         assert_eq!(p.levels[0].delay, Duration::from_secs(900));
-        assert_eq!(p.levels[0].targets, vec![Target::Rotation("S".into()), Target::Person("U".into())]);
+        assert_eq!(p.levels[0].targets, vec![Target::schedule("S"), Target::Person("U".into())]);
     }
 }
