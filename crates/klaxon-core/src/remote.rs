@@ -1,7 +1,9 @@
 //! What platform adapters hand back, and how a platform's view of an incident is merged into the
 //! cache so the pager sees new triggers, re-triggers and escalations (and nothing twice).
 
-use crate::{Details, Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Severity, Urgency};
+use crate::{
+    ActionKind, CoreError, Details, Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Severity, Urgency,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +59,53 @@ pub struct Shift {
     pub person_name: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+}
+
+/// A platform user takes over a schedule for [start, end) — "cover my shift".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScheduleCover {
+    pub schedule_id: String,
+    pub user_id: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl ScheduleCover {
+    /// How far a platform's copy of the times may be from the cover's and still be it: platforms
+    /// keep overrides to the minute (GoAlert, PagerDuty's own UI), so an override of the same
+    /// person on the same schedule within a minute at both ends is the same cover.
+    pub const SLACK: chrono::Duration = chrono::Duration::seconds(59);
+
+    /// Whether an override on the platform that puts `user_id` on this schedule for
+    /// [`start`, `end`) is this cover (the caller has picked the schedule's overrides).
+    pub fn is(&self, user_id: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        user_id == self.user_id && self.spans(start, end)
+    }
+
+    /// Whether [`start`, `end`) is the cover's range, to the minute.
+    pub fn spans(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        let near = |a: DateTime<Utc>, b: DateTime<Utc>| (a - b).abs() <= Self::SLACK;
+        near(start, self.start) && near(end, self.end)
+    }
+
+    /// Refuses a cover that cannot be one (it must end after it starts), before any request.
+    pub fn check(&self) -> Result<(), CoreError> {
+        if self.end <= self.start {
+            return Err(CoreError::InvalidArgument("a cover must end after it starts"));
+        }
+        if self.schedule_id.trim().is_empty() || self.user_id.trim().is_empty() {
+            return Err(CoreError::InvalidArgument("a cover needs a schedule and a person"));
+        }
+        Ok(())
+    }
+}
+
+/// Why a platform cannot put someone else on a schedule, as the refusal [`crate::AccountKind::supports`]
+/// gives for an action. `CoreError::Unsupported` names an action kind and there is none for a cover
+/// yet; it is filed under [`ActionKind::Reassign`] (putting someone else on), the nearest one.
+pub fn cover_unsupported(reason: &'static str) -> CoreError {
+    CoreError::Unsupported { kind: ActionKind::Reassign, reason }
 }
 
 /// The cached incident after merging the platform's view, and what changed in its timeline.
@@ -226,5 +275,19 @@ mod tests {
         r.acknowledged_at = Some(t(30));
         let m = merge_remote("pd", Some(&c), &r, Some("ME"));
         assert_eq!((m.incident.trigger_seq, m.log[0].kind, m.log[0].at), (1, LogKind::Acknowledged, t(30)));
+    }
+
+    #[test]
+    fn a_cover_is_matched_to_the_minute_and_must_end_after_it_starts() {
+        let cover = ScheduleCover { schedule_id: "S".into(), user_id: "U2".into(), start: t(0), end: t(3600) };
+        assert!(cover.check().is_ok());
+        assert!(cover.is("U2", t(30), t(3600)));
+        assert!(!cover.is("U2", t(60), t(3600)), "a minute off is another override");
+        assert!(!cover.is("U3", t(0), t(3600)));
+        let backwards = ScheduleCover { end: t(0), ..cover.clone() };
+        assert!(matches!(backwards.check(), Err(CoreError::InvalidArgument(_))));
+        let nobody = ScheduleCover { user_id: " ".into(), ..cover };
+        assert!(nobody.check().is_err());
+        assert_eq!(cover_unsupported("no").to_string(), "no");
     }
 }

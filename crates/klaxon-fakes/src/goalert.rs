@@ -5,10 +5,12 @@
 //! those operations select, in GoAlert's shapes and with GoAlert's semantics: statuses only move
 //! forward, `escalateAlerts` moves one step (wrapping after the last) and re-triggers, `alert(id)`
 //! is null for an unknown id while `escalateAlerts` answers a GraphQL error, and GraphQL errors come
-//! in 200 answers. A GoAlert alert's number (`alertID`) is the shared incident's `number`.
+//! in 200 answers. A GoAlert alert's number (`alertID`) is the shared incident's `number`. User
+//! overrides (`createUserOverride`, `userOverrides`) change the schedules' `shifts`.
 
 mod alerts;
 mod directory;
+mod overrides;
 
 use crate::{FakeServer, Platform, Shared};
 use axum::Router;
@@ -186,6 +188,8 @@ fn dispatch(ctx: &Ctx, operation: &str, vars: &Value) -> (&'static str, Answer) 
         "KlaxonSchedules" => ("schedules", directory::schedules(&ctx.state.lock(), vars)),
         "KlaxonPolicies" => ("escalationPolicies", directory::policies(&ctx.state.lock(), vars)),
         "KlaxonRotations" => ("rotations", Ok(page(Vec::new(), 15, None))),
+        "KlaxonCreateUserOverride" => ("createUserOverride", overrides::create(&mut ctx.state.lock(), vars)),
+        "KlaxonUserOverrides" => ("userOverrides", overrides::search(&ctx.state.lock(), vars)),
         other => ("unknown", Err(GqlError::new(format!("the GoAlert fake does not serve operation `{other}`")))),
     }
 }

@@ -18,9 +18,11 @@
 //! delay in minutes, and `repeat > 0` adds `repeat_escalation`); each incident's service is an
 //! integration and each (service, policy) pair a route to that chain. Incidents with a snooze
 //! in the future are `silenced`. Every applied write is recorded with [`crate::Platform::record`].
+//! Shift swap requests, once taken, change the final schedule (see `swaps`).
 //! Times come from the real clock.
 
 mod directory;
+mod swaps;
 mod writes;
 
 use crate::model::{FakeIncident, FakeStatus, Platform};
@@ -82,6 +84,7 @@ struct Extra {
     acknowledged_by: HashMap<String, String>,
     resolved_by: HashMap<String, String>,
     silenced_at: HashMap<String, DateTime<Utc>>,
+    swaps: Vec<swaps::Swap>,
 }
 
 #[derive(Debug, Clone)]
@@ -179,6 +182,10 @@ fn route(fake: &Fake, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u
             let steps = steps(&p).into_iter().filter(|s| only.is_none_or(|c| s["escalation_chain_id"] == c)).collect();
             ok(page(steps, &req, 50))
         }
+        ("GET", ["shift_swaps"]) => swaps::list(&x, &req, now),
+        ("POST", ["shift_swaps"]) => swaps::create(&p, &mut x, &req, now),
+        ("POST", ["shift_swaps", id, "take"]) => swaps::take(&mut p, &mut x, id, &req, now),
+        ("DELETE", ["shift_swaps", id]) => swaps::withdraw(&mut p, &mut x, id, now),
         ("GET", ["routes"]) => ok(page(routes(&p), &req, 25)),
         ("GET", ["integrations"]) => ok(page(integrations(&p), &req, 50)),
         _ => not_found(),

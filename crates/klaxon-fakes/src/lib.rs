@@ -7,9 +7,11 @@ pub mod faults;
 pub mod goalert;
 pub mod grafana_oncall;
 pub mod model;
+pub mod overrides;
 pub mod pagerduty;
 pub mod server;
 
 pub use faults::{Fault, Faults};
-pub use model::{FakeIncident, FakePolicy, FakeSchedule, FakeStatus, FakeUser, Platform, Shared, Write};
+pub use model::{FakeIncident, FakeOverride, FakePolicy, FakeSchedule, FakeStatus, FakeUser, Platform, Shared, Write};
+pub use overrides::Refusal;
 pub use server::{FakeServer, Recorded};

@@ -50,8 +50,22 @@ pub struct FakeUser {
 pub struct FakeSchedule {
     pub id: String,
     pub name: String,
-    /// (user id, start, end), in start order.
+    /// (user id, start, end), in start order: the rotation before any override.
     pub shifts: Vec<(String, DateTime<Utc>, DateTime<Utc>)>,
+    /// Overrides, oldest first (a later one wins where two overlap).
+    pub overrides: Vec<FakeOverride>,
+}
+
+/// Someone put on a schedule for `[start, end)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeOverride {
+    pub id: String,
+    /// Who is on call instead.
+    pub user: String,
+    /// Whose shifts are taken over; `None`: whoever is on (and the gaps too).
+    pub replaces: Option<String>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
 }
 
 /// An escalation policy: per level, the targets (`user:ID` or `schedule:ID`) and the delay.
@@ -119,7 +133,12 @@ impl Shared {
                 user("U_OTHER", "Other Person", "other@example.com"),
             ],
             incidents: BTreeMap::new(),
-            schedules: vec![FakeSchedule { id: "S_PRIMARY".into(), name: "Primary".into(), shifts }],
+            schedules: vec![FakeSchedule {
+                id: "S_PRIMARY".into(),
+                name: "Primary".into(),
+                shifts,
+                overrides: Vec::new(),
+            }],
             policies: vec![FakePolicy {
                 id: "EP1".into(),
                 name: "Default".into(),

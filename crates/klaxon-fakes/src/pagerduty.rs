@@ -4,13 +4,15 @@
 //! resolved incident is a 400 "Incident Already Resolved", acknowledging an acknowledged one
 //! changes nothing, escalating re-triggers at that level's targets). Each applied write is
 //! recorded with [`Platform::record`]. Like PagerDuty, it reports no escalation level on
-//! incidents and shows resolved incidents unassigned.
+//! incidents and shows resolved incidents unassigned. Schedule overrides replace whoever is on
+//! in the rendered schedule and `/oncalls`.
 
 // Handlers return `Err(answer)` for refusals; the answer is a whole HTTP response by design.
 #![allow(clippy::result_large_err)]
 
 mod directory;
 mod incidents;
+mod overrides;
 mod shapes;
 
 use crate::{FakeServer, Platform, Shared};
@@ -70,6 +72,7 @@ pub fn router(state: Shared) -> Router {
         .route("/oncalls", get(directory::list_oncalls))
         .route("/schedules", get(directory::list_schedules))
         .route("/schedules/{id}", get(directory::get_schedule))
+        .route("/schedules/{id}/overrides", get(overrides::list_overrides).post(overrides::post_overrides))
         .route("/escalation_policies", get(directory::list_policies))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "Not Found", 2100, &[]) })
         .with_state(fake)

@@ -2,9 +2,10 @@
 //! --errors`) sits between the adapter and the stateful fake, rejects any request that breaks the
 //! spec (422) and any fake answer that breaks it, and logs every violation. Every adapter method
 //! and every kind of write goes through it; not one request may be rejected or logged as a
-//! violation. Needs `npm ci --prefix tests/prism`.
+//! violation; schedule overrides (covers) included. Needs `npm ci --prefix tests/prism`.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, DurationRound, Utc};
+use klaxon_core::remote::ScheduleCover;
 use klaxon_core::{Action, RemoteUser, Secret};
 use klaxon_fakes::FakePolicy;
 use klaxon_fakes::pagerduty::PagerDutyFake;
@@ -191,6 +192,28 @@ async fn every_request_and_answer_fits_pagerdutys_openapi_spec() {
     }
     assert!(!ok(&prism, "my_incidents", pd.my_incidents(&me(), Some(since)).await).is_empty());
     assert_eq!(fake.state.writes().len(), steps.len());
+
+    // A cover: the override request and its per-override answer, then the final schedule with it.
+    // Not `cover_exists` (`GET /schedules/{id}/overrides`): the spec documents that answer as
+    // 201 where PagerDuty answers 200, so Prism refuses every one; it is asked of the fake itself.
+    let start = (now + Duration::hours(1)).duration_trunc(Duration::minutes(1)).unwrap();
+    let cover = ScheduleCover {
+        schedule_id: "S_PRIMARY".into(),
+        user_id: "U_OTHER".into(),
+        start,
+        end: start + Duration::hours(2),
+    };
+    let direct = PagerDuty::new(Connection {
+        base_url: fake.url(),
+        token: Secret::new(PagerDutyFake::TOKEN),
+        http: HttpOptions::default(),
+    })
+    .unwrap();
+    assert!(!direct.cover_exists(&me(), &cover).await.unwrap(), "no cover yet");
+    assert!(!ok(&prism, "create_cover", pd.create_cover(&me(), &cover).await).is_empty());
+    assert!(direct.cover_exists(&me(), &cover).await.unwrap(), "the cover is there");
+    let covered = ok(&prism, "shifts", pd.shifts(start, cover.end).await);
+    assert!(!covered.is_empty() && covered.iter().all(|s| s.person_id == "U_OTHER"), "{covered:?}");
 
     let violations = prism.violations();
     assert!(violations.is_empty(), "Prism logged violations:\n{}", violations.join("\n"));

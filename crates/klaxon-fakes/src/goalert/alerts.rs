@@ -35,12 +35,7 @@ fn on_call_at(p: &Platform, policy: &str, level: u32, now: DateTime<Utc>) -> Vec
     for t in targets {
         let who = match t.split_once(':') {
             Some(("user", id)) => Some(id.to_owned()),
-            Some(("schedule", id)) => p
-                .schedules
-                .iter()
-                .find(|s| s.id == id)
-                .and_then(|s| s.shifts.iter().find(|(_, a, b)| *a <= now && now < *b))
-                .map(|(u, _, _)| u.clone()),
+            Some(("schedule", id)) => p.schedule(id).and_then(|s| s.on_call_at(now)),
             _ => None,
         };
         if let Some(who) = who.filter(|w| !out.contains(w)) {

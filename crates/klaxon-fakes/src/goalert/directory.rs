@@ -40,13 +40,13 @@ pub(super) fn schedules(p: &Platform, vars: &Value) -> Answer {
         .iter()
         .map(|s| {
             let shifts: Vec<Value> = s
-                .shifts
-                .iter()
+                .rendered()
+                .into_iter()
                 .filter(|(_, a, b)| *a < end && *b > start)
                 .map(|(who, a, b)| {
-                    let user = p.user(who).map(|u| json!({ "id": u.id, "name": u.name }));
-                    json!({ "userID": who, "user": user, "start": ts((*a).max(start)), "end": ts((*b).min(end)),
-                            "truncated": *b > end })
+                    let user = p.user(&who).map(|u| json!({ "id": u.id, "name": u.name }));
+                    json!({ "userID": who, "user": user, "start": ts(a.max(start)), "end": ts(b.min(end)),
+                            "truncated": b > end })
                 })
                 .collect();
             (format!("{}\u{0}{}", s.name, s.id), json!({ "id": s.id, "name": s.name, "shifts": shifts }))

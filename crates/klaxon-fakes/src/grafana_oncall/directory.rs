@@ -4,9 +4,9 @@ use super::*;
 
 pub(super) fn schedule(p: &Platform, id: &str, now: DateTime<Utc>) -> Value {
     let Some(s) = p.schedules.iter().find(|s| s.id == id) else { return Value::Null };
-    let mut on_call: Vec<&str> = Vec::new();
-    for (who, start, end) in &s.shifts {
-        if *start <= now && now < *end && !on_call.contains(&who.as_str()) {
+    let mut on_call: Vec<String> = Vec::new();
+    for (who, start, end) in s.rendered() {
+        if start <= now && now < end && !on_call.contains(&who) {
             on_call.push(who);
         }
     }
@@ -40,14 +40,14 @@ pub(super) fn final_shifts(p: &Platform, id: &str, req: &Req) -> Reply {
         return (StatusCode::BAD_REQUEST, json!({"non_field_errors": [e]}));
     }
     let results: Vec<Value> = s
-        .shifts
-        .iter()
+        .rendered()
+        .into_iter()
         .filter(|(_, start, end)| *start < to && *end > from)
         .map(|(who, start, end)| {
-            let u = p.user(who);
+            let u = p.user(&who);
             json!({
                 "user_pk": who, "user_email": u.map(|u| u.email.clone()), "user_username": u.map(|u| u.name.clone()),
-                "shift_start": time((*start).max(from)), "shift_end": time((*end).min(to)),
+                "shift_start": time(start.max(from)), "shift_end": time(end.min(to)),
             })
         })
         .collect();

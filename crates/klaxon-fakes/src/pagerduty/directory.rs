@@ -105,9 +105,9 @@ pub(super) async fn list_oncalls(State(fake): State<Fake>, RawQuery(raw): RawQue
                     match target.split_once(':') {
                         Some(("schedule", s)) => {
                             let Some(schedule) = p.schedules.iter().find(|x| x.id == s) else { continue };
-                            for (who, start, end) in &schedule.shifts {
-                                if *start <= until && since < *end {
-                                    add(who, Some((s, *start, *end)));
+                            for (who, start, end) in schedule.rendered() {
+                                if start <= until && since < end {
+                                    add(&who, Some((s, start, end)));
                                 }
                             }
                         }
@@ -154,11 +154,11 @@ pub(super) async fn get_schedule(
         let s = p.schedules.iter().find(|s| s.id == id).ok_or_else(not_found)?;
         // Like PagerDuty, rendered entries are clipped to the range asked for.
         let entries: Vec<Value> = s
-            .shifts
-            .iter()
+            .rendered()
+            .into_iter()
             .filter(|(_, start, end)| *start < until && since < *end)
             .map(|(who, start, end)| {
-                json!({"user": user_ref(&p, who), "start": ts((*start).max(since)), "end": ts((*end).min(until))})
+                json!({"user": user_ref(&p, &who), "start": ts(start.max(since)), "end": ts(end.min(until))})
             })
             .collect();
         Ok(respond(

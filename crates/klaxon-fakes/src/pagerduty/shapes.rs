@@ -89,10 +89,9 @@ pub(super) fn incident_json(p: &Platform, i: &FakeIncident, now: DateTime<Utc>) 
     v
 }
 
-/// The user on call in `schedule` at `t`.
+/// The user on call in `schedule` at `t` (overrides applied).
 pub(super) fn on_call_at(p: &Platform, schedule: &str, t: DateTime<Utc>) -> Option<String> {
-    let s = p.schedules.iter().find(|s| s.id == schedule)?;
-    s.shifts.iter().find(|(_, start, end)| *start <= t && t < *end).map(|(who, _, _)| who.clone())
+    p.schedule(schedule)?.on_call_at(t)
 }
 
 /// The users a policy level's targets reach at `t`.

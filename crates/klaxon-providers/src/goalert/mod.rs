@@ -7,6 +7,7 @@
 
 mod actions;
 mod client;
+mod covers;
 mod login;
 mod map;
 mod oncall;
@@ -19,6 +20,7 @@ use crate::{Connection, Provider, ProviderError};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use client::Gql;
+use klaxon_core::remote::ScheduleCover;
 use klaxon_core::{
     AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, Performed, RemoteIncident, RemoteUser, Shift,
 };
@@ -220,5 +222,17 @@ impl Provider for GoAlert {
 
     async fn escalation_policies(&self) -> Result<Vec<EscalationPolicy>, ProviderError> {
         Ok(self.policies().await?.iter().map(oncall::policy).collect())
+    }
+
+    fn supports_cover(&self) -> Result<(), klaxon_core::CoreError> {
+        Ok(())
+    }
+
+    async fn create_cover(&self, me: &RemoteUser, cover: &ScheduleCover) -> Result<String, ProviderError> {
+        self.create_override(me, cover).await
+    }
+
+    async fn cover_exists(&self, me: &RemoteUser, cover: &ScheduleCover) -> Result<bool, ProviderError> {
+        self.has_override(me, cover).await
     }
 }

@@ -84,15 +84,40 @@ pub const ROTATIONS: Op = Op {
                pageInfo { endCursor hasNextPage } } }",
 };
 
+/// Puts `addUserID` on a schedule in place of `removeUserID` for a while
+/// (`$input: CreateUserOverrideInput!`).
+pub const CREATE_USER_OVERRIDE: Op = Op {
+    name: "KlaxonCreateUserOverride",
+    document: "mutation KlaxonCreateUserOverride($input: CreateUserOverrideInput!) { \
+               createUserOverride(input: $input) { id } }",
+};
+
+/// One page of user overrides (`$input: UserOverrideSearchOptions`).
+pub const USER_OVERRIDES: Op = Op {
+    name: "KlaxonUserOverrides",
+    document: "query KlaxonUserOverrides($input: UserOverrideSearchOptions) { userOverrides(input: $input) { \
+               nodes { id start end addUserID removeUserID } pageInfo { endCursor hasNextPage } } }",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn each_document_declares_its_own_name() {
-        for op in
-            [CURRENT_USER, ALERTS, ALERT, ALERT_LOG, UPDATE_ALERTS, ESCALATE_ALERTS, SCHEDULES, POLICIES, ROTATIONS]
-        {
+        for op in [
+            CURRENT_USER,
+            ALERTS,
+            ALERT,
+            ALERT_LOG,
+            UPDATE_ALERTS,
+            ESCALATE_ALERTS,
+            SCHEDULES,
+            POLICIES,
+            ROTATIONS,
+            CREATE_USER_OVERRIDE,
+            USER_OVERRIDES,
+        ] {
             let head = op.document.split(['(', ' ', '{']).filter(|w| !w.is_empty()).nth(1);
             assert_eq!(head, Some(op.name), "{}", op.document);
             assert_eq!(op.document.matches('{').count(), op.document.matches('}').count(), "{}", op.name);

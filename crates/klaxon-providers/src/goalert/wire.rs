@@ -297,3 +297,35 @@ pub struct RotationUser {
     pub id: String,
     pub name: String,
 }
+
+/// `createUserOverride` (null when GoAlert created none; it then sends an error as well).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUserOverrideData {
+    pub create_user_override: Option<OverrideId>,
+}
+
+/// The id of a user override.
+#[derive(Debug, Deserialize)]
+pub struct OverrideId {
+    pub id: String,
+}
+
+/// `userOverrides`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserOverridesData {
+    pub user_overrides: Connection<UserOverride>,
+}
+
+/// A user override: `addUserID` on call in place of `removeUserID` (either may be empty).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserOverride {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    #[serde(rename = "addUserID")]
+    pub add_user_id: String,
+    #[serde(rename = "removeUserID")]
+    pub remove_user_id: String,
+}

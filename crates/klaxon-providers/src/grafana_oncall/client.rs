@@ -68,6 +68,22 @@ impl Client {
         http::send(self.authorized(request)?).await.map_err(|e| self.refine(e)).map(drop)
     }
 
+    /// `POST path` with `body` as JSON, the answer decoded.
+    pub async fn create<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ProviderError> {
+        let request = self.http.request(Method::POST, path)?.json(body);
+        http::send_json(self.authorized(request)?).await.map_err(|e| self.refine(e))
+    }
+
+    /// `DELETE path`.
+    pub async fn delete(&self, path: &str) -> Result<(), ProviderError> {
+        let request = self.http.request(Method::DELETE, path)?;
+        http::send(self.authorized(request)?).await.map_err(|e| self.refine(e)).map(drop)
+    }
+
     fn authorized(&self, request: RequestBuilder) -> Result<RequestBuilder, ProviderError> {
         // OnCall API keys go bare into the header, without a scheme.
         let mut token = HeaderValue::from_str(self.token.expose())

@@ -24,10 +24,13 @@
 //!   lost answer `already_applied` can only say "yes" once the group is no longer firing; a
 //!   resend pages the same people twice rather than never.
 //! - **Reassign** is refused: OnCall cannot reassign an alert group.
+//! - **Cover my shift** is a shift swap request (me the beneficiary) that the colleague takes;
+//!   `covers` says why not an override shift.
 
 mod actions;
 mod chains;
 mod client;
+mod covers;
 mod map;
 mod schedules;
 mod wire;
@@ -37,6 +40,7 @@ use crate::{Connection, Provider, ProviderError};
 use chains::Routing;
 use chrono::{DateTime, Duration, Utc};
 use client::Client;
+use klaxon_core::remote::ScheduleCover;
 use klaxon_core::{
     AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, Performed, RemoteIncident, RemoteUser, Shift,
 };
@@ -171,5 +175,18 @@ impl Provider for GrafanaOncall {
 
     async fn escalation_policies(&self) -> Result<Vec<EscalationPolicy>, ProviderError> {
         schedules::escalation_policies(&self.client).await
+    }
+
+    fn supports_cover(&self) -> Result<(), klaxon_core::CoreError> {
+        Ok(())
+    }
+
+    /// A shift swap request the colleague takes (see `covers` for why not an override shift).
+    async fn create_cover(&self, me: &RemoteUser, cover: &ScheduleCover) -> Result<String, ProviderError> {
+        self.create_swap(me, cover).await
+    }
+
+    async fn cover_exists(&self, me: &RemoteUser, cover: &ScheduleCover) -> Result<bool, ProviderError> {
+        self.has_swap(me, cover).await
     }
 }

@@ -159,9 +159,10 @@ fn stitch(mut pieces: Vec<FinalShift>, boundaries: &HashSet<DateTime<Utc>>) -> V
     out
 }
 
-fn path_segment(id: &str) -> Result<&str, ProviderError> {
+/// An id the platform handed out, as one path segment (refused if it would change the path).
+pub(super) fn path_segment(id: &str) -> Result<&str, ProviderError> {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Err(ProviderError::Malformed(format!("schedule id `{id}` is not a plain id")));
+        return Err(ProviderError::Malformed(format!("the platform's id `{id}` is not a plain id")));
     }
     Ok(id)
 }

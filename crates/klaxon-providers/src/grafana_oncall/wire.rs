@@ -210,3 +210,34 @@ pub(crate) struct PagedUser<'a> {
     pub id: &'a str,
     pub important: bool,
 }
+
+/// A shift swap request (`/api/v1/shift_swaps/`): `beneficiary` asks for their shifts on
+/// `schedule` in `[swap_start, swap_end)` to be taken; `benefactor` is who took them.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ShiftSwap {
+    pub id: String,
+    pub swap_start: DateTime<Utc>,
+    pub swap_end: DateTime<Utc>,
+    pub beneficiary: String,
+    #[serde(default)]
+    pub benefactor: Option<String>,
+    /// `open`, `taken`, `past_due` or `deleted`.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// The body of `POST /api/v1/shift_swaps/`.
+#[derive(Debug, Serialize)]
+pub(crate) struct NewShiftSwap<'a> {
+    pub schedule: &'a str,
+    pub swap_start: String,
+    pub swap_end: String,
+    pub beneficiary: &'a str,
+    pub description: &'a str,
+}
+
+/// The body of `POST /api/v1/shift_swaps/{id}/take`.
+#[derive(Debug, Serialize)]
+pub(crate) struct TakeShiftSwap<'a> {
+    pub benefactor: &'a str,
+}

@@ -73,6 +73,11 @@ impl Client {
         Ok(items)
     }
 
+    /// `POST path` with a JSON body, decoded (for writes that need no `From`, e.g. overrides).
+    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, ProviderError> {
+        http::send_json(self.request(Method::POST, path)?.json(body)).await
+    }
+
     /// A write (`PUT`/`POST` with a JSON body) as `me`, whose email goes in `From`.
     pub async fn write(
         &self,

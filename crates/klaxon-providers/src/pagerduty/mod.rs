@@ -4,6 +4,7 @@
 
 mod actions;
 mod client;
+mod covers;
 mod map;
 mod wire;
 
@@ -12,6 +13,7 @@ use crate::remote::refusal_or_goal;
 use crate::{Connection, Provider, ProviderError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use client::{Client, Query, segment};
+use klaxon_core::remote::ScheduleCover;
 use klaxon_core::{
     AccountKind, Action, EscalationPolicy, LogEntry, OnCallEntry, Performed, Person, RemoteIncident, RemoteUser, Shift,
 };
@@ -190,5 +192,17 @@ impl Provider for PagerDuty {
             .into_iter()
             .map(|u| Person { id: u.id, name: u.name, email: u.email, phone: None, chat: None })
             .collect())
+    }
+
+    fn supports_cover(&self) -> Result<(), klaxon_core::CoreError> {
+        Ok(())
+    }
+
+    async fn create_cover(&self, _me: &RemoteUser, cover: &ScheduleCover) -> Result<String, ProviderError> {
+        self.create_override(cover).await
+    }
+
+    async fn cover_exists(&self, _me: &RemoteUser, cover: &ScheduleCover) -> Result<bool, ProviderError> {
+        self.has_override(cover).await
     }
 }

@@ -255,3 +255,36 @@ page!(OnCallPage, oncalls, OnCall);
 page!(SchedulePage, schedules, ScheduleRef);
 page!(PolicyPage, escalation_policies, EscalationPolicy);
 page!(UserPage, users, User);
+
+/// An override as `GET /schedules/{id}/overrides` lists it.
+#[derive(Debug, Deserialize)]
+pub struct Override {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub user: Reference,
+}
+
+/// `GET /schedules/{id}/overrides` (one answer, not paginated).
+#[derive(Debug, Deserialize)]
+pub struct Overrides {
+    pub overrides: Vec<Override>,
+}
+
+/// What `POST /schedules/{id}/overrides` says of one override asked for: its own HTTP status
+/// (201 created, 4xx refused, with `errors`) and the override.
+#[derive(Debug, Deserialize)]
+pub struct OverrideResult {
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub errors: Vec<String>,
+    #[serde(rename = "override", default)]
+    pub created: Option<CreatedOverride>,
+}
+
+/// The override of an [`OverrideResult`] (its id, once created).
+#[derive(Debug, Deserialize)]
+pub struct CreatedOverride {
+    #[serde(default)]
+    pub id: Option<String>,
+}

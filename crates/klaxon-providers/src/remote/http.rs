@@ -174,7 +174,8 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 }
 
 /// The human part of a platform's error body, for the common shapes: PagerDuty's
-/// `{"error":{"message","errors":[…]}}`, Grafana's `{"detail"}`, and `{"message"}` / `{"errors":[{"message"}]}`.
+/// `{"error":{"message","errors":[…]}}`, Grafana's `{"detail"}` and field errors, and `{"message"}` /
+/// `{"errors":[{"message"}]}`.
 fn platform_message(body: &[u8]) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
     let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
@@ -196,7 +197,18 @@ fn platform_message(body: &[u8]) -> Option<String> {
         .and_then(text)
         .or_else(|| v.get("message").and_then(text))
         .or_else(|| v.get("errors")?.as_array()?.first()?.get("message").and_then(text))
+        .or_else(|| field_error(&v))
         .map(|m| m.chars().take(500).collect())
+}
+
+/// Django REST framework's validation errors (Grafana OnCall): `{"field": ["why", …]}`, with
+/// `non_field_errors` for the whole request; the first one, named by its field.
+fn field_error(v: &serde_json::Value) -> Option<String> {
+    let (field, why) = v.as_object()?.iter().find_map(|(field, why)| {
+        let why = why.as_str().or_else(|| why.as_array()?.first()?.as_str())?;
+        Some((field, why))
+    })?;
+    Some(if field == "non_field_errors" { why.to_owned() } else { format!("{field}: {why}") })
 }
 
 #[cfg(test)]
@@ -238,6 +250,11 @@ mod tests {
         assert!(!e.is_transient());
         let e = status_error(StatusCode::UNAUTHORIZED, &HeaderMap::new(), br#"{"detail":"Invalid token."}"#);
         assert!(matches!(&e, ProviderError::Unauthorized(m) if m == "Invalid token."));
+        let drf = br#"{"non_field_errors":["swap_start must be a datetime in the future"]}"#;
+        let e = status_error(StatusCode::BAD_REQUEST, &HeaderMap::new(), drf);
+        assert!(matches!(&e, ProviderError::InvalidState(m) if m == "swap_start must be a datetime in the future"));
+        let e = status_error(StatusCode::BAD_REQUEST, &HeaderMap::new(), br#"{"schedule":["Invalid pk"]}"#);
+        assert!(matches!(&e, ProviderError::InvalidState(m) if m == "schedule: Invalid pk"), "{e:?}");
         let e = status_error(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>bad gateway</html>");
         assert!(matches!(e, ProviderError::Server { status: 502, .. }) && e.is_transient());
         let e = status_error(StatusCode::TOO_MANY_REQUESTS, &headers(&[("ratelimit-reset", "4")]), b"");

@@ -5,6 +5,7 @@ pub mod http;
 use crate::ProviderError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use klaxon_core::remote::{ScheduleCover, cover_unsupported};
 use klaxon_core::{
     AccountKind, Action, ActionKind, EscalationPolicy, IncidentStatus, LogEntry, OnCallEntry, Performed, Person,
     RemoteIncident, RemoteUser, Secret, Shift,
@@ -13,6 +14,9 @@ use std::future::Future;
 use std::sync::Arc;
 
 pub use http::HttpOptions;
+
+/// Why an adapter that does not implement covers refuses them.
+const NO_COVER: &str = "Klaxon cannot put someone else on this platform's schedules";
 
 /// What an adapter needs to reach one account.
 #[derive(Debug, Clone)]
@@ -83,6 +87,28 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     async fn users(&self) -> Result<Vec<Person>, ProviderError> {
         self.supports(ActionKind::Reassign)?;
         Err(ProviderError::Unsupported("Klaxon does not list this platform's users"))
+    }
+
+    /// Whether the platform can put someone else on a schedule for a while; if not, why (checked
+    /// before anything is queued).
+    fn supports_cover(&self) -> Result<(), klaxon_core::CoreError> {
+        Err(cover_unsupported(NO_COVER))
+    }
+
+    /// Creates the override on the platform; returns the platform's id of it. `me` is the
+    /// account's user (the one being covered). Platforms that cannot refuse without a request.
+    async fn create_cover(&self, me: &RemoteUser, cover: &ScheduleCover) -> Result<String, ProviderError> {
+        let _ = (me, cover);
+        self.supports_cover()?;
+        Err(ProviderError::Unsupported(NO_COVER))
+    }
+
+    /// Whether an override equal to `cover` already exists (for an outbox retry after a lost
+    /// answer: never create twice).
+    async fn cover_exists(&self, me: &RemoteUser, cover: &ScheduleCover) -> Result<bool, ProviderError> {
+        let _ = (me, cover);
+        self.supports_cover()?;
+        Err(ProviderError::Unsupported(NO_COVER))
     }
 }
 
