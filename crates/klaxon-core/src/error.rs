@@ -17,6 +17,9 @@ pub enum CoreError {
     /// queued).
     #[error("{reason}")]
     Unsupported { kind: ActionKind, reason: &'static str },
+    /// The platform cannot put someone else on a schedule (cover a shift), and why.
+    #[error("{0}")]
+    CoverUnsupported(&'static str),
     /// An action's argument is out of range (`snooze must be 1 to 1440 minutes`).
     #[error("{0}")]
     InvalidArgument(&'static str),

@@ -123,16 +123,18 @@ pub enum ShiftChange {
 }
 
 /// The changes between `before` (my shifts seen last time, up to `seen_until`) and `after`,
-/// ignoring what is over by `now` and what lies beyond `seen_until` (only newly in view).
+/// both read within `[now, seen_until)`: what is over does not count, nor what only came into
+/// view, nor where a shift's edges lie outside the view (a rotation of one is one endless shift).
 pub fn shift_changes(
     before: &[(DateTime<Utc>, DateTime<Utc>)],
     seen_until: DateTime<Utc>,
     after: &[(DateTime<Utc>, DateTime<Utc>)],
     now: DateTime<Utc>,
 ) -> Vec<ShiftChange> {
-    let relevant = |s: &(DateTime<Utc>, DateTime<Utc>)| s.1 > now && s.0 < seen_until;
-    let old: Vec<_> = before.iter().filter(|s| relevant(s)).collect();
-    let new: Vec<_> = after.iter().filter(|s| relevant(s)).collect();
+    let view = |list: &[(DateTime<Utc>, DateTime<Utc>)]| -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        list.iter().map(|(s, e)| ((*s).max(now), (*e).min(seen_until))).filter(|(s, e)| s < e).collect()
+    };
+    let (old, new) = (view(before), view(after));
     let mut out: Vec<ShiftChange> = Vec::new();
     for s in &old {
         if !new.contains(s) {

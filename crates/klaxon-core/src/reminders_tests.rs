@@ -96,4 +96,10 @@ fn shift_changes_are_what_was_gained_and_lost_in_view() {
         [ShiftChange::Lost(a.0, a.1), ShiftChange::Gained(part.0, part.1)]
     );
     assert!(shift_changes(&[a], seen_until, &[], utc("2026-12-20T00:00:00Z")).is_empty(), "over already");
+    let endless = |from: &str| (utc(from), utc("2027-03-01T00:00:00Z"));
+    assert!(
+        shift_changes(&[endless("2026-10-01T00:00:00Z")], seen_until, &[endless("2026-10-02T00:00:00Z")], now)
+            .is_empty(),
+        "edges outside the view are not changes"
+    );
 }

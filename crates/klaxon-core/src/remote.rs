@@ -1,9 +1,7 @@
 //! What platform adapters hand back, and how a platform's view of an incident is merged into the
 //! cache so the pager sees new triggers, re-triggers and escalations (and nothing twice).
 
-use crate::{
-    ActionKind, CoreError, Details, Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Severity, Urgency,
-};
+use crate::{CoreError, Details, Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Severity, Urgency};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +103,7 @@ impl ScheduleCover {
 /// gives for an action. `CoreError::Unsupported` names an action kind and there is none for a cover
 /// yet; it is filed under [`ActionKind::Reassign`] (putting someone else on), the nearest one.
 pub fn cover_unsupported(reason: &'static str) -> CoreError {
-    CoreError::Unsupported { kind: ActionKind::Reassign, reason }
+    CoreError::CoverUnsupported(reason)
 }
 
 /// The cached incident after merging the platform's view, and what changed in its timeline.

@@ -104,6 +104,7 @@ impl Engine {
             probes: crate::checklists::HttpProbeOptions::default(),
         };
         let pre_shift = crate::checklists::PreShift { ctx: checks.clone(), last_looked: None };
+        let reminders = crate::reminders::ShiftReminders { deliveries: checks.deliveries.clone(), last_looked: None };
         let pager = Arc::new(Pager::new(
             klaxon.clone(),
             options.deliveries,
@@ -155,6 +156,7 @@ impl Engine {
                 clock: options.clock,
                 passes: passes_tx,
                 pre_shift,
+                reminders,
             }
             .run(watcher, stopped),
         );

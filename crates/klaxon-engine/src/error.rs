@@ -89,7 +89,9 @@ impl From<klaxon_core::CoreError> for EngineError {
         match e {
             CoreError::Unsupported { kind, reason } => EngineError::Unsupported { kind, reason: reason.to_owned() },
             CoreError::InvalidAccountName(why) => EngineError::Account(why),
-            CoreError::InvalidArgument(why) => EngineError::InvalidInput(why.to_owned()),
+            CoreError::InvalidArgument(why) | CoreError::CoverUnsupported(why) => {
+                EngineError::InvalidInput(why.to_owned())
+            }
             e @ (CoreError::InvalidTransition { .. }
             | CoreError::NoFurtherLevel
             | CoreError::UnknownPolicy(_)

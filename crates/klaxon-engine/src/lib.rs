@@ -24,6 +24,7 @@ mod outbox;
 mod page_text;
 mod pager;
 mod paths;
+pub mod reminders;
 mod remote;
 mod responders;
 mod runners;

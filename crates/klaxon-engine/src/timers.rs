@@ -24,12 +24,14 @@ pub(crate) struct Timers {
     pub passes: watch::Sender<u64>,
     /// The checklists run before my shifts.
     pub pre_shift: crate::checklists::PreShift,
+    /// Reminders of my shifts, and notices of their changes.
+    pub reminders: crate::reminders::ShiftReminders,
 }
 
 impl Timers {
     /// Escalates due incidents and notices other processes' changes, once per tick, until stopped.
     pub async fn run(self, mut watcher: klaxon_store::ChangeWatcher, mut stopped: watch::Receiver<bool>) {
-        let Self { klaxon, pager, runners, events, tick, clock, passes, mut pre_shift } = self;
+        let Self { klaxon, pager, runners, events, tick, clock, passes, mut pre_shift, mut reminders } = self;
         if let Err(e) = pager.scan().await {
             tracing::error!(error = %e, "initial page scan failed");
         }
@@ -53,6 +55,9 @@ impl Timers {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "pre-shift checklist run failed"),
+            }
+            if let Err(e) = reminders.step(&klaxon, clock.now()).await {
+                tracing::error!(error = %e, "shift reminders failed");
             }
             passes.send_modify(|n| *n += 1);
             match watcher.changed().await {

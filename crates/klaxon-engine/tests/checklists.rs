@@ -130,7 +130,8 @@ async fn the_pre_shift_run_happens_once_per_shift_even_across_a_restart() {
     // My shift starts in two hours; the checklist runs 30 minutes before it.
     let start = (Utc::now() + chrono::Duration::minutes(120)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let rotation = format!(
-        "[[rotations]]\nid = \"primary\"\nstart = {start}\nshift_length = \"1d\"\nparticipants = [\"alex\", \"sam\"]\n"
+        "[[rotations]]\nid = \"primary\"\nstart = {start}\nshift_length = \"1d\"\nparticipants = [\"alex\", \"sam\"]\n\
+         [reminders]\nbefore = []\nat_start = false\nat_end = false\n" // only the checklist's notices here
     );
     let setup = Setup::with_extra("5m", &rotation);
     let port = closed_port();
