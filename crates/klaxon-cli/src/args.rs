@@ -88,8 +88,20 @@ pub enum Command {
         #[arg(long)]
         refresh: bool,
     },
-    /// Who is on call now: the team file's policies and every platform account's (as last synced).
-    Oncall,
+    /// Who is on call: the team file's policies and schedules (each layer, gaps shown) and every
+    /// platform account's (as last synced).
+    Oncall {
+        /// At this time instead of now (2026-12-07T09:00:00Z, or local "2026-12-07 09:00").
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// The team file's schedules: zone, layers, windows, and who holds each layer now.
+    Schedules,
+    /// Overrides: someone takes a team-file schedule (or one layer) for a while.
+    Override {
+        #[command(subcommand)]
+        command: OverrideCommand,
+    },
     /// Upcoming on-call shifts from the platform accounts' schedules (as last synced).
     Shifts {
         /// How many days ahead.
@@ -305,4 +317,26 @@ pub enum OutboxCommand {
     Retry { id: i64 },
     /// Drop a failed or pending action (the platform's state wins at the next sync).
     Discard { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OverrideCommand {
+    /// `--who` holds SCHEDULE (its first layer, or `--layer`) from `--from` to `--to`.
+    Add {
+        schedule: String,
+        /// The person id who covers.
+        #[arg(long)]
+        who: String,
+        /// 2026-12-07T09:00:00Z, or local "2026-12-07 09:00".
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        layer: Option<String>,
+    },
+    /// Overrides not yet over.
+    List,
+    /// Removes an override by id.
+    Remove { id: i64 },
 }

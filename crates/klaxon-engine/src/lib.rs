@@ -21,6 +21,7 @@ mod my_shifts;
 mod next_up;
 pub mod onboarding;
 mod outbox;
+pub mod overrides;
 mod page_text;
 mod pager;
 mod paths;

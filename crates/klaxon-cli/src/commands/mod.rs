@@ -59,7 +59,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 Command::Responders { account, search, refresh } => {
                     responders::list(&klaxon, &account, search.as_deref(), refresh, json).await
                 }
-                Command::Oncall => schedule::on_call(&klaxon, json).await,
+                Command::Oncall { at } => schedule::on_call(&klaxon, at.as_deref(), json).await,
+                Command::Schedules => schedule::schedules(&klaxon, json).await,
+                Command::Override { command } => schedule::overrides(&klaxon, command, json).await,
                 Command::Onboarding { command } => onboarding::run(&klaxon, command, json).await,
                 Command::Review { id } => onboarding::review(&klaxon, id, json).await,
                 Command::Shifts { days } => schedule::shifts(&klaxon, days, json).await,
