@@ -73,6 +73,14 @@ impl Team {
         }
     }
 
+    /// How a target reads: a person's name, "Ops", "Ops · Secondary".
+    pub fn target_name(&self, target: &Target) -> String {
+        match target {
+            Target::Person(id) => self.display_name(id),
+            Target::Schedule { .. } => self.target_label(target).unwrap_or_default(),
+        }
+    }
+
     /// How a schedule target reads: "Ops", "Ops · Secondary".
     fn target_label(&self, target: &Target) -> Option<String> {
         let Target::Schedule { id, layer } = target else { return None };

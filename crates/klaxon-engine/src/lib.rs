@@ -29,6 +29,7 @@ pub mod reminders;
 mod remote;
 mod responders;
 mod runners;
+pub mod schedule_view;
 mod shadow;
 mod sink;
 mod sync;

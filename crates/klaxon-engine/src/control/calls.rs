@@ -7,10 +7,12 @@
 use super::{Dispatcher, IpcError, TestPagePath, WireSecret};
 use crate::checklists::{ChecklistView, Readiness};
 use crate::onboarding::Onboarding;
+use crate::schedule_view::ScheduleView;
 use crate::{ResponderFetch, UserAction};
+use chrono::{DateTime, Utc};
 use klaxon_core::{
-    Account, AccountKind, Incident, IncidentDetail, IncidentPage, OnCallStatus, OutboxEntry, RemoteUser, Responders,
-    ShadowSettings, pager::RingState,
+    Account, AccountKind, Incident, IncidentDetail, IncidentPage, OnCallStatus, OutboxEntry, OverrideEntry, RemoteUser,
+    Responders, ShadowSettings, pager::RingState,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -128,6 +130,13 @@ calls! {
     TickTask { plan: String, task: String, part: u32, by: Option<String>, ticked: bool } -> Onboarding => tick_task;
     /// Marks an incident reviewed (a new hire's review task counts these).
     MarkReviewed { id: i64 } -> () => mark_reviewed;
+    /// The Schedule view: every schedule over `[from, to)`, policies now, overrides, fairness.
+    GetSchedule { from: DateTime<Utc>, to: DateTime<Utc> } -> ScheduleView => schedule;
+    /// `person` holds `layer` (the first when none) of team-file schedule `schedule` over
+    /// `[start, end)`: "cover my shift".
+    AddOverride { schedule: String, layer: Option<String>, person: String, start: DateTime<Utc>, end: DateTime<Utc> } -> OverrideEntry => add_override;
+    /// Removes an override.
+    RemoveOverride { id: i64 } -> OverrideEntry => remove_override;
     /// Whom the account's incidents can be reassigned to (its users and escalation policies):
     /// those whose name, detail or id holds every word of `search` (all when it is empty).
     ListResponders { account: String, fetch: ResponderFetch, search: String } -> Responders => list_responders;

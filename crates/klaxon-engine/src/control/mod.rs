@@ -11,6 +11,7 @@ mod client;
 mod dispatch;
 mod error;
 mod protocol;
+mod schedule;
 #[cfg(unix)]
 mod server;
 mod windows;

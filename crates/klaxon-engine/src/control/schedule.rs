@@ -1,0 +1,25 @@
+//! The dispatcher's schedule calls: the Schedule view and overrides.
+
+use super::Dispatcher;
+use super::IpcError;
+use super::calls::{AddOverride, GetSchedule, RemoveOverride};
+use crate::schedule_view::ScheduleView;
+use klaxon_core::OverrideEntry;
+
+impl Dispatcher {
+    pub(super) async fn schedule(&self, c: GetSchedule) -> Result<ScheduleView, IpcError> {
+        Ok(self.engine().klaxon().schedule_view(c.from, c.to).await?)
+    }
+
+    pub(super) async fn add_override(&self, c: AddOverride) -> Result<OverrideEntry, IpcError> {
+        let o = self.engine().klaxon().add_override(&c.schedule, c.layer.as_deref(), &c.person, c.start, c.end).await?;
+        self.engine().changed(&[crate::Resource::OnCall]);
+        Ok(o)
+    }
+
+    pub(super) async fn remove_override(&self, c: RemoveOverride) -> Result<OverrideEntry, IpcError> {
+        let o = self.engine().klaxon().remove_override(c.id).await?;
+        self.engine().changed(&[crate::Resource::OnCall]);
+        Ok(o)
+    }
+}
