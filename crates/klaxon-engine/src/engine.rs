@@ -105,6 +105,9 @@ impl Engine {
         };
         let pre_shift = crate::checklists::PreShift { ctx: checks.clone(), last_looked: None };
         let reminders = crate::reminders::ShiftReminders { deliveries: checks.deliveries.clone(), last_looked: None };
+        let client = klaxon_ical::Fetcher::new()
+            .map_err(|e| EngineError::InvalidInput(format!("cannot fetch calendars: {e}")))?;
+        let calendars = crate::calendars::CalendarRefresh { client, last: None };
         let pager = Arc::new(Pager::new(
             klaxon.clone(),
             options.deliveries,
@@ -157,6 +160,7 @@ impl Engine {
                 passes: passes_tx,
                 pre_shift,
                 reminders,
+                calendars,
             }
             .run(watcher, stopped),
         );

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod actions;
+pub mod calendars;
 pub mod checklists;
 mod clock;
 mod config;

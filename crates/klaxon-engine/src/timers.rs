@@ -26,12 +26,15 @@ pub(crate) struct Timers {
     pub pre_shift: crate::checklists::PreShift,
     /// Reminders of my shifts, and notices of their changes.
     pub reminders: crate::reminders::ShiftReminders,
+    /// Imported calendars, asked again now and then.
+    pub calendars: crate::calendars::CalendarRefresh,
 }
 
 impl Timers {
     /// Escalates due incidents and notices other processes' changes, once per tick, until stopped.
     pub async fn run(self, mut watcher: klaxon_store::ChangeWatcher, mut stopped: watch::Receiver<bool>) {
-        let Self { klaxon, pager, runners, events, tick, clock, passes, mut pre_shift, mut reminders } = self;
+        let Self { klaxon, pager, runners, events, tick, clock, passes, mut pre_shift, mut reminders, mut calendars } =
+            self;
         if let Err(e) = pager.scan().await {
             tracing::error!(error = %e, "initial page scan failed");
         }
@@ -55,6 +58,13 @@ impl Timers {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "pre-shift checklist run failed"),
+            }
+            match calendars.step(&klaxon, clock.now()).await {
+                Ok(true) => {
+                    let _ = events.send(EngineEvent::Changed(&[Resource::OnCall]));
+                }
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "calendar refresh failed"),
             }
             if let Err(e) = reminders.step(&klaxon, clock.now()).await {
                 tracing::error!(error = %e, "shift reminders failed");

@@ -28,6 +28,28 @@ pub enum Fetched {
     Fresh { body: String, validators: Validators },
 }
 
+/// A client for feeds with timeouts fit for a background refresh (30 s a request, 10 s to connect).
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+}
+
+impl Fetcher {
+    pub fn new() -> Result<Self, IcalError> {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| IcalError::Network { source_desc: "the HTTP client".into(), error: e })?;
+        Ok(Fetcher { client })
+    }
+
+    /// [`fetch`] with this client.
+    pub async fn fetch(&self, source: &str, cached: &Validators) -> Result<Fetched, IcalError> {
+        fetch(&self.client, source, cached).await
+    }
+}
+
 /// Fetches the feed at `source`: an http(s) or webcal URL, a file:// URL or a file path. Sends
 /// If-None-Match / If-Modified-Since from `cached`; a 304 is [`Fetched::NotModified`].
 pub async fn fetch(client: &reqwest::Client, source: &str, cached: &Validators) -> Result<Fetched, IcalError> {

@@ -20,7 +20,7 @@ mod zone;
 
 pub use error::IcalError;
 pub use export::{ExportEvent, export};
-pub use fetch::{Fetched, MAX_FEED_BYTES, Validators, fetch};
+pub use fetch::{Fetched, Fetcher, MAX_FEED_BYTES, Validators, fetch};
 
 use chrono::{DateTime, Utc};
 use document::Document;
