@@ -102,11 +102,21 @@ pub enum Command {
         #[command(subcommand)]
         command: OverrideCommand,
     },
-    /// Upcoming on-call shifts from the platform accounts' schedules (as last synced).
+    /// Upcoming on-call shifts from every source (the team file's schedules with overrides and
+    /// calendars, and the platform accounts' as last synced).
     Shifts {
         /// How many days ahead.
-        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=14))]
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=120))]
         days: i64,
+        /// Whose: `me`, `all`, or a person id (default: all; with --ics, me).
+        #[arg(long)]
+        who: Option<String>,
+        /// Print an iCalendar file (RFC 5545) to import into a calendar app.
+        #[arg(long, conflicts_with = "fairness")]
+        ics: bool,
+        /// Everyone's load over the next 12 weeks: hours, nights, weekends.
+        #[arg(long)]
+        fairness: bool,
     },
     /// Paging platform accounts (PagerDuty, Grafana OnCall, GoAlert); lists them without a subcommand.
     Accounts {

@@ -32,6 +32,7 @@ mod responders;
 mod runners;
 pub mod schedule_view;
 mod shadow;
+pub mod shifts;
 mod sink;
 mod sync;
 mod timers;

@@ -163,3 +163,46 @@ fn oncall_at_a_time_names_each_layer_and_overrides_change_it() {
     let gone = klaxon(&config, &["override", "remove", &id.to_string()]);
     assert!(String::from_utf8_lossy(&gone.stderr).contains(&format!("no override {id}")));
 }
+
+#[test]
+#[ignore = "needs the built klaxon binary; run by scripts/test.sh"]
+fn shifts_merge_every_layer_and_export_as_ical_that_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("klaxon.toml");
+    std::fs::write(&config, TEAM).unwrap();
+    let mine = json(&config, &["shifts", "--days", "14", "--who", "me", "--json"]);
+    let mine = mine.as_array().unwrap();
+    assert!(!mine.is_empty() && mine.iter().all(|s| s["me"] == true && s["account"] == "local"), "{mine:?}");
+    assert!(mine.iter().any(|s| s["layer"] == "primary") || mine.iter().any(|s| s["layer"] == "secondary"));
+    let everyone = json(&config, &["shifts", "--days", "14", "--json"]);
+    assert!(everyone.as_array().unwrap().iter().any(|s| s["person_id"] == "sam"), "all by default");
+
+    let out = klaxon(&config, &["shifts", "--days", "14", "--ics"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.contains("PRODID:"), "{text}");
+    let now = chrono::Utc::now();
+    let events = klaxon_ical::parse_feed(
+        &text,
+        now - chrono::Duration::days(40),
+        now + chrono::Duration::days(60),
+        chrono_tz::UTC,
+    )
+    .unwrap();
+    let starts: Vec<String> = events.iter().map(|e| e.start.to_rfc3339()).collect();
+    let want: Vec<String> = mine
+        .iter()
+        .map(|s| {
+            chrono::DateTime::parse_from_rfc3339(s["start"].as_str().unwrap())
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+                .to_rfc3339()
+        })
+        .collect();
+    assert_eq!(starts, want, "export → import gives my shifts back");
+
+    let fair = json(&config, &["shifts", "--fairness", "--json"]);
+    let names: Vec<&str> = fair.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Alex") && names.contains(&"Sam"), "{fair}");
+    assert!(fair[0]["minutes"].as_u64().unwrap() > 0);
+}

@@ -64,7 +64,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 Command::Override { command } => schedule::overrides(&klaxon, command, json).await,
                 Command::Onboarding { command } => onboarding::run(&klaxon, command, json).await,
                 Command::Review { id } => onboarding::review(&klaxon, id, json).await,
-                Command::Shifts { days } => schedule::shifts(&klaxon, days, json).await,
+                Command::Shifts { days, who, ics, fairness } => {
+                    schedule::shifts(&klaxon, days, who.as_deref(), ics, fairness, json).await
+                }
                 Command::Accounts { command } => accounts::run(&klaxon, command, json).await,
                 Command::Outbox { command, all } => outbox::run(&klaxon, command, all, json).await,
                 Command::Fire(args) => fire::run(&klaxon, args, json).await,

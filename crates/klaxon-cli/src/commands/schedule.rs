@@ -3,6 +3,7 @@ use crate::output;
 use crate::output::out;
 use chrono::{DateTime, Local, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use klaxon_engine::core::{OverrideEntry, Rendered, Span, Turns};
+use klaxon_engine::shifts::Whose;
 use klaxon_engine::{EngineError, Klaxon};
 use serde_json::json;
 use std::process::ExitCode;
@@ -188,24 +189,60 @@ pub async fn overrides(klaxon: &Klaxon, command: OverrideCommand, json: bool) ->
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn shifts(klaxon: &Klaxon, days: i64, json: bool) -> Result<ExitCode, EngineError> {
-    let shifts = klaxon.shifts(days).await?;
+pub async fn shifts(
+    klaxon: &Klaxon,
+    days: i64,
+    who: Option<&str>,
+    ics: bool,
+    fairness: bool,
+    json: bool,
+) -> Result<ExitCode, EngineError> {
+    let now = Utc::now();
+    if fairness {
+        let rows = klaxon.fairness(now, now + klaxon_engine::schedule_view::FAIRNESS_AHEAD).await?;
+        if json {
+            output::json(&rows);
+            return Ok(ExitCode::SUCCESS);
+        }
+        out!("{:<24}  {:>7}  {:>7}  {:>8}  {:>6}   (next 12 weeks)", "WHO", "HOURS", "NIGHTS", "WEEKENDS", "SHIFTS");
+        for r in &rows {
+            let h = |m: u32| format!("{:.1}", f64::from(m) / 60.0);
+            out!(
+                "{:<24}  {:>7}  {:>7}  {:>8}  {:>6}",
+                r.name,
+                h(r.minutes),
+                h(r.night_minutes),
+                h(r.weekend_minutes),
+                r.shifts
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let whose = Whose::parse(who.unwrap_or(if ics { "me" } else { "all" }));
+    let list = klaxon.shifts_of(&whose, now, now + TimeDelta::days(days)).await?;
+    if ics {
+        // The file's lines end in CRLF; the last one's LF comes from `out!`.
+        let text = klaxon.shifts_ics(&list, now);
+        out!("{}", text.strip_suffix('\n').unwrap_or(&text));
+        return Ok(ExitCode::SUCCESS);
+    }
     if json {
-        let list: Vec<_> = shifts.iter().map(|(account, s)| json!({"account": account, "shift": s})).collect();
         output::json(&list);
         return Ok(ExitCode::SUCCESS);
     }
-    if shifts.is_empty() {
-        out!("No shifts cached for the next {days} days (platform accounts only; see `klaxon accounts`).");
+    if list.is_empty() {
+        out!("No shifts in the next {days} days.");
     }
-    for (account, s) in &shifts {
+    for s in &list {
+        let layer = s.layer.as_deref().map_or(String::new(), |l| format!(":{l}"));
+        let who = if s.me { "you".to_owned() } else { s.person_name.clone() };
         out!(
-            "{}  →  {}  {:<10}  {:<20}  {}",
-            s.start.with_timezone(&Local).format("%a %d %b %H:%M"),
-            s.end.with_timezone(&Local).format("%a %d %b %H:%M"),
-            account,
-            s.schedule_name,
-            s.person_name
+            "{}  →  {}  {:<10}  {:<24}  {}",
+            local(s.start),
+            local(s.end),
+            s.account,
+            format!("{}{layer}", s.schedule_name),
+            who
         );
     }
     Ok(ExitCode::SUCCESS)
