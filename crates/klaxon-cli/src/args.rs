@@ -331,7 +331,8 @@ pub enum OutboxCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum OverrideCommand {
-    /// `--who` holds SCHEDULE (its first layer, or `--layer`) from `--from` to `--to`.
+    /// `--who` holds SCHEDULE (its first layer, or `--layer`) from `--from` to `--to`. A platform's
+    /// schedule is `ACCOUNT:SCHEDULE_ID` with `--who` its user id; the running pager sends it.
     Add {
         schedule: String,
         /// The person id who covers.

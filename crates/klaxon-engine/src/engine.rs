@@ -1,6 +1,7 @@
 //! The owning engine: intake, escalation timers and pager for one data dir.
 
 mod checks;
+mod covers;
 
 use crate::accounts::NewAccount;
 use crate::actions::UserAction;

@@ -12,6 +12,7 @@ pub mod checklists;
 mod clock;
 mod config;
 pub mod control;
+mod covers;
 mod delivery;
 mod engine;
 mod error;

@@ -62,7 +62,14 @@ async fn drain(
         };
         send(remote, provider, &me, &entry, sync_now).await?;
     }
-    let next = store.next_outbox_time(name).await?;
+    let mut next = store.next_outbox_time(name).await?;
+    if !*stopped.borrow() {
+        let account = store.account(name).await?;
+        if let Some(me) = me(&account) {
+            let cover = crate::covers::drain(remote, name, provider, &me, sync_now).await?;
+            next = next.into_iter().chain(cover).min();
+        }
+    }
     Ok(next.map_or(MAX_BACKOFF, |at| (at - Utc::now()).to_std().unwrap_or(Duration::ZERO)).min(MAX_BACKOFF))
 }
 

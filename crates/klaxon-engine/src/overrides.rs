@@ -23,7 +23,7 @@ impl Klaxon {
         let Some(s) = team.schedule(schedule) else {
             let known: Vec<&str> = team.schedules.iter().map(|s| s.id.as_str()).collect();
             return Err(EngineError::InvalidInput(format!(
-                "schedule: no team-file schedule `{schedule}` (known: {}); a platform's shifts are covered on the platform for now",
+                "schedule: no team-file schedule `{schedule}` (known: {}); a platform's is ACCOUNT:SCHEDULE_ID",
                 if known.is_empty() { "none".to_owned() } else { known.join(", ") }
             )));
         };

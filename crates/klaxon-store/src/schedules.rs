@@ -135,15 +135,31 @@ impl Store {
         }
     }
 
-    /// The oldest platform override waiting to be sent, if one is due at `now`.
-    pub async fn next_override_to_send(&self, now: DateTime<Utc>) -> Result<Option<(OverrideEntry, bool)>, StoreError> {
+    /// The oldest of `account`'s overrides waiting to be sent, if one is due at `now`, and whether
+    /// a request for it may have reached the platform already.
+    pub async fn next_cover(
+        &self,
+        account: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(OverrideEntry, bool)>, StoreError> {
         let sql = columns!(
             "SELECT",
-            ", maybe_sent FROM overrides WHERE state IN ('pending', 'sending') \
+            ", maybe_sent FROM overrides WHERE account = ? AND state IN ('pending', 'sending') \
              AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1"
         );
-        let row = sqlx::query(sql).bind(ms(now)).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sql).bind(account).bind(ms(now)).fetch_optional(&self.pool).await?;
         row.map(|r| Ok((entry(&r)?, r.try_get::<bool, _>("maybe_sent")?))).transpose()
+    }
+
+    /// When `account`'s next backed-off override is due, if one waits.
+    pub async fn next_cover_time(&self, account: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(next_attempt_at) FROM overrides WHERE account = ? AND state IN ('pending', 'sending')",
+        )
+        .bind(account)
+        .fetch_one(&self.pool)
+        .await?;
+        rows::opt_time(at)
     }
 
     /// Marks an override as on its way (a request may reach the platform from now on).

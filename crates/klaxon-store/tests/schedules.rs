@@ -82,12 +82,14 @@ async fn a_platform_override_waits_for_its_outbox_and_stays_once_sent() {
     let o = store.add_override("pd", &cover("S1", "U2", 0, 60), t(0)).await.unwrap();
     assert_eq!(o.state, OutboxState::Pending);
     assert!(store.roster().await.unwrap().overrides.is_empty(), "a platform's overrides show through its sync");
-    let (next, maybe_sent) = store.next_override_to_send(t(1)).await.unwrap().unwrap();
+    let (next, maybe_sent) = store.next_cover("pd", t(1)).await.unwrap().unwrap();
     assert_eq!((next.cover.id, maybe_sent), (o.cover.id, false));
     store.override_sending(o.cover.id).await.unwrap();
     store.override_sent(o.cover.id, Err(("timed out".into(), Some(t(30))))).await.unwrap();
-    assert!(store.next_override_to_send(t(2)).await.unwrap().is_none(), "not before its retry time");
-    let (again, maybe_sent) = store.next_override_to_send(t(30)).await.unwrap().unwrap();
+    assert!(store.next_cover("pd", t(2)).await.unwrap().is_none(), "not before its retry time");
+    assert_eq!(store.next_cover_time("pd").await.unwrap(), Some(t(30)));
+    assert!(store.next_cover("other", t(30)).await.unwrap().is_none(), "per account");
+    let (again, maybe_sent) = store.next_cover("pd", t(30)).await.unwrap().unwrap();
     assert!(maybe_sent && again.attempts == 1 && again.last_error.as_deref() == Some("timed out"));
     store.override_sent(o.cover.id, Ok(Some("PO1".into()))).await.unwrap();
     let done = store.override_entry(o.cover.id).await.unwrap();

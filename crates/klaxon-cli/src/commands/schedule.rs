@@ -158,7 +158,7 @@ pub async fn overrides(klaxon: &Klaxon, command: OverrideCommand, json: bool) ->
     match command {
         OverrideCommand::Add { schedule, who, from, to, layer } => {
             let (start, end) = (parse_time("from", &from)?, parse_time("to", &to)?);
-            let o = klaxon.add_override(&schedule, layer.as_deref(), &who, start, end).await?;
+            let o = klaxon.add_any_override(&schedule, layer.as_deref(), &who, start, end).await?;
             if json {
                 output::json(&o);
             } else {

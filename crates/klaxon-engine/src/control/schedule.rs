@@ -12,7 +12,7 @@ impl Dispatcher {
     }
 
     pub(super) async fn add_override(&self, c: AddOverride) -> Result<OverrideEntry, IpcError> {
-        let o = self.engine().klaxon().add_override(&c.schedule, c.layer.as_deref(), &c.person, c.start, c.end).await?;
+        let o = self.engine().add_override(&c.schedule, c.layer.as_deref(), &c.person, c.start, c.end).await?;
         self.engine().changed(&[crate::Resource::OnCall]);
         Ok(o)
     }
