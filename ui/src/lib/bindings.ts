@@ -209,11 +209,11 @@ said: string, at: string, kind: LogKind, message: string,
 actor: string | null, };
 export type OnCallEntry = { policy: string, level: number, person_id: string, person_name: string, 
 /**
- * The rotation that put them there, if any.
+ * The schedule (and layer) that put them there, if any, by name.
  */
 rotation: string | null, 
 /**
- * When that rotation hands over next.
+ * When that schedule hands over next.
  */
 until: string | null, 
 /**
