@@ -62,7 +62,7 @@ pub fn load_team_file(path: &Path, create_if_missing: bool) -> Result<(TeamFile,
 }
 
 /// Writes a new file that only its owner can read (it may hold a token), whatever the umask.
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

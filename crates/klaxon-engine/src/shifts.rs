@@ -128,3 +128,27 @@ impl Klaxon {
         klaxon_ical::export("Klaxon on-call shifts", &events, now)
     }
 }
+
+impl Klaxon {
+    /// Writes `shifts` as `klaxon-shifts.ics` in `folder` (default: the Downloads folder, else
+    /// the home folder), replacing the last export in one step; returns where.
+    pub fn export_shifts_file(
+        &self,
+        shifts: &[ShiftItem],
+        now: DateTime<Utc>,
+        folder: Option<&std::path::Path>,
+    ) -> Result<std::path::PathBuf, EngineError> {
+        let dirs = directories::UserDirs::new();
+        let folder = folder
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| dirs.as_ref().and_then(|d| d.download_dir().map(std::path::Path::to_path_buf)))
+            .or_else(|| dirs.as_ref().map(|d| d.home_dir().to_path_buf()))
+            .unwrap_or_else(|| self.paths().data_dir.clone());
+        let path = folder.join("klaxon-shifts.ics");
+        let tmp = folder.join(".klaxon-shifts.ics.tmp");
+        let io = |e: std::io::Error| EngineError::InvalidInput(format!("cannot write {}: {e}", path.display()));
+        crate::config::write_private(&tmp, &self.shifts_ics(shifts, now)).map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(io)?;
+        Ok(path)
+    }
+}

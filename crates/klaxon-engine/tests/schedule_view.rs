@@ -7,8 +7,8 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::{Recorder, Setup};
 use klaxon_engine::control::{
-    AddOverride, ControlClient, ControlServer, Dispatcher, GetSchedule, PagerShell, RemoveOverride, Windows,
-    socket_path,
+    AddOverride, ControlClient, ControlServer, Dispatcher, ExportShifts, GetSchedule, PagerShell, RemoveOverride,
+    Windows, socket_path,
 };
 use std::sync::Arc;
 
@@ -95,6 +95,14 @@ async fn the_schedule_view_shows_layers_gaps_my_shifts_policies_and_overrides() 
     assert!(view.overrides.is_empty());
     assert_eq!(view.mine, [mine]);
     assert!(!view.fairness.is_empty() && view.fairness.iter().all(|f| f.minutes > 0));
+
+    // My shifts as a file any calendar app imports.
+    let folder = tempfile::tempdir().unwrap();
+    let export = ExportShifts { days: 14, folder: Some(folder.path().display().to_string()) };
+    let path = client.call(export).await.unwrap();
+    assert_eq!(std::path::Path::new(&path), folder.path().join("klaxon-shifts.ics"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.trim_end().ends_with("END:VCALENDAR"), "{text}");
     drop(client);
     server.stop();
     engine.shutdown().await.unwrap();

@@ -96,6 +96,20 @@ pub async fn on_call(klaxon: &Klaxon, at: Option<&str>, json: bool) -> Result<Ex
 pub async fn schedules(klaxon: &Klaxon, json: bool) -> Result<ExitCode, EngineError> {
     let now = Utc::now();
     let rendered = klaxon.render_schedules(now, now + TimeDelta::days(35)).await?;
+    let calendars = klaxon.store().calendars().await?;
+    let calendar = |source: &str| -> String {
+        match calendars.iter().find(|c| c.source == source) {
+            None => " (not fetched yet: the pager fetches it)".to_owned(),
+            Some(c) => {
+                let fetched = c.fetched_at.map_or_else(
+                    || "never fetched".to_owned(),
+                    |t| format!("{} events, fetched {} ago", c.events, output::age(t, now)),
+                );
+                let error = c.error.as_deref().map_or(String::new(), |e| format!("; last try failed: {e}"));
+                format!(" ({fetched}{error})")
+            }
+        }
+    };
     if json {
         let list: Vec<_> = klaxon
             .team()
@@ -108,12 +122,21 @@ pub async fn schedules(klaxon: &Klaxon, json: bool) -> Result<ExitCode, EngineEr
                     .layers
                     .iter()
                     .map(|l| {
-                        let (kind, who) = match &l.turns {
-                            Turns::Rotation(r) => ("rotation", r.participants.clone()),
-                            Turns::Calendar { person, .. } => ("calendar", vec![person.clone()]),
+                        let (kind, who, feed) = match &l.turns {
+                            Turns::Rotation(r) => ("rotation", r.participants.clone(), None),
+                            Turns::Calendar { person, source } => {
+                                let c = calendars.iter().find(|c| &c.source == source);
+                                let feed = json!({
+                                    "source": source,
+                                    "events": c.map(|c| c.events),
+                                    "fetched_at": c.and_then(|c| c.fetched_at),
+                                    "error": c.and_then(|c| c.error.clone()),
+                                });
+                                ("calendar", vec![person.clone()], Some(feed))
+                            }
                         };
                         let windows: Vec<String> = l.restrictions.iter().map(ToString::to_string).collect();
-                        json!({"id": l.id, "kind": kind, "participants": who, "restrictions": windows})
+                        json!({"id": l.id, "kind": kind, "participants": who, "restrictions": windows, "calendar": feed})
                     })
                     .collect();
                 if let Some(map) = v.as_object_mut() {
@@ -133,7 +156,7 @@ pub async fn schedules(klaxon: &Klaxon, json: bool) -> Result<ExitCode, EngineEr
         for (l, shifts) in s.layers.iter().zip(&r.layers) {
             let how = match &l.turns {
                 Turns::Rotation(rot) => format!("rotation of {}", rot.participants.join(", ")),
-                Turns::Calendar { source, .. } => format!("calendar {source}"),
+                Turns::Calendar { source, .. } => format!("calendar {source}{}", calendar(source)),
             };
             let windows: Vec<String> = l.restrictions.iter().map(ToString::to_string).collect();
             let windows = if windows.is_empty() { String::new() } else { format!("; {}", windows.join(", ")) };

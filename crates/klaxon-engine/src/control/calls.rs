@@ -137,6 +137,9 @@ calls! {
     AddOverride { schedule: String, layer: Option<String>, person: String, start: DateTime<Utc>, end: DateTime<Utc> } -> OverrideEntry => add_override;
     /// Removes an override.
     RemoveOverride { id: i64 } -> OverrideEntry => remove_override;
+    /// Writes my shifts of the next `days` days (every source) as `klaxon-shifts.ics` in `folder`
+    /// (default: Downloads); its path.
+    ExportShifts { days: u32, folder: Option<String> } -> String => export_shifts;
     /// Whom the account's incidents can be reassigned to (its users and escalation policies):
     /// those whose name, detail or id holds every word of `search` (all when it is empty).
     ListResponders { account: String, fetch: ResponderFetch, search: String } -> Responders => list_responders;

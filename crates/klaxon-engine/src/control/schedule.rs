@@ -2,7 +2,7 @@
 
 use super::Dispatcher;
 use super::IpcError;
-use super::calls::{AddOverride, GetSchedule, RemoveOverride};
+use super::calls::{AddOverride, ExportShifts, GetSchedule, RemoveOverride};
 use crate::schedule_view::ScheduleView;
 use klaxon_core::OverrideEntry;
 
@@ -21,5 +21,14 @@ impl Dispatcher {
         let o = self.engine().klaxon().remove_override(c.id).await?;
         self.engine().changed(&[crate::Resource::OnCall]);
         Ok(o)
+    }
+
+    pub(super) async fn export_shifts(&self, c: ExportShifts) -> Result<String, IpcError> {
+        let klaxon = self.engine().klaxon();
+        let now = chrono::Utc::now();
+        let days = i64::from(c.days.clamp(1, 120));
+        let mine = klaxon.shifts_of(&crate::shifts::Whose::Me, now, now + chrono::TimeDelta::days(days)).await?;
+        let folder = c.folder.as_deref().map(std::path::Path::new);
+        Ok(klaxon.export_shifts_file(&mine, now, folder)?.display().to_string())
     }
 }
