@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { emit } from '@tauri-apps/api/event';
 import App from './App.svelte';
 import { installFakeBackend, makeIncident } from './test/fakeBackend';
-import { toLocalInput } from './lib/timeline';
+import { fromLocalInput, toLocalInput } from './lib/timeline';
 
 async function openSchedule() {
   const fake = installFakeBackend([makeIncident(1)]);
@@ -99,6 +99,23 @@ describe('the Schedule view', () => {
     await fireEvent.click(within(listed).getByTestId('remove-override'));
     await waitFor(() => expect(screen.queryByTestId('override')).toBeNull());
     expect(fake.callsOf('remove_override')[0].args).toEqual({ id: 1 });
+  });
+
+  it('hands over a part of a shift when the range is edited', async () => {
+    const fake = await openSchedule();
+    const shift = fake.schedule.view.schedules[0].rows[0].spans[1];
+    await fireEvent.click(within(screen.getAllByTestId('my-shift')[0]).getByTestId('cover-button'));
+    const later = toLocalInput(new Date(Date.parse(shift.start) + 2 * 3600_000).toISOString());
+    await fireEvent.input(screen.getByTestId('cover-start'), { target: { value: later } });
+    await fireEvent.click(screen.getByTestId('cover-submit'));
+    await waitFor(() => expect(fake.callsOf('add_override')).toHaveLength(1));
+    expect(fake.callsOf('add_override')[0].args).toEqual({
+      schedule: 'ops',
+      layer: 'primary',
+      person: 'sam',
+      start: fromLocalInput(later),
+      end: shift.end,
+    });
   });
 
   it('shows why a cover failed, in the form, and keeps it open', async () => {
