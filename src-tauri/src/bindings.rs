@@ -10,12 +10,14 @@ use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath
 use klaxon_engine::core::checklist::{Evidence, ItemResult, Outcome};
 use klaxon_engine::core::onboarding::{Progress, TaskKind};
 use klaxon_engine::core::{
-    Account, AccountKind, Action, ActionKind, ContactMethod, Details, Incident, IncidentDetail, IncidentId,
-    IncidentPage, IncidentRow, IncidentStatus, LogEntry, LogKind, LogLine, OnCallEntry, OnCallStatus, OutboxEntry,
-    OutboxState, Person, PersonRef, ReassignTo, RemoteUser, Responder, ResponderKind, Responders, Severity,
-    ShadowChoice, ShadowSettings, ShadowSource, Urgency, pager::RingState, pager::WaitingPage,
+    Account, AccountKind, Action, ActionKind, ContactMethod, Details, FairnessRow, Incident, IncidentDetail,
+    IncidentId, IncidentPage, IncidentRow, IncidentStatus, LogEntry, LogKind, LogLine, OnCallEntry, OnCallStatus,
+    OutboxEntry, OutboxState, Override, OverrideEntry, Person, PersonRef, ReassignTo, RemoteUser, Responder,
+    ResponderKind, Responders, Severity, ShadowChoice, ShadowSettings, ShadowSource, Urgency, pager::RingState,
+    pager::WaitingPage,
 };
 use klaxon_engine::onboarding::{Onboarding, PhaseView, PlanView, TaskView};
+use klaxon_engine::schedule_view::{LevelView, PolicyView, RowView, ScheduleRows, ScheduleView, SpanView};
 use klaxon_engine::{Resource, ResponderFetch};
 use ts_rs::{Config, TS};
 
@@ -37,6 +39,7 @@ pub fn render() -> String {
         decl::<DeliveryFailure>(&cfg),
         decl::<Details>(&cfg),
         decl::<Evidence>(&cfg),
+        decl::<FairnessRow>(&cfg),
         decl::<Incident>(&cfg),
         decl::<IncidentDetail>(&cfg),
         decl::<IncidentId>(&cfg),
@@ -48,6 +51,7 @@ pub fn render() -> String {
         decl::<ItemView>(&cfg),
         decl::<IpcErrorCode>(&cfg),
         decl::<KindCapabilities>(&cfg),
+        decl::<LevelView>(&cfg),
         decl::<LogEntry>(&cfg),
         decl::<LogKind>(&cfg),
         decl::<LogLine>(&cfg),
@@ -57,9 +61,12 @@ pub fn render() -> String {
         decl::<Outcome>(&cfg),
         decl::<OutboxEntry>(&cfg),
         decl::<OutboxState>(&cfg),
+        decl::<Override>(&cfg),
+        decl::<OverrideEntry>(&cfg),
         decl::<Person>(&cfg),
         decl::<PhaseView>(&cfg),
         decl::<PlanView>(&cfg),
+        decl::<PolicyView>(&cfg),
         decl::<Progress>(&cfg),
         decl::<PersonRef>(&cfg),
         decl::<Readiness>(&cfg),
@@ -72,6 +79,9 @@ pub fn render() -> String {
         decl::<Responders>(&cfg),
         decl::<Resource>(&cfg),
         decl::<RingState>(&cfg),
+        decl::<RowView>(&cfg),
+        decl::<ScheduleRows>(&cfg),
+        decl::<ScheduleView>(&cfg),
         decl::<TaskKind>(&cfg),
         decl::<TaskView>(&cfg),
         decl::<TestPagePath>(&cfg),
@@ -80,6 +90,7 @@ pub fn render() -> String {
         decl::<ShadowChoice>(&cfg),
         decl::<ShadowSettings>(&cfg),
         decl::<ShadowSource>(&cfg),
+        decl::<SpanView>(&cfg),
         decl::<Urgency>(&cfg),
         decl::<WaitingPage>(&cfg),
     ];

@@ -60,6 +60,7 @@ pub enum Turns {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Override {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,
     pub schedule: String,
     pub layer: Option<String>,

@@ -80,6 +80,8 @@ pub struct ScheduleView {
     pub overrides: Vec<OverrideEntry>,
     /// The next 12 weeks, most loaded first.
     pub fairness: Vec<FairnessRow>,
+    /// The team file's people (me as "you"): whom a team-file shift can be handed to.
+    pub people: Vec<PersonRef>,
 }
 
 fn span_view(names: &Names, s: &Span) -> SpanView {
@@ -116,7 +118,8 @@ impl Klaxon {
         let overrides = self.overrides().await?;
         let mine = self.my_shifts(from, to).await?;
         let fairness = self.fairness(now, now + FAIRNESS_AHEAD).await?;
-        Ok(ScheduleView { from, to, schedules, mine, policies, overrides, fairness })
+        let people = self.team().people.iter().map(|p| local_names.person(&p.id)).collect();
+        Ok(ScheduleView { from, to, schedules, mine, policies, overrides, fairness, people })
     }
 
     /// Each platform schedule's cached final shifts as one row, gaps filled in.

@@ -72,7 +72,12 @@ impl Timers {
             passes.send_modify(|n| *n += 1);
             match watcher.changed().await {
                 Ok(true) => {
-                    let _ = events.send(EngineEvent::Changed(&[Resource::Incidents, Resource::Readiness]));
+                    // Overrides (`klaxon override add`) change who is on call too.
+                    let _ = events.send(EngineEvent::Changed(&[
+                        Resource::Incidents,
+                        Resource::Readiness,
+                        Resource::OnCall,
+                    ]));
                     // Another process (e.g. `klaxon ack`, `klaxon accounts add`) may have queued
                     // actions or changed accounts.
                     if let Err(e) = runners.reconcile().await {

@@ -71,6 +71,8 @@ async fn the_schedule_view_shows_layers_gaps_my_shifts_policies_and_overrides() 
     assert_eq!(policy.levels[0].targets, ["Ops · Primary"]);
     assert_eq!(policy.levels[1].targets, ["Ops · Secondary", "Sam"]);
     assert_eq!(policy.levels[1].delay_minutes, Some(10));
+    let people: Vec<(&str, &str, bool)> = view.people.iter().map(|p| (p.id.as_str(), p.name.as_str(), p.me)).collect();
+    assert_eq!(people, [("alex", "you", true), ("sam", "Sam", false)], "whom a shift can be handed to");
 
     // Sam covers my primary shift that afternoon: the view shows it, overridden, at once.
     let cover = AddOverride {

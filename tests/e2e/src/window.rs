@@ -147,6 +147,11 @@ impl std::fmt::Debug for App {
 impl App {
     /// Starts the pager and the window on a display and a D-Bus session of their own.
     pub async fn start() -> Self {
+        Self::start_with(team_file).await
+    }
+
+    /// [`App::start`] with the team file `team` writes for the intake's port.
+    pub async fn start_with(team: impl FnOnce(u16) -> String) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut session = Session::start(dir.path());
         session.start_keyring();
@@ -155,7 +160,7 @@ impl App {
         let xvfb = Xvfb::start();
         let port = free_port();
         let config = dir.path().join("klaxon.toml");
-        std::fs::write(&config, team_file(port)).unwrap();
+        std::fs::write(&config, team(port)).unwrap();
         let data = dir.path().join("data");
 
         // The pager runs first, as after login; the window tauri-driver starts attaches to it.

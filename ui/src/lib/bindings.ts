@@ -58,6 +58,23 @@ checked: string,
  * What came of it ("connected in 12 ms", "timed out after 5 s", "connection refused").
  */
 result: string, took_ms: number, };
+export type FairnessRow = { person_id: string, name: string, 
+/**
+ * Minutes on call in all (overlapping layers count once).
+ */
+minutes: number, 
+/**
+ * Of which between 22:00 and 07:00.
+ */
+night_minutes: number, 
+/**
+ * Of which on a Saturday or Sunday.
+ */
+weekend_minutes: number, 
+/**
+ * How many separate stretches.
+ */
+shifts: number, };
 export type Incident = { id: IncidentId, 
 /**
  * The account it belongs to (`local` for the embedded intake).
@@ -187,6 +204,19 @@ default_base_url: string | null,
  * Signs in with a username and password instead of an API token.
  */
 login: boolean, min_poll_secs: number, actions: Array<ActionSupport>, };
+export type LevelView = { level: number, 
+/**
+ * Minutes before the next level (unknown for platforms).
+ */
+delay_minutes: number | null, 
+/**
+ * What it targets, by name ("Ops · Primary", "Sam").
+ */
+targets: Array<string>, 
+/**
+ * Who it reaches now (empty: nobody, a gap).
+ */
+now: Array<PersonRef>, };
 export type LogEntry = { at: string, kind: LogKind, message: string, 
 /**
  * Who did it (a person id, `klaxon`, or the sender), when known.
@@ -259,6 +289,16 @@ checks: number,
 next_attempt_at: string | null, created_at: string, updated_at: string, };
 export type OutboxState = "pending" | "sending" | "done" | "failed";
 export type Outcome = "pass" | "warn" | "needs_you" | "fail";
+export type Override = { id: number, schedule: string, layer: string | null, 
+/**
+ * The person id who is on call instead.
+ */
+person: string, start: string, end: string, 
+/**
+ * Who made it, when known (a person id).
+ */
+created_by: string | null, };
+export type OverrideEntry = { account: string, cover: Override, state: OutboxState, remote_id: string | null, last_error: string | null, attempts: number, };
 export type Person = { id: string, name: string, email: string | null, phone: string | null, 
 /**
  * Chat handle, e.g. `@alex`.
@@ -295,6 +335,7 @@ week: number, phases: Array<PhaseView>,
  * "Week 2-3: Shadow 5 pages", or None when all is done.
  */
 next: string | null, done: number, of: number, };
+export type PolicyView = { account: string, name: string, repeat: number | null, levels: Array<LevelView>, };
 export type Progress = { done: number, of: number, };
 export type Readiness = { checklists: Array<ChecklistView>, 
 /**
@@ -364,6 +405,25 @@ next_up: Array<string>,
  * platform's incidents follow its own policy, which Klaxon does not see (`next_up` empty).
  */
 next_known: boolean, };
+export type RowView = { id: string, name: string, spans: Array<SpanView>, };
+export type ScheduleRows = { 
+/**
+ * `local` for the team file's, else the platform account's name.
+ */
+account: string, id: string, name: string, time_zone: string | null, rows: Array<RowView>, };
+export type ScheduleView = { from: string, to: string, schedules: Array<ScheduleRows>, 
+/**
+ * My shifts in the range, every source merged.
+ */
+mine: Array<[string, string]>, policies: Array<PolicyView>, overrides: Array<OverrideEntry>, 
+/**
+ * The next 12 weeks, most loaded first.
+ */
+fairness: Array<FairnessRow>, 
+/**
+ * The team file's people (me as "you"): whom a team-file shift can be handed to.
+ */
+people: Array<PersonRef>, };
 export type Severity = "sev1" | "sev2" | "sev3" | "sev4";
 export type ShadowChoice = { 
 /**
@@ -372,6 +432,11 @@ export type ShadowChoice = {
 target: string, label: string, };
 export type ShadowSettings = { follow: Array<ShadowChoice>, source: ShadowSource, choices: Array<ShadowChoice>, };
 export type ShadowSource = "team_file" | "app";
+export type SpanView = { start: string, end: string, 
+/**
+ * `None`: nobody covers this stretch (a gap).
+ */
+who: PersonRef | null, overridden: boolean, };
 export type TaskKind = { "type": "checklist", name: string, } | { "type": "shadow_pages", count: number, } | { "type": "review_incidents", count: number, } | { "type": "read", links: Array<string>, } | { "type": "reverse_shadow" } | { "type": "sign_off" };
 export type TaskView = { id: string, title: string, kind: TaskKind, progress: Progress, 
 /**

@@ -1,7 +1,7 @@
 // Generated from the Rust commands and events (KLAXON_WRITE_BINDINGS=1 cargo test -p klaxon-app bindings). Do not edit.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { Account, AccountKind, ActionOutcome, ChecklistView, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, Onboarding, OutboxEntry, Readiness, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, ShadowSettings, TestPagePath } from './bindings';
+import type { Account, AccountKind, ActionOutcome, ChecklistView, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, Onboarding, OutboxEntry, OverrideEntry, Readiness, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, ScheduleView, ShadowSettings, TestPagePath } from './bindings';
 
 /**
  * The head of the dashboard list (already sorted by Rust) and the total count; with `all`,
@@ -129,6 +129,27 @@ export function discardOutbox(id: number): Promise<OutboxEntry> {
 /** Who is on call now (team file and every platform account), and whether that is me. */
 export function onCallStatus(): Promise<OnCallStatus> {
   return invoke<OnCallStatus>('on_call_status');
+}
+
+/**
+ * The Schedule view over `[from, to)`: every schedule's rows with gaps, my shifts, each
+ * policy's levels and who holds them now, the overrides, and the next 12 weeks' fairness.
+ */
+export function getSchedule(from: string, to: string): Promise<ScheduleView> {
+  return invoke<ScheduleView>('get_schedule', { from, to });
+}
+
+/**
+ * `person` holds `layer` (the first when none) of team-file schedule `schedule` over
+ * `[start, end)`: "cover my shift".
+ */
+export function addOverride(schedule: string, layer: string | null, person: string, start: string, end: string): Promise<OverrideEntry> {
+  return invoke<OverrideEntry>('add_override', { schedule, layer, person, start, end });
+}
+
+/** Removes an override; answers it as it was. */
+export function removeOverride(id: number): Promise<OverrideEntry> {
+  return invoke<OverrideEntry>('remove_override', { id });
 }
 
 /** What rings now; the page screen shows `current`. */

@@ -12,3 +12,12 @@ export function shortcut(e: KeyboardEvent): string | null {
   if (e.target instanceof Element && e.target.closest(TYPING)) return null;
   return e.key.toLowerCase();
 }
+
+/** A window key handler for a view that Esc closes while `keys()` holds (nothing covers it). */
+export function escapeCloses(keys: () => boolean, onClose: () => void): (e: KeyboardEvent) => void {
+  return (e) => {
+    if (!keys() || shortcut(e) !== 'escape') return;
+    e.preventDefault();
+    onClose();
+  };
+}

@@ -25,6 +25,7 @@ import type {
 import type { NewAccount } from '../lib/api';
 import { makeLine, makeRow } from './names';
 import { FakeReadiness } from './fakeReadiness';
+import { FakeSchedule } from './fakeSchedule';
 import {
   defaultKinds,
   defaultRemoteUser,
@@ -38,6 +39,7 @@ import {
 
 export * from './fixtures';
 export * from './fakeReadiness';
+export * from './fakeSchedule';
 
 export type Call = { cmd: string; args: InvokeArgs | undefined };
 
@@ -64,6 +66,8 @@ export interface FakeBackend {
   onboardingTicks: { plan: string; task: string; part: number; by: string | null; ticked: boolean }[];
   /** Readiness checklists (`get_readiness`, `run_checklist`, `tick_checklist_item`). */
   readiness: FakeReadiness;
+  /** The Schedule view (`get_schedule`, `add_override`, `remove_override`). */
+  schedule: FakeSchedule;
   /** Whom each incident escalates to next (`get_incident`'s `escalates_to`; absent: not known). */
   escalatesTo: Map<number, string[]>;
   /** Each account's people and escalation policies (`list_responders`, searched like Rust). */
@@ -104,6 +108,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     responders: new Map(),
     escalatesTo: new Map(),
     readiness: new FakeReadiness(),
+    schedule: new FakeSchedule(),
     onboarding: { plans: [], problems: [] },
     onboardingTicks: [],
     platformResponders: new Map(),
@@ -344,6 +349,12 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         const a = args as { checklist: string; item: string; ticked: boolean };
         return fake.readiness.tick(a.checklist, a.item, a.ticked);
       }
+      case 'get_schedule':
+        return fake.schedule.view;
+      case 'add_override':
+        return fake.schedule.add(args as Parameters<FakeSchedule['add']>[0]);
+      case 'remove_override':
+        return fake.schedule.remove((args as { id: number }).id);
       default:
         throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;
     }
