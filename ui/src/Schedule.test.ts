@@ -161,4 +161,11 @@ describe('the Schedule view', () => {
     await waitFor(() => expect(screen.queryByTestId('schedule-view')).toBeNull());
     expect(screen.getByTestId('incident-detail')).toBeInTheDocument();
   });
+
+  it('exports my shifts as an .ics file and says where', async () => {
+    const fake = await openSchedule();
+    await fireEvent.click(screen.getByTestId('export-shifts'));
+    expect(await screen.findByTestId('export-result')).toHaveTextContent('Saved to /home/alex/Downloads/klaxon-shifts.ics');
+    expect(fake.callsOf('export_shifts')[0].args).toEqual({ days: 28 });
+  });
 });

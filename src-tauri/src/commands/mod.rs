@@ -63,6 +63,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         schedule::get_schedule,
         schedule::add_override,
         schedule::remove_override,
+        schedule::export_shifts,
         paging::ring_state,
         paging::mute_ringing,
         paging::unmute_ringing,

@@ -3,7 +3,7 @@
 use super::signature::commands;
 use crate::AppState;
 use chrono::{DateTime, Utc};
-use klaxon_engine::control::{AddOverride, GetOnCall, GetSchedule, RemoveOverride};
+use klaxon_engine::control::{AddOverride, ExportShifts, GetOnCall, GetSchedule, RemoveOverride};
 use klaxon_engine::core::{OnCallStatus, OverrideEntry};
 use klaxon_engine::schedule_view::ScheduleView;
 use tauri::State;
@@ -35,5 +35,11 @@ commands! {
     /// Removes an override; answers it as it was.
     pub async fn remove_override[state: State<'_, AppState>](id: i64 as "number") -> OverrideEntry {
         state.call(RemoveOverride { id }).await
+    }
+
+    /// Writes my shifts of the next `days` days (every source) as `klaxon-shifts.ics` in the
+    /// Downloads folder; answers its path.
+    pub async fn export_shifts[state: State<'_, AppState>](days: u32) -> String {
+        state.call(ExportShifts { days, folder: None }).await
     }
 }

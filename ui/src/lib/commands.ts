@@ -152,6 +152,14 @@ export function removeOverride(id: number): Promise<OverrideEntry> {
   return invoke<OverrideEntry>('remove_override', { id });
 }
 
+/**
+ * Writes my shifts of the next `days` days (every source) as `klaxon-shifts.ics` in the
+ * Downloads folder; answers its path.
+ */
+export function exportShifts(days: number): Promise<string> {
+  return invoke<string>('export_shifts', { days });
+}
+
 /** What rings now; the page screen shows `current`. */
 export function ringState(): Promise<RingState> {
   return invoke<RingState>('ring_state');

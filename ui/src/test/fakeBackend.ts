@@ -355,6 +355,8 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         return fake.schedule.add(args as Parameters<FakeSchedule['add']>[0]);
       case 'remove_override':
         return fake.schedule.remove((args as { id: number }).id);
+      case 'export_shifts':
+        return '/home/alex/Downloads/klaxon-shifts.ics';
       default:
         throw { code: 'internal', message: `unexpected command ${cmd}` } satisfies IpcError;
     }

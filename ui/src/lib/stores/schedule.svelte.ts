@@ -35,3 +35,12 @@ export async function removeOverride(id: number): Promise<void> {
     notices.show(err);
   }
 }
+
+/** Writes my shifts of the next four weeks as an .ics file; resolves to what to tell the user. */
+export async function exportShifts(): Promise<string> {
+  try {
+    return `Saved to ${await api.exportShifts(28)} — import it into any calendar app.`;
+  } catch (err) {
+    return `Not saved: ${api.toIpcError(err).message}`;
+  }
+}
