@@ -139,7 +139,7 @@ describe('the Schedule view', () => {
     const platform = screen.getByTestId('my-platform-shift');
     expect(platform).toHaveTextContent('Platform primary');
     expect(within(platform).queryByTestId('cover-button')).toBeNull();
-    expect(within(platform).getByTestId('platform-cover-note')).toHaveTextContent('Cover platform shifts on the platform for now.');
+    expect(within(platform).getByTestId('platform-cover-note')).toHaveTextContent('Cover it with: klaxon override add work:S1 --who USER_ID');
   });
 
   it('shows the fairness table in hours', async () => {
