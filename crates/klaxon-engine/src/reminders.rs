@@ -57,10 +57,12 @@ impl Klaxon {
     pub async fn due_reminders(&self, now: DateTime<Utc>) -> Result<Vec<Notice>, EngineError> {
         let settings = &self.team().reminders;
         let longest = settings.before.iter().max().and_then(|d| TimeDelta::from_std(*d).ok()).unwrap_or_default();
-        let mut shifts = self.my_shifts(now - TimeDelta::days(1), now + longest + TimeDelta::days(1)).await?;
+        // One look at my shifts serves both the reminders and the changes.
+        let until = now + CHANGES_AHEAD.max(longest + TimeDelta::days(1));
+        let mine = self.my_shifts(now - TimeDelta::days(1), until).await?;
         // A start this far back is where the view was cut (a rotation of one never hands over),
         // not a shift's start: nothing to remind of, and its key would move with the view.
-        shifts.retain(|(start, _)| *start > now - STARTS_SEEN);
+        let shifts: Vec<_> = mine.iter().copied().filter(|(start, _)| *start > now - STARTS_SEEN).collect();
         let store = self.store();
         let due = settings.due(&shifts, now, &store.reminders_sent().await?);
         let mut notices: Vec<Notice> = due.send.iter().map(|r| reminder_notice(r, now)).collect();
@@ -69,8 +71,6 @@ impl Klaxon {
         if !keys.is_empty() {
             store.mark_reminders(&keys, now).await?;
         }
-        let until = now + CHANGES_AHEAD;
-        let mine = self.my_shifts(now, until).await?;
         if let Some((seen_until, before)) = store.shifts_seen().await? {
             notices.extend(shift_changes(&before, seen_until, &mine, now).iter().map(change_notice));
         }

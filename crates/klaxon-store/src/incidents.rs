@@ -171,7 +171,12 @@ impl Store {
         paging: Option<Paging<'_>>,
     ) -> Result<Vec<Ingested>, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let roster = crate::schedules::roster_on(&mut tx).await?;
+        // Overrides and calendars matter only to a team with schedules (a page's first level).
+        let roster = if team.schedules.is_empty() {
+            klaxon_core::Roster::default()
+        } else {
+            crate::schedules::roster_on(&mut tx).await?
+        };
         let mut results = Vec::with_capacity(alerts.len());
         for alert in alerts {
             let existing = match &alert.dedup_key {
