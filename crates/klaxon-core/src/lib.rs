@@ -12,6 +12,7 @@ pub mod onboarding;
 pub mod pager;
 pub mod pager_settings;
 pub mod people;
+pub mod phone;
 pub mod reassign;
 pub mod reminders;
 pub mod remote;

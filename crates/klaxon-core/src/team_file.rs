@@ -1,4 +1,5 @@
-//! The team file (TOML): people, schedules, escalation policies, reminders and the local intake.
+//! The team file (TOML): people, schedules, escalation policies, reminders, the local intake and
+//! the phone.
 //! Parsing is pure; errors carry the 1-based line they refer to.
 
 use crate::{ConfigError, EscalationLevel, EscalationPolicy, Person, Secret, Severity, ShadowTarget, Target, Team};
@@ -56,6 +57,8 @@ impl IntakeSettings {
 pub struct TeamFile {
     pub team: Team,
     pub intake: IntakeSettings,
+    /// Where pages go to the phone (`[phone]`), if set in the file.
+    pub phone: Option<crate::phone::PhoneSettings>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +82,7 @@ struct RawFile {
     pager: RawPager,
     #[serde(default)]
     shadow: RawShadow,
+    phone: Option<phone::RawPhone>,
 }
 
 #[derive(Deserialize, Default)]
@@ -248,6 +252,7 @@ impl Validator<'_> {
         };
         let intake = self.intake(raw.intake, listen)?;
         let pager = self.pager(&raw.pager)?;
+        let phone = raw.phone.as_ref().map(|p| self.phone(p)).transpose()?;
         let reminders = self.reminders(&raw.reminders)?;
         let mut team_so_far = Team {
             me: raw.me.get_ref().clone(),
@@ -269,7 +274,7 @@ impl Validator<'_> {
         }
         team_so_far.shadow = shadow;
         let team = team_so_far;
-        Ok(TeamFile { team, intake })
+        Ok(TeamFile { team, intake, phone })
     }
 
     fn policy(
@@ -341,6 +346,7 @@ impl Validator<'_> {
 
 #[cfg(test)]
 mod schedule_tests;
+mod phone;
 mod schedules;
 mod sections;
 #[cfg(test)]

@@ -210,3 +210,29 @@ fn rejects_duplicates_and_bad_references() {
     );
     assert!(e.starts_with("6: invalid `start` `monday`"), "{e}");
 }
+
+const MINIMAL: &str = "me = \"me\"\n[[people]]\nid = \"me\"\n";
+
+#[test]
+fn the_phone_section_reads_and_names_bad_lines() {
+    assert_eq!(parse(MINIMAL).unwrap().phone, None);
+    let text = format!(
+        "{MINIMAL}[phone]\nserver = \"https://ntfy.example.com/\"\ntopic = \"KX3Q2\"\nafter = \"60s\"\nwhen_locked = true\n"
+    );
+    let phone = parse(&text).unwrap().phone.unwrap();
+    assert_eq!(phone.server, "https://ntfy.example.com", "no trailing slash");
+    assert_eq!((phone.topic.as_str(), phone.after_secs, phone.when_locked, phone.details), ("KX3Q2", 60, true, false));
+    let at_once = parse(&format!("{MINIMAL}[phone]\nserver = \"http://127.0.0.1:8080\"\ntopic = \"t\"\n")).unwrap();
+    assert_eq!(at_once.phone.unwrap().after_secs, 0);
+
+    let token = text.replace("when_locked = true", "token = \"tk_abc\"");
+    let e = err(&token);
+    assert!(e.starts_with(&format!("{}: the ntfy access token is kept in the OS keyring", line_of(&token, "token"))));
+    assert!(!e.contains("tk_abc"), "{e}");
+    let bad_topic = text.replace("KX3Q2", "has/slash");
+    assert!(err(&bad_topic).starts_with(&format!("{}: `topic` `/` is not allowed", line_of(&bad_topic, "topic"))));
+    let bad_server = text.replace("https://ntfy.example.com/", "ntfy.example.com");
+    assert!(err(&bad_server).starts_with(&format!("{}: `server`:", line_of(&bad_server, "server"))));
+    let long = text.replace("\"60s\"", "\"2h\"");
+    assert!(err(&long).starts_with(&format!("{}: `after` must be at most 1 hour", line_of(&long, "after"))));
+}
