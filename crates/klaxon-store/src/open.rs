@@ -13,7 +13,7 @@ use std::time::Duration;
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// A handle on the cache; cheap to clone.
 #[derive(Debug, Clone)]
