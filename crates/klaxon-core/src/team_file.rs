@@ -344,9 +344,9 @@ impl Validator<'_> {
     }
 }
 
+mod phone;
 #[cfg(test)]
 mod schedule_tests;
-mod phone;
 mod schedules;
 mod sections;
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod checks;
 mod covers;
+mod phone;
 
 use crate::accounts::NewAccount;
 use crate::actions::UserAction;
@@ -42,6 +43,10 @@ pub struct EngineOptions {
     /// How the outbox makes sure an action whose request timed out did not arrive after all,
     /// before sending it again.
     pub uncertain: UncertainChecks,
+    /// Where pages go to the phone (ntfy); `None`: no phone path.
+    pub phone: Option<Arc<dyn crate::phone::PhoneChannel>>,
+    /// Whether the screen is locked (`when_locked` pushes at once); `None`: never known.
+    pub screen: Option<Arc<dyn crate::phone::ScreenLock>>,
 }
 
 impl EngineOptions {
@@ -55,6 +60,8 @@ impl EngineOptions {
             http: HttpOptions::default(),
             clock: Clock::system(),
             uncertain: UncertainChecks::default(),
+            phone: None,
+            screen: None,
         }
     }
 }
@@ -70,6 +77,7 @@ impl std::fmt::Debug for EngineOptions {
 pub struct Engine {
     klaxon: Arc<Klaxon>,
     pager: Arc<Pager>,
+    phone: Arc<crate::phone::PhonePusher>,
     events: broadcast::Sender<EngineEvent>,
     intake_addr: Option<SocketAddr>,
     runners: Arc<Runners>,
@@ -109,12 +117,21 @@ impl Engine {
         let client = klaxon_ical::Fetcher::new()
             .map_err(|e| EngineError::InvalidInput(format!("cannot fetch calendars: {e}")))?;
         let calendars = crate::calendars::CalendarRefresh { client, last: None };
+        let phone = Arc::new(crate::phone::PhonePusher::new(
+            klaxon.clone(),
+            options.phone,
+            options.screen,
+            options.secrets.clone(),
+            events.clone(),
+            options.clock.clone(),
+        ));
         let pager = Arc::new(Pager::new(
             klaxon.clone(),
             options.deliveries,
             options.delivery_timeout,
             events.clone(),
             options.clock.clone(),
+            phone.clone(),
         ));
         let (intake_paging_tx, intake_paging) = watch::channel(0);
         let settings = klaxon.intake_settings().clone();
@@ -154,6 +171,7 @@ impl Engine {
             Timers {
                 klaxon: klaxon.clone(),
                 pager: pager.clone(),
+                phone: phone.clone(),
                 runners: runners.clone(),
                 events: events.clone(),
                 tick: options.tick,
@@ -170,6 +188,7 @@ impl Engine {
         Ok(Self {
             klaxon,
             pager,
+            phone,
             events,
             intake_addr,
             runners,

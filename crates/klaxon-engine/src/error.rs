@@ -53,6 +53,12 @@ pub enum EngineError {
     Provider(#[from] ProviderError),
     #[error(transparent)]
     Secrets(#[from] SecretsError),
+    /// A message on the phone's reply topic was refused (forged, altered, expired, replayed).
+    #[error("phone reply refused: {0}")]
+    PhoneRefused(String),
+    /// The phone could not be reached through ntfy, or is not set up.
+    #[error("phone: {0}")]
+    Phone(String),
     /// The intake has no token yet (nothing has started it).
     #[error("no intake token yet: start the app or `klaxon watch` once, or set `token` under [intake]")]
     NoIntakeToken,

@@ -39,17 +39,20 @@ pub enum Resource {
     Shadow,
     /// Readiness checklists' results and ticks.
     Readiness,
+    /// Where pages go to the phone.
+    Phone,
 }
 
 impl Resource {
     /// Every resource (a listener that missed events reloads them all).
-    pub const ALL: [Resource; 6] = [
+    pub const ALL: [Resource; 7] = [
         Resource::Incidents,
         Resource::Accounts,
         Resource::Outbox,
         Resource::OnCall,
         Resource::Shadow,
         Resource::Readiness,
+        Resource::Phone,
     ];
 }
 

@@ -58,6 +58,11 @@ impl Klaxon {
         &self.file.team
     }
 
+    /// The team file's `[phone]`, if any.
+    pub fn team_file_phone(&self) -> Option<&klaxon_core::phone::PhoneSettings> {
+        self.file.phone.as_ref()
+    }
+
     /// Intake settings from the team file.
     pub fn intake_settings(&self) -> &IntakeSettings {
         &self.file.intake

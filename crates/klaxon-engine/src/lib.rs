@@ -27,6 +27,7 @@ pub mod overrides;
 mod page_text;
 mod pager;
 mod paths;
+pub mod phone;
 pub mod reminders;
 mod remote;
 mod responders;

@@ -72,6 +72,8 @@ pub(crate) struct Pager {
     /// This pager instance, as the owner of the pages it records as being paged: a page being
     /// paged by another owner was interrupted by a crash.
     owner: String,
+    /// The phone, one more path: planned here, pushed on its own time.
+    phone: Arc<crate::phone::PhonePusher>,
 }
 
 impl Pager {
@@ -81,8 +83,10 @@ impl Pager {
         delivery_timeout: Duration,
         events: broadcast::Sender<EngineEvent>,
         clock: Clock,
+        phone: Arc<crate::phone::PhonePusher>,
     ) -> Self {
         Self {
+            phone,
             klaxon,
             deliveries,
             delivery_timeout,
@@ -268,6 +272,10 @@ impl Pager {
         let muted = self.state().muted.is_some_and(|(id, until)| id == incident.id && until > now);
         let ring = kind == PageKind::Loud && !muted;
         let page = Page { incident: incident.clone(), kind, realert, test: false, resent, ring };
+        if realert == 0 {
+            // Planned before the other paths run, published in its own task: never held up.
+            self.phone.paged(incident, kind == PageKind::Loud).await;
+        }
         let who = self.my_name();
         let mut verb = if realert > 0 { format!("Re-alerted {who} (#{realert})") } else { format!("Paged {who}") };
         if resent {

@@ -13,6 +13,8 @@ use tokio::sync::{broadcast, watch};
 pub(crate) struct Timers {
     pub klaxon: Arc<Klaxon>,
     pub pager: Arc<Pager>,
+    /// Pages on their way to the phone.
+    pub phone: Arc<crate::phone::PhonePusher>,
     pub runners: Arc<Runners>,
     pub events: broadcast::Sender<EngineEvent>,
     /// How often timers and other processes' changes are checked.
@@ -33,8 +35,19 @@ pub(crate) struct Timers {
 impl Timers {
     /// Escalates due incidents and notices other processes' changes, once per tick, until stopped.
     pub async fn run(self, mut watcher: klaxon_store::ChangeWatcher, mut stopped: watch::Receiver<bool>) {
-        let Self { klaxon, pager, runners, events, tick, clock, passes, mut pre_shift, mut reminders, mut calendars } =
-            self;
+        let Self {
+            klaxon,
+            pager,
+            phone,
+            runners,
+            events,
+            tick,
+            clock,
+            passes,
+            mut pre_shift,
+            mut reminders,
+            mut calendars,
+        } = self;
         if let Err(e) = pager.scan().await {
             tracing::error!(error = %e, "initial page scan failed");
         }
@@ -51,6 +64,9 @@ impl Timers {
             }
             if let Err(e) = pager.tick().await {
                 tracing::error!(error = %e, "pager tick failed");
+            }
+            if let Err(e) = phone.step().await {
+                tracing::error!(error = %e, "phone step failed");
             }
             match pre_shift.step(&klaxon, clock.now()).await {
                 Ok(runs) if !runs.is_empty() => {

@@ -161,8 +161,10 @@ impl Store {
     /// Forgets used capabilities that expired long ago (before `before`): they can no longer be
     /// carried out anyway, expired.
     pub async fn forget_capabilities(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let done =
-            sqlx::query("DELETE FROM phone_capabilities WHERE used_at < ?").bind(ms(before)).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM phone_capabilities WHERE used_at < ?")
+            .bind(ms(before))
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 }
@@ -187,7 +189,9 @@ mod tests {
         let key = PageKey { incident: id, trigger_seq: 1 };
         assert!(store.plan_phone_push(key, now, true).await.unwrap());
         assert!(!store.plan_phone_push(key, now, true).await.unwrap());
-        assert!(!store.plan_phone_push(PageKey { incident: IncidentId(999), trigger_seq: 1 }, now, true).await.unwrap());
+        assert!(
+            !store.plan_phone_push(PageKey { incident: IncidentId(999), trigger_seq: 1 }, now, true).await.unwrap()
+        );
         store.phone_push_failed(key, "connection refused", now).await.unwrap();
         let open = store.open_phone_pushes().await.unwrap();
         assert_eq!((open.len(), open[0].attempts, open[0].last_error.as_deref()), (1, 1, Some("connection refused")));

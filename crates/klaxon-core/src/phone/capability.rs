@@ -35,6 +35,14 @@ impl PhoneAction {
         }
     }
 
+    /// What it did, for the timeline ("Acknowledged").
+    pub fn label_past(self) -> &'static str {
+        match self {
+            PhoneAction::Acknowledge => "Acknowledged",
+            PhoneAction::Escalate => "Escalated",
+        }
+    }
+
     /// The button's label.
     pub fn label(self) -> &'static str {
         match self {

@@ -33,6 +33,8 @@ pub enum IpcErrorCode {
     Account,
     /// Klaxon's background pager (`klaxon watch`) is not running or stopped answering.
     Pager,
+    /// A phone reply that is not a genuine, unused, unexpired capability: nothing was done.
+    Refused,
 }
 
 /// The error every command returns.
@@ -99,6 +101,8 @@ impl From<EngineError> for IpcError {
             EngineError::InvalidInput(_) => IpcErrorCode::InvalidInput,
             EngineError::Provider(p) => provider_code(p),
             EngineError::Secrets(_) => IpcErrorCode::Keyring,
+            EngineError::PhoneRefused(_) => IpcErrorCode::Refused,
+            EngineError::Phone(_) => IpcErrorCode::Unreachable,
             _ => IpcErrorCode::Internal,
         };
         Self { code, message: e.to_string() }

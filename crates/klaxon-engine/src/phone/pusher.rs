@@ -1,0 +1,334 @@
+//! Pushing pages to the phone: each page's push planned when the laptop is paged, published
+//! when due (at once, after `after` unanswered, or at once while the screen is locked), retried
+//! with back-off when the server fails, and followed by "Acknowledged by … from phone" once the
+//! page is answered anywhere. Publishing runs in its own task with its own timeout, so a failing
+//! ntfy server never holds up the other paths or the timers.
+
+use super::settings::{capability_key, token};
+use super::{PUBLISH_TIMEOUT, PhoneChannel, ScreenLock, random_16};
+use crate::{Clock, EngineError, EngineEvent, Klaxon, Resource};
+use chrono::{DateTime, Utc};
+use klaxon_core::pager::{PageKey, still_ringing};
+use klaxon_core::phone::{
+    CAPABILITY_LIFETIME, Capability, PhoneAction, PhoneSettings, Publication, follow_up, publication, push_due,
+};
+use klaxon_core::{Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Secret};
+use klaxon_secrets::SecretStore;
+use klaxon_store::PhonePush;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// Follow-ups are given up after this many failed attempts (the page itself never is).
+const MAX_FOLLOW_UP_ATTEMPTS: u32 = 20;
+/// Retry delays double from this up to [`MAX_RETRY`].
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const MAX_RETRY: Duration = Duration::from_secs(300);
+
+/// The delay before attempt `attempts + 1`.
+pub(crate) fn retry_after(attempts: u32) -> Duration {
+    FIRST_RETRY.saturating_mul(1 << attempts.saturating_sub(1).min(6)).min(MAX_RETRY)
+}
+
+pub(crate) struct PhonePusher {
+    pub klaxon: Arc<Klaxon>,
+    pub channel: Option<Arc<dyn PhoneChannel>>,
+    pub screen: Option<Arc<dyn ScreenLock>>,
+    pub secrets: Arc<dyn SecretStore>,
+    pub events: broadcast::Sender<EngineEvent>,
+    pub clock: Clock,
+    /// Pushes being published right now.
+    busy: Mutex<HashSet<PageKey>>,
+    /// One step at a time (the timers' and one asked for after a page).
+    steps: tokio::sync::Mutex<()>,
+    /// Incidents last answered from the phone, and how (for the follow-up's wording).
+    from_phone: Mutex<HashMap<IncidentId, PhoneAction>>,
+    key: OnceLock<Secret>,
+}
+
+/// What an attempt publishes.
+enum Attempt {
+    Page(Incident),
+    FollowUp(Option<Incident>),
+}
+
+impl PhonePusher {
+    pub fn new(
+        klaxon: Arc<Klaxon>,
+        channel: Option<Arc<dyn PhoneChannel>>,
+        screen: Option<Arc<dyn ScreenLock>>,
+        secrets: Arc<dyn SecretStore>,
+        events: broadcast::Sender<EngineEvent>,
+        clock: Clock,
+    ) -> Self {
+        Self {
+            klaxon,
+            channel,
+            screen,
+            secrets,
+            events,
+            clock,
+            busy: Mutex::default(),
+            steps: tokio::sync::Mutex::new(()),
+            from_phone: Mutex::default(),
+            key: OnceLock::new(),
+        }
+    }
+
+    /// The key capabilities are signed with (from the keyring, made on first use).
+    pub async fn key(&self) -> Result<Secret, EngineError> {
+        if let Some(k) = self.key.get() {
+            return Ok(k.clone());
+        }
+        let secrets = self.secrets.clone();
+        let key = tokio::task::spawn_blocking(move || capability_key(secrets.as_ref()))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
+        Ok(self.key.get_or_init(|| key).clone())
+    }
+
+    /// Remembers that the phone answered this incident (the follow-up says so).
+    pub fn answered_from_phone(&self, id: IncidentId, action: PhoneAction) {
+        self.from_phone.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id, action);
+    }
+
+    /// A page went out on the laptop: plan its push (once per trigger) and push now if due.
+    pub async fn paged(self: &Arc<Self>, incident: &Incident, loud: bool) {
+        if self.channel.is_none() {
+            return;
+        }
+        match self.klaxon.phone_settings().await {
+            Ok(Some(_)) => {}
+            Ok(None) => return,
+            Err(e) => return tracing::error!(error = %e, "cannot read the phone settings"),
+        }
+        let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
+        match self.klaxon.store().plan_phone_push(key, self.clock.now(), loud).await {
+            Ok(true) => self.step_soon(),
+            Ok(false) => {}
+            Err(e) => tracing::error!(incident = %incident.id, error = %e, "cannot plan the phone push"),
+        }
+    }
+
+    /// Runs a step in its own task (after a page or an answer).
+    pub fn step_soon(self: &Arc<Self>) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = me.step().await {
+                tracing::error!(error = %e, "phone step failed");
+            }
+        });
+    }
+
+    /// Publishes what is due: pushes whose time has come, retries, and follow-ups for answered
+    /// pages; closes pushes answered before they went out.
+    pub async fn step(self: &Arc<Self>) -> Result<(), EngineError> {
+        let Some(channel) = self.channel.clone() else { return Ok(()) };
+        let _one = self.steps.lock().await;
+        let Some((settings, _)) = self.klaxon.phone_settings().await? else { return Ok(()) };
+        let store = self.klaxon.store();
+        let open = store.open_phone_pushes().await?;
+        let now = self.clock.now();
+        let mut away = None;
+        for push in open {
+            if self.busy().contains(&push.key) {
+                continue;
+            }
+            let incident = match store.incident(push.key.incident).await {
+                Ok(i) => Some(i),
+                Err(klaxon_store::StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let standing = match &incident {
+                Some(i) => {
+                    i.trigger_seq == push.key.trigger_seq
+                        && still_ringing(push.key, i, &self.klaxon.me_for(&i.account).await?)
+                }
+                None => false,
+            };
+            let retry_due = push.next_attempt_at.is_none_or(|at| at <= now);
+            let superseded = incident
+                .as_ref()
+                .is_some_and(|i| i.trigger_seq != push.key.trigger_seq && i.status == IncidentStatus::Triggered);
+            match (push.pushed_at, standing) {
+                (None, false) => store.phone_push_done(push.key, now).await?,
+                (None, true) => {
+                    let mut due = push_due(&settings, push.paged_at, false);
+                    if due > now && settings.when_locked {
+                        if away.is_none() {
+                            away = Some(self.away().await);
+                        }
+                        due = push_due(&settings, push.paged_at, away == Some(true));
+                    }
+                    if due <= now && retry_due {
+                        self.spawn(
+                            channel.clone(),
+                            settings.clone(),
+                            push,
+                            Attempt::Page(incident.unwrap_or_else(|| unreachable!("standing"))),
+                        );
+                    }
+                }
+                (Some(_), false) if superseded => store.phone_push_done(push.key, now).await?,
+                (Some(_), false) if retry_due => {
+                    self.spawn(channel.clone(), settings.clone(), push, Attempt::FollowUp(incident))
+                }
+                (Some(_), _) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn busy(&self) -> std::sync::MutexGuard<'_, HashSet<PageKey>> {
+        self.busy.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether the screen is locked or the session idle (unknown counts as not).
+    async fn away(&self) -> bool {
+        let Some(screen) = &self.screen else { return false };
+        match tokio::time::timeout(Duration::from_secs(2), screen.away()).await {
+            Ok(Ok(away)) => away,
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, "cannot tell whether the screen is locked");
+                false
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn spawn(
+        self: &Arc<Self>,
+        channel: Arc<dyn PhoneChannel>,
+        settings: PhoneSettings,
+        push: PhonePush,
+        what: Attempt,
+    ) {
+        self.busy().insert(push.key);
+        let me = self.clone();
+        tokio::spawn(async move {
+            let key = push.key;
+            if let Err(e) = me.attempt(channel, &settings, push, what).await {
+                tracing::error!(incident = %key.incident, error = %e, "phone push bookkeeping failed");
+            }
+            me.busy().remove(&key);
+        });
+    }
+
+    async fn attempt(
+        &self,
+        channel: Arc<dyn PhoneChannel>,
+        settings: &PhoneSettings,
+        push: PhonePush,
+        what: Attempt,
+    ) -> Result<(), EngineError> {
+        let secrets = self.secrets.clone();
+        let token = tokio::task::spawn_blocking(move || token(secrets.as_ref()))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
+        let (message, page) = match &what {
+            Attempt::Page(incident) => (self.page_message(settings, incident, push.loud).await?, true),
+            Attempt::FollowUp(incident) => {
+                (self.follow_up_message(settings, push.key, incident.as_ref()).await?, false)
+            }
+        };
+        let sent = tokio::time::timeout(PUBLISH_TIMEOUT, channel.publish(&settings.server, token.as_ref(), &message))
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {} s", PUBLISH_TIMEOUT.as_secs())));
+        let store = self.klaxon.store();
+        let now = self.clock.now();
+        let host = url::Url::parse(&settings.server).ok().and_then(|u| u.host_str().map(str::to_owned));
+        let host = host.unwrap_or_else(|| settings.server.clone());
+        match (sent, page) {
+            (Ok(()), true) => {
+                store.phone_pushed(push.key, now).await?;
+                let tries =
+                    if push.attempts > 0 { format!(" after {} attempts", push.attempts + 1) } else { String::new() };
+                self.log(push.key.incident, format!("Pushed to the phone via ntfy ({host}){tries}")).await;
+            }
+            (Ok(()), false) => store.phone_push_done(push.key, now).await?,
+            (Err(error), _) => {
+                let attempts = push.attempts + 1;
+                if !page && attempts >= MAX_FOLLOW_UP_ATTEMPTS {
+                    tracing::warn!(incident = %push.key.incident, %error, "giving up the phone follow-up");
+                    return Ok(store.phone_push_done(push.key, now).await?);
+                }
+                let wait = retry_after(attempts);
+                let next = now + chrono::Duration::from_std(wait).unwrap_or_default();
+                store.phone_push_failed(push.key, &error, next).await?;
+                tracing::warn!(path = "phone", incident = %push.key.incident, %error, "phone push failed");
+                if page && push.attempts == 0 {
+                    let _ = self.events.send(EngineEvent::DeliveryFailed {
+                        path: "phone",
+                        incident: push.key.incident,
+                        error: error.clone(),
+                    });
+                    let message =
+                        format!("Phone push via ntfy ({host}) failed: {error}; retrying until it goes through");
+                    self.log(push.key.incident, message).await;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn log(&self, id: IncidentId, message: String) {
+        let entry = LogEntry::new(self.clock.now(), LogKind::Notified, message, Some("klaxon"));
+        match self.klaxon.store().append_log(id, &[entry]).await {
+            Ok(()) => {
+                let _ = self.events.send(EngineEvent::Changed(&[Resource::Incidents]));
+            }
+            Err(e) => tracing::error!(incident = %id, error = %e, "cannot log the phone push"),
+        }
+    }
+
+    /// The page with its signed buttons (Escalate only where the platform can).
+    async fn page_message(
+        &self,
+        settings: &PhoneSettings,
+        incident: &Incident,
+        loud: bool,
+    ) -> Result<Publication, EngineError> {
+        let key = self.key().await?;
+        let expires: DateTime<Utc> =
+            self.clock.now() + chrono::Duration::from_std(CAPABILITY_LIFETIME).unwrap_or_default();
+        let mut actions = vec![PhoneAction::Acknowledge];
+        if self.klaxon.can_escalate(incident).await {
+            actions.push(PhoneAction::Escalate);
+        }
+        let buttons: Vec<_> = actions
+            .into_iter()
+            .map(|a| {
+                let c = Capability::new(incident.id, incident.trigger_seq, a, expires, random_16());
+                (a, c.sign(key.expose().as_bytes()))
+            })
+            .collect();
+        Ok(publication(incident, settings, &buttons, loud, 0))
+    }
+
+    /// "Acknowledged by Alex from phone", "Resolved by Sam", "Escalated to level 2", …
+    async fn follow_up_message(
+        &self,
+        settings: &PhoneSettings,
+        key: PageKey,
+        incident: Option<&Incident>,
+    ) -> Result<Publication, EngineError> {
+        let Some(incident) = incident else {
+            let gone = Incident {
+                id: key.incident,
+                ..Incident::new_triggered(
+                    "local",
+                    "page",
+                    klaxon_core::Severity::Sev4,
+                    klaxon_core::Urgency::Low,
+                    self.clock.now(),
+                )
+            };
+            return Ok(follow_up(settings, &gone, "No longer paging (the incident was removed)"));
+        };
+        let from_phone = self.from_phone.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&incident.id);
+        let said = self.klaxon.answer_said(incident).await?;
+        let said = if from_phone.is_some() { format!("{said} from phone") } else { said };
+        Ok(follow_up(settings, incident, &said))
+    }
+}
