@@ -7,14 +7,16 @@
 
 mod press;
 mod pusher;
+mod qr;
 mod round_trip;
 pub(crate) mod settings;
 mod words;
 
 pub use press::PhonePressed;
 pub(crate) use pusher::PhonePusher;
+pub use qr::{qr_svg, qr_text};
 pub use round_trip::{TEST_INCIDENT, round_trip};
-pub use settings::{PhoneSource, PhoneView, capability_key, set_token};
+pub use settings::{PhoneSource, PhoneView, capability_key, set_token, token};
 
 use klaxon_core::Secret;
 use klaxon_core::phone::{Capability, PhoneSettings, Publication};

@@ -88,11 +88,13 @@ impl Timers {
             passes.send_modify(|n| *n += 1);
             match watcher.changed().await {
                 Ok(true) => {
-                    // Overrides (`klaxon override add`) change who is on call too.
+                    // Overrides (`klaxon override add`) change who is on call too, and
+                    // `klaxon phone setup` where pages go to the phone.
                     let _ = events.send(EngineEvent::Changed(&[
                         Resource::Incidents,
                         Resource::Readiness,
                         Resource::OnCall,
+                        Resource::Phone,
                     ]));
                     // Another process (e.g. `klaxon ack`, `klaxon accounts add`) may have queued
                     // actions or changed accounts.

@@ -7,12 +7,13 @@
 use super::{Dispatcher, IpcError, TestPagePath, WireSecret};
 use crate::checklists::{ChecklistView, Readiness};
 use crate::onboarding::Onboarding;
+use crate::phone::{PhonePressed, PhoneView, RoundTrip};
 use crate::schedule_view::ScheduleView;
 use crate::{ResponderFetch, UserAction};
 use chrono::{DateTime, Utc};
 use klaxon_core::{
     Account, AccountKind, Incident, IncidentDetail, IncidentPage, OnCallStatus, OutboxEntry, OverrideEntry, RemoteUser,
-    Responders, ShadowSettings, pager::RingState,
+    Responders, ShadowSettings, pager::RingState, phone::PhoneSettings,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -175,6 +176,19 @@ calls! {
     ShowWindow {} -> () => show_window;
     /// Stop Klaxon (`klaxon stop`; the tray's Quit).
     Quit {} -> () => quit;
+    /// Where pages go to the phone (no secrets).
+    GetPhone {} -> PhoneView => phone;
+    /// Fresh phone settings to start from: ntfy.sh and a new unguessable topic (nothing saved).
+    SuggestPhone {} -> PhoneSettings => suggest_phone;
+    /// Chooses where pages go to the phone (`None`: nowhere). `token`: keep this ntfy access
+    /// token in the keyring (empty: forget it; absent: leave it).
+    SetPhone { settings: Option<PhoneSettings>, token: Option<WireSecret> } -> PhoneView => set_phone;
+    /// A message on the phone's reply topic (ntfy message id and body): carried out if it is a
+    /// genuine, unexpired capability not used before, refused otherwise.
+    PhonePress { message_id: String, body: String } -> PhonePressed => phone_press;
+    /// Pushes a test page to the phone and waits up to `seconds` (at most 120) for its
+    /// Acknowledge: the round trip, timed.
+    TestPhone { seconds: u32 } -> RoundTrip => test_phone;
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@ use tokio::net::UnixStream;
 use tokio::net::unix::OwnedWriteHalf;
 use tokio::sync::{mpsc, oneshot};
 
-/// How long one call may take (adding an account asks the platform first).
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long one call may take (adding an account asks the platform first; a phone round trip
+/// waits up to 2 minutes for a human to tap Acknowledge).
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(150);
 
 type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<serde_json::Value, IpcError>>>>>;
 

@@ -10,6 +10,7 @@ mod calls;
 mod client;
 mod dispatch;
 mod error;
+mod phone;
 mod protocol;
 mod schedule;
 #[cfg(unix)]

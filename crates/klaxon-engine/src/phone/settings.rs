@@ -31,6 +31,8 @@ pub struct PhoneView {
     pub subscribe_url: Option<String>,
     /// The same as an `ntfy://` link: the QR code's content, opened by the ntfy app.
     pub app_link: Option<String>,
+    /// `app_link` as an SVG QR code, for the app's Settings → Phone.
+    pub qr_svg: Option<String>,
 }
 
 /// `ntfy://host[:port]/topic` (with `?secure=false` for plain-HTTP servers).
@@ -48,7 +50,8 @@ impl PhoneView {
     pub fn new(settings: Option<PhoneSettings>, source: Option<PhoneSource>, token_set: bool) -> Self {
         let subscribe_url = settings.as_ref().map(|s| format!("{}/{}", s.server, s.topic));
         let app_link = settings.as_ref().and_then(app_link);
-        Self { settings, source, token_set, subscribe_url, app_link }
+        let qr_svg = app_link.as_deref().and_then(super::qr_svg);
+        Self { settings, source, token_set, subscribe_url, app_link, qr_svg }
     }
 }
 
@@ -97,7 +100,7 @@ impl Klaxon {
 }
 
 /// The ntfy access token, if one is kept.
-pub(crate) fn token(secrets: &dyn SecretStore) -> Result<Option<Secret>, EngineError> {
+pub fn token(secrets: &dyn SecretStore) -> Result<Option<Secret>, EngineError> {
     Ok(secrets.get(PHONE_TOKEN_KEY)?)
 }
 
