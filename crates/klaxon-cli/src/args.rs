@@ -145,6 +145,11 @@ pub enum Command {
         #[command(subcommand)]
         command: IntakeCommand,
     },
+    /// The phone: pages pushed through an ntfy server, answered from the notification.
+    Phone {
+        #[command(subcommand)]
+        command: Option<PhoneCommand>,
+    },
     /// Shadowing (new hires following someone's pages; see [shadow] in the team file).
     Shadow {
         #[command(subcommand)]
@@ -277,6 +282,44 @@ pub enum IntakeCommand {
     Token,
     /// Print the intake's base URL.
     Url,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhoneCommand {
+    /// Where pages go to the phone, and the code to scan (the default).
+    Show,
+    /// Set up the phone (a new unguessable topic on ntfy.sh unless told otherwise) and print
+    /// the subscription with a QR code for the ntfy app. Keeps what is set unless told.
+    Setup {
+        /// The ntfy server (self-hosted, or https://ntfy.sh).
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+        /// Use this topic instead of a generated one.
+        #[arg(long, conflicts_with = "new_topic")]
+        topic: Option<String>,
+        /// Generate a new topic (the phone must subscribe again).
+        #[arg(long)]
+        new_topic: bool,
+        /// Push only after a page is unanswered this long on the laptop ("60s"; "0s": at once).
+        #[arg(long, value_name = "DURATION")]
+        after: Option<String>,
+        /// Push at once while the screen is locked or the session idle (true or false).
+        #[arg(long, value_name = "BOOL")]
+        when_locked: Option<bool>,
+        /// Include the incident's text and labels in pushes (true or false).
+        #[arg(long, value_name = "BOOL")]
+        details: Option<bool>,
+    },
+    /// Keep the ntfy access token in the OS keyring (read from standard input; empty forgets it).
+    Token,
+    /// Push a test page and wait for its Acknowledge from the phone: the round trip, timed.
+    Test {
+        /// How long to wait for the Acknowledge, in seconds (at most 120).
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
+    /// Stop pushing pages to the phone.
+    Off,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,9 @@ pub use record::{CheckRun, RunTrigger, Tick};
 /// How long a probe may take unless its item says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest timeout an item may ask for (a test page waits for a person).
+/// How long a phone probe waits for the Acknowledge by default (a person taps it).
+pub const PHONE_TIMEOUT: Duration = Duration::from_secs(120);
+/// The longest timeout an item may set.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(600);
 /// How many probes of one run go at once unless the checklist says otherwise.
 pub const DEFAULT_PARALLELISM: usize = 16;
@@ -79,6 +82,8 @@ pub enum Probe {
     Schedule { within_days: u32 },
     /// A test page through every delivery path, then I confirm I heard and saw it.
     TestPage,
+    /// A test push to the phone (ntfy) whose Acknowledge, tapped on the phone, comes back.
+    Phone,
     /// The last `days` days' incidents and the open ones, reviewed by me.
     RecentIncidents { days: u32 },
     /// Ticked by hand; a tick stays valid for `valid_for`.
@@ -98,6 +103,7 @@ impl Probe {
             Probe::Contacts { .. } => "contacts",
             Probe::Schedule { .. } => "schedule",
             Probe::TestPage => "test_page",
+            Probe::Phone => "phone",
             Probe::RecentIncidents { .. } => "recent_incidents",
             Probe::Manual { .. } => "manual",
         }
@@ -105,7 +111,7 @@ impl Probe {
 
     /// Whether a person answers it (a tick, a confirmation, a review) rather than a machine.
     pub fn needs_a_person(&self) -> bool {
-        matches!(self, Probe::TestPage | Probe::RecentIncidents { .. } | Probe::Manual { .. })
+        matches!(self, Probe::TestPage | Probe::Phone | Probe::RecentIncidents { .. } | Probe::Manual { .. })
     }
 }
 

@@ -86,6 +86,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         http: HttpOptions::default(),
         deliveries: vec![],
         probes: HttpProbeOptions::default(),
+        phone: None,
     };
 
     let (mut walls, mut cpus) = (Vec::new(), Vec::new());

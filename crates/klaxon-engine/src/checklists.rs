@@ -32,6 +32,8 @@ pub struct CheckContext {
     pub http: HttpOptions,
     pub deliveries: Vec<Arc<dyn PageDelivery>>,
     pub probes: HttpProbeOptions,
+    /// The phone's way out (ntfy), for `phone` probes; `None`: they fail, saying why.
+    pub phone: Option<Arc<dyn crate::phone::PhoneChannel>>,
 }
 
 impl std::fmt::Debug for CheckContext {

@@ -111,6 +111,7 @@ impl Engine {
             http: options.http,
             deliveries: options.deliveries.clone(),
             probes: crate::checklists::HttpProbeOptions::default(),
+            phone: options.phone.clone(),
         };
         let pre_shift = crate::checklists::PreShift { ctx: checks.clone(), last_looked: None };
         let reminders = crate::reminders::ShiftReminders { deliveries: checks.deliveries.clone(), last_looked: None };

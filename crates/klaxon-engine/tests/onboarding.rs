@@ -70,6 +70,7 @@ async fn a_plan_fills_in_from_what_klaxon_knows_and_from_ticks() {
         http: HttpOptions::default(),
         deliveries: vec![],
         probes: HttpProbeOptions::default(),
+        phone: None,
     };
     let list = klaxon.checklist("new-hire").unwrap();
     klaxon.run_checklist(&list, RunTrigger::Asked, None, &ctx).await.unwrap();

@@ -32,7 +32,8 @@ pub struct Finding {
 }
 
 /// Carries out `probe` if it is one of the five machine probes; `None` for the kinds the engine
-/// answers itself (provider, contacts, schedule, test_page, recent_incidents, manual). An http
+/// answers itself (provider, contacts, schedule, test_page, phone, recent_incidents,
+/// manual). An http
 /// probe's token comes in resolved (the engine reads it from the OS keyring).
 pub async fn run(probe: &Probe, timeout: Duration, token: Option<&Secret>, opts: &HttpProbeOptions) -> Option<Finding> {
     Some(match probe {
@@ -47,6 +48,7 @@ pub async fn run(probe: &Probe, timeout: Duration, token: Option<&Secret>, opts:
         | Probe::Contacts { .. }
         | Probe::Schedule { .. }
         | Probe::TestPage
+        | Probe::Phone
         | Probe::RecentIncidents { .. }
         | Probe::Manual { .. } => return None,
     })

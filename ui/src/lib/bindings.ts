@@ -176,7 +176,7 @@ trigger_seq: number,
 alert_count: number, };
 export type IncidentStatus = "triggered" | "acknowledged" | "resolved";
 export type IpcError = { code: IpcErrorCode, message: string, };
-export type IpcErrorCode = "not_found" | "invalid_state" | "invalid_input" | "storage" | "config" | "internal" | "unsupported" | "unauthorized" | "unreachable" | "rate_limited" | "platform" | "keyring" | "account" | "pager";
+export type IpcErrorCode = "not_found" | "invalid_state" | "invalid_input" | "storage" | "config" | "internal" | "unsupported" | "unauthorized" | "unreachable" | "rate_limited" | "platform" | "keyring" | "account" | "pager" | "refused";
 export type ItemResult = { item: string, outcome: Outcome, evidence: Evidence, at: string, };
 export type ItemView = { id: string, title: string, help: string | null, runbook: string | null, required: boolean, 
 /**
@@ -353,7 +353,7 @@ export type ReadinessBadge = { outcome: Outcome, failing: number, waiting: numbe
 never_run: boolean, };
 export type ReassignTo = Array<string> | { escalation_policy: string, };
 export type RemoteUser = { id: string, name: string, email: string | null, contact_methods: Array<ContactMethod>, };
-export type Resource = "incidents" | "accounts" | "outbox" | "on_call" | "shadow" | "readiness";
+export type Resource = "incidents" | "accounts" | "outbox" | "on_call" | "shadow" | "readiness" | "phone";
 export type Responder = { kind: ResponderKind, id: string, name: string, 
 /**
  * A second line to tell people apart (a user's email).

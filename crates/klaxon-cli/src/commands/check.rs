@@ -107,6 +107,9 @@ async fn run_lists(klaxon: &Arc<Klaxon>, only: Option<&str>, json: bool) -> Resu
         http: klaxon_engine::HttpOptions::default(),
         deliveries: crate::commands::watch::deliveries(),
         probes: klaxon_engine::checklists::HttpProbeOptions::default(),
+        phone: klaxon_ntfy::NtfyClient::new()
+            .ok()
+            .map(|c| std::sync::Arc::new(c) as std::sync::Arc<dyn klaxon_engine::phone::PhoneChannel>),
     };
     let mut reports: Vec<RunReport> = Vec::new();
     for list in wanted {

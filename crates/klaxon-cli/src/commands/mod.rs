@@ -9,6 +9,7 @@ mod incidents;
 mod intake;
 mod onboarding;
 mod outbox;
+mod phone;
 mod responders;
 mod schedule;
 mod shadow;
@@ -71,6 +72,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 Command::Outbox { command, all } => outbox::run(&klaxon, command, all, json).await,
                 Command::Fire(args) => fire::run(&klaxon, args, json).await,
                 Command::Intake { command: IntakeCommand::Token } => intake::token(&klaxon).await,
+                Command::Phone { command } => phone::run(&klaxon, command, json).await,
                 Command::Shadow { command: ShadowCommand::Log { days } } => shadow::log(&klaxon, days, json).await,
                 Command::Shadow { command: ShadowCommand::Show } => shadow::show(&klaxon, json),
                 Command::Shadow { command: ShadowCommand::Follow { targets } } => {

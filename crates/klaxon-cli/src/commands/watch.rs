@@ -48,13 +48,19 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
     if with_tray {
         deliveries.push(windows.clone());
     }
-    let engine =
-        Arc::new(Engine::start(klaxon, EngineOptions::new(deliveries, klaxon_engine::secrets::os_store())).await?);
+    let secrets = klaxon_engine::secrets::os_store();
+    let ntfy = klaxon_ntfy::NtfyClient::new().map_err(|e| EngineError::Phone(e.to_string()))?;
+    let mut options = EngineOptions::new(deliveries, secrets.clone());
+    options.phone = Some(Arc::new(ntfy.clone()));
+    let engine = Arc::new(Engine::start(klaxon, options).await?);
     let shell = Arc::new(PagerShell::new(windows.clone()));
     let quit = shell.quit_requested();
     let dispatcher = Dispatcher::new(engine.clone(), shell);
     let dispatcher = Arc::new(dispatcher);
     let server = ControlServer::start(dispatcher.clone(), windows.clone(), &socket_path(&paths)).await?;
+    // The phone's answers come back through the same dispatcher as every other action.
+    let (stop_phone, phone_stopped) = tokio::sync::watch::channel(false);
+    let phone = tokio::spawn(klaxon_ntfy::ReplyListener::new(ntfy, dispatcher.clone(), secrets).run(phone_stopped));
     match engine.intake_addr() {
         Some(addr) => out!("klaxon: watching; intake on http://{addr}"),
         None => out!("klaxon: watching; intake disabled"),
@@ -110,6 +116,8 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
         tray.stop().await;
     }
     server.stop();
+    let _ = stop_phone.send(true);
+    let _ = phone.await;
     engine.shutdown().await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ pub const PRE_SHIFT_EXAMPLE: &str = r#"# Before my shift: what every on-call eng
 # `klaxon check pre-shift` runs it now; `klaxon config check` checks this file.
 # Edit the hosts and links below to your team's. Each item names one probe:
 #   tcp, dns, interface, http, command, provider, contacts, schedule, test_page,
-#   recent_incidents, manual.
+#   phone, recent_incidents, manual.
 title = "Before my shift"
 before_shift = "30m"
 
@@ -50,6 +50,12 @@ id = "test-page"
 title = "A test page rang and I saw it"
 test_page = {}
 timeout = "2m"
+
+# Once the phone is set up (`klaxon phone setup`): a test push, acknowledged on the phone.
+# [[items]]
+# id = "phone"
+# title = "A test push reached my phone and I acknowledged it there"
+# phone = {}
 
 [[items]]
 id = "recent-incidents"

@@ -1,6 +1,9 @@
 //! A checklist file's TOML: read with spans, then checked field by field, each error at its line.
 
-use super::{Checklist, ContactChannel, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, Item, MAX_TIMEOUT, Probe, TickValidity};
+use super::{
+    Checklist, ContactChannel, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, Item, MAX_TIMEOUT, PHONE_TIMEOUT, Probe,
+    TickValidity,
+};
 use crate::ConfigError;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -40,6 +43,7 @@ struct RawItem {
     contacts: Option<S<RawContacts>>,
     schedule: Option<S<RawSchedule>>,
     test_page: Option<S<RawEmpty>>,
+    phone: Option<S<RawEmpty>>,
     recent_incidents: Option<S<RawRecent>>,
     manual: Option<S<RawManual>>,
 }
@@ -193,7 +197,9 @@ impl Check<'_> {
         if !seen.insert(id.clone()) {
             return self.err(raw.id.span(), format!("duplicate item id `{id}`"));
         }
+        let probe = self.probe(raw)?;
         let timeout = match &raw.timeout {
+            None if probe == Probe::Phone => PHONE_TIMEOUT,
             None => DEFAULT_TIMEOUT,
             Some(t) => {
                 let d = self.duration(t, "timeout")?;
@@ -215,7 +221,7 @@ impl Check<'_> {
             runbook,
             required: raw.required,
             timeout,
-            probe: self.probe(raw)?,
+            probe,
             line: ConfigError::at(self.text, raw.id.span().start, "").line,
         })
     }
@@ -231,6 +237,7 @@ impl Check<'_> {
             ("contacts", raw.contacts.as_ref().map(Spanned::span)),
             ("schedule", raw.schedule.as_ref().map(Spanned::span)),
             ("test_page", raw.test_page.as_ref().map(Spanned::span)),
+            ("phone", raw.phone.as_ref().map(Spanned::span)),
             ("recent_incidents", raw.recent_incidents.as_ref().map(Spanned::span)),
             ("manual", raw.manual.as_ref().map(Spanned::span)),
         ]
@@ -244,7 +251,7 @@ impl Check<'_> {
                     raw.id.span(),
                     format!(
                         "item `{}` names no probe: add one of tcp, dns, interface, http, command, provider, \
-                         contacts, schedule, test_page, recent_incidents, manual",
+                         contacts, schedule, test_page, phone, recent_incidents, manual",
                         raw.id.get_ref()
                     ),
                 );
@@ -322,6 +329,9 @@ impl Check<'_> {
         }
         if raw.test_page.is_some() {
             return Ok(Probe::TestPage);
+        }
+        if raw.phone.is_some() {
+            return Ok(Probe::Phone);
         }
         if let Some(r) = &raw.recent_incidents {
             let days = r.get_ref().days.as_ref().map_or(Ok(7), |d| self.range(d, 1, 90, "days"))?;

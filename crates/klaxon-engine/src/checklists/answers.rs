@@ -30,6 +30,7 @@ impl Klaxon {
             Probe::Contacts { channel } => Ok(self.contacts(*channel, since)),
             Probe::Schedule { within_days } => self.schedule(*within_days, since).await,
             Probe::TestPage => self.test_page_heard(list, item, ctx, since).await,
+            Probe::Phone => Ok(self.phone_answered(item, ctx, since).await),
             Probe::RecentIncidents { days } => self.reviewed(list, item, *days, since).await,
             Probe::Manual { valid_for } => self.ticked(list, item, *valid_for, since).await,
             Probe::Command { .. } => match self.command_allowed(list).await {
@@ -269,6 +270,23 @@ impl Klaxon {
                 since,
             ),
         })
+    }
+
+    /// A test push to the phone, acknowledged there: the round trip.
+    async fn phone_answered(&self, item: &Item, ctx: &CheckContext, since: Instant) -> Found {
+        let checked = "test push to the phone (ntfy), acknowledged there";
+        let Some(channel) = &ctx.phone else {
+            return found(Outcome::Fail, checked, "this Klaxon cannot reach ntfy", since);
+        };
+        match crate::phone::round_trip(self, ctx.secrets.clone(), channel.as_ref(), item.timeout).await {
+            Ok(trip) => found(
+                Outcome::Pass,
+                checked,
+                format!("push taken in {} ms; Acknowledge back {} ms later", trip.publish_ms, trip.answer_ms),
+                since,
+            ),
+            Err(e) => found(Outcome::Fail, checked, e.to_string(), since),
+        }
     }
 
     async fn test_page_heard(
