@@ -1,12 +1,14 @@
-//! Fakes of the paging platforms Klaxon talks to, as real HTTP servers on loopback: stateful
-//! (actions change what later requests see), recording every request, and able to misbehave on
-//! cue (rate limits, 5xx, slow answers, reset connections, malformed or truncated JSON, revoked
-//! tokens). Used by adapter tests, engine tests, end-to-end tests and benchmarks.
+//! Fakes of the paging platforms Klaxon talks to, and an ntfy-compatible push server (see
+//! [`ntfy`]), as real HTTP servers on loopback: stateful (actions change what later requests
+//! see), recording every request, and able to misbehave on cue (rate limits, 5xx, slow answers,
+//! reset connections, malformed or truncated JSON, revoked tokens). Used by adapter tests,
+//! engine tests, end-to-end tests and benchmarks.
 
 pub mod faults;
 pub mod goalert;
 pub mod grafana_oncall;
 pub mod model;
+pub mod ntfy;
 pub mod overrides;
 pub mod pagerduty;
 pub mod server;

@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 /// One request as the fake received it.
@@ -42,9 +43,12 @@ impl Recorded {
 #[derive(Debug)]
 pub struct FakeServer {
     addr: SocketAddr,
+    router: Router,
     faults: Arc<Faults>,
     log: Arc<Mutex<Vec<Recorded>>>,
     stop: watch::Sender<bool>,
+    /// The accept loop, kept so that going down can wait until the listener is closed.
+    accepting: tokio::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
 impl FakeServer {
@@ -53,26 +57,16 @@ impl FakeServer {
         Self::start_on("127.0.0.1:0".parse().map_err(std::io::Error::other)?, router).await
     }
 
-    /// Serves `router` on `addr` (e.g. to come back on the same port after [`FakeServer::stop`]
-    /// or a drop; the old listener may take a moment to let go, so binding is retried for 5 s).
+    /// Serves `router` on `addr` (e.g. to come back on the same port after a drop; the old
+    /// listener may take a moment to let go, so binding is retried for 5 s).
     pub async fn start_on(addr: SocketAddr, router: Router) -> std::io::Result<Self> {
-        let mut tries = 0;
-        let listener = loop {
-            match TcpListener::bind(addr).await {
-                Ok(l) => break l,
-                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && tries < 100 => {
-                    tries += 1;
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                }
-                Err(e) => return Err(e),
-            }
-        };
+        let listener = bind(addr).await?;
         let addr = listener.local_addr()?;
         let faults = Arc::new(Faults::default());
         let log = Arc::new(Mutex::new(Vec::new()));
         let (stop, stopped) = watch::channel(false);
-        tokio::spawn(accept_loop(listener, router, faults.clone(), log.clone(), stopped));
-        Ok(Self { addr, faults, log, stop })
+        let accept = tokio::spawn(accept_loop(listener, router.clone(), faults.clone(), log.clone(), stopped));
+        Ok(Self { addr, router, faults, log, stop, accepting: tokio::sync::Mutex::new(Some(accept)) })
     }
 
     /// Where it listens.
@@ -107,13 +101,59 @@ impl FakeServer {
 
     /// Stops listening (connections in progress finish). The port is free again afterwards.
     pub fn stop(&self) {
-        let _ = self.stop.send(true);
+        self.stop.send_replace(true);
+    }
+
+    /// Stops listening and returns once the port is closed, so new connections are refused
+    /// (connections in progress finish). Faults and recorded requests are kept for
+    /// [`FakeServer::come_back`].
+    pub async fn go_down(&self) {
+        let mut accepting = self.accepting.lock().await;
+        self.stop.send_replace(true);
+        if let Some(accept) = accepting.take() {
+            // The task drops its listener before its handle resolves: the port is closed now.
+            let _ = accept.await;
+        }
+    }
+
+    /// Listens again on the same port after [`FakeServer::go_down`] or [`FakeServer::stop`], so
+    /// a client's configured URL works again (does nothing while it is up).
+    pub async fn come_back(&self) -> std::io::Result<()> {
+        let mut accepting = self.accepting.lock().await;
+        if !*self.stop.borrow() && accepting.as_ref().is_some_and(|a| !a.is_finished()) {
+            return Ok(());
+        }
+        if let Some(accept) = accepting.take() {
+            let _ = accept.await;
+        }
+        let listener = bind(self.addr).await?;
+        self.stop.send_replace(false);
+        let stopped = self.stop.subscribe();
+        let (router, faults, log) = (self.router.clone(), self.faults.clone(), self.log.clone());
+        *accepting = Some(tokio::spawn(accept_loop(listener, router, faults, log, stopped)));
+        Ok(())
     }
 }
 
 impl Drop for FakeServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// Binds `addr`; a listener that just closed on it may take a moment to let go, so binding is
+/// retried for 5 s.
+async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let mut tries = 0;
+    loop {
+        match TcpListener::bind(addr).await {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && tries < 100 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 
@@ -126,7 +166,8 @@ async fn accept_loop(
 ) {
     loop {
         let stream = tokio::select! {
-            _ = stopped.changed() => return,
+            // Stopped, or the server is gone.
+            _ = stopped.wait_for(|stop| *stop) => return,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(e) => {
