@@ -140,3 +140,10 @@ where
         Err(_) => Err(format!("{name} {path} {member}: no answer within {CALL_TIMEOUT:?}")),
     }
 }
+
+#[async_trait::async_trait]
+impl klaxon_engine::phone::ScreenLock for ScreenState {
+    async fn away(&self) -> Result<bool, String> {
+        ScreenState::away(self).await
+    }
+}

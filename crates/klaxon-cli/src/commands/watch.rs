@@ -52,6 +52,8 @@ async fn serve(paths: Paths, with_tray: bool) -> Result<ExitCode, EngineError> {
     let ntfy = klaxon_ntfy::NtfyClient::new().map_err(|e| EngineError::Phone(e.to_string()))?;
     let mut options = EngineOptions::new(deliveries, secrets.clone());
     options.phone = Some(Arc::new(ntfy.clone()));
+    // Locked, or idle this long: `when_locked` pushes pages to the phone at once.
+    options.screen = Some(Arc::new(klaxon_desktop::ScreenState::new(Duration::from_secs(300))));
     let engine = Arc::new(Engine::start(klaxon, options).await?);
     let shell = Arc::new(PagerShell::new(windows.clone()));
     let quit = shell.quit_requested();

@@ -8,11 +8,11 @@ use super::settings::{capability_key, token};
 use super::{PUBLISH_TIMEOUT, PhoneChannel, ScreenLock, random_16};
 use crate::{Clock, EngineError, EngineEvent, Klaxon, Resource};
 use chrono::{DateTime, Utc};
-use klaxon_core::pager::{PageKey, still_ringing};
+use klaxon_core::pager::{PageKey, page_for};
 use klaxon_core::phone::{
     CAPABILITY_LIFETIME, Capability, PhoneAction, PhoneSettings, Publication, follow_up, publication, push_due,
 };
-use klaxon_core::{Incident, IncidentId, IncidentStatus, LogEntry, LogKind, Secret};
+use klaxon_core::{Incident, IncidentId, LogEntry, LogKind, Secret};
 use klaxon_secrets::SecretStore;
 use klaxon_store::PhonePush;
 use std::collections::{HashMap, HashSet};
@@ -140,17 +140,16 @@ impl PhonePusher {
                 Err(klaxon_store::StoreError::NotFound(_)) => None,
                 Err(e) => return Err(e.into()),
             };
-            let standing = match &incident {
+            // Still paging me for this very trigger; or paging me again for a later one (the
+            // later trigger has its own push: this one needs no follow-up).
+            let (standing, superseded) = match &incident {
                 Some(i) => {
-                    i.trigger_seq == push.key.trigger_seq
-                        && still_ringing(push.key, i, &self.klaxon.me_for(&i.account).await?)
+                    let mine = page_for(i, &self.klaxon.me_for(&i.account).await?).is_some();
+                    (mine && i.trigger_seq == push.key.trigger_seq, mine && i.trigger_seq != push.key.trigger_seq)
                 }
-                None => false,
+                None => (false, false),
             };
             let retry_due = push.next_attempt_at.is_none_or(|at| at <= now);
-            let superseded = incident
-                .as_ref()
-                .is_some_and(|i| i.trigger_seq != push.key.trigger_seq && i.status == IncidentStatus::Triggered);
             match (push.pushed_at, standing) {
                 (None, false) => store.phone_push_done(push.key, now).await?,
                 (None, true) => {
