@@ -77,7 +77,11 @@ async fn a_down_ntfy_server_fails_only_the_phone_path_and_is_retried_until_it_ta
     let push = pager.push_for("Database failover").await;
     assert_eq!(push.actions.len(), 2);
     wait_for(10, "the late push in the timeline", || async {
-        pager.timeline(incident.id).await.iter().any(|l| l.starts_with("Pushed to the phone via ntfy") && l.contains("attempts"))
+        pager
+            .timeline(incident.id)
+            .await
+            .iter()
+            .any(|l| l.starts_with("Pushed to the phone via ntfy") && l.contains("attempts"))
     })
     .await;
     assert_eq!(pager.ntfy.published(TOPIC).len(), 1, "pushed once");
