@@ -3,7 +3,6 @@
 //! first); the returned binder hands them the app once it does.
 
 use crate::page_screen::PageScreen;
-use klaxon_desktop::NotificationAction;
 use klaxon_engine::PageDelivery;
 use std::sync::Arc;
 use tauri::AppHandle;
@@ -12,17 +11,27 @@ use tokio::sync::mpsc::UnboundedSender;
 /// Binds the delivery paths to the running app.
 pub type Binder = Box<dyn FnOnce(&AppHandle) + Send>;
 
-/// Elsewhere: tauri-plugin-notification.
-pub fn platform(_actions: UnboundedSender<NotificationAction>) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
+/// Where buttons pressed on page notifications go (desktop). On Android and iOS they are not
+/// wired yet: the plugin's action types are not registered (docs/mobile.md).
+#[cfg(desktop)]
+pub type ActionSender = UnboundedSender<klaxon_desktop::NotificationAction>;
+#[cfg(mobile)]
+pub type ActionSender = ();
+
+/// Elsewhere: tauri-plugin-notification (and the ringtone on desktops).
+pub fn platform(_actions: ActionSender) -> (Vec<Arc<dyn PageDelivery>>, Binder) {
     let plugin = Arc::new(PluginNotification { app: std::sync::OnceLock::new() });
     let screen = Arc::new(PageScreen::default());
     let (bind_plugin, bind_screen) = (plugin.clone(), screen.clone());
-    let ringtone: Arc<dyn PageDelivery> = Arc::new(klaxon_desktop::Ringtone::default());
     let bind: Binder = Box::new(move |app| {
         let _ = bind_plugin.app.set(app.clone());
         let _ = bind_screen.app.set(app.clone());
     });
-    (vec![plugin, ringtone, screen], bind)
+    #[cfg(desktop)]
+    let paths: Vec<Arc<dyn PageDelivery>> = vec![plugin, Arc::new(klaxon_desktop::Ringtone::default()), screen];
+    #[cfg(mobile)]
+    let paths: Vec<Arc<dyn PageDelivery>> = vec![plugin, screen];
+    (paths, bind)
 }
 
 /// Pages through tauri-plugin-notification (macOS, Windows, mobile).

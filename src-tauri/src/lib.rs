@@ -116,7 +116,7 @@ fn follow_current_ring<R: Runtime>(app: tauri::AppHandle<R>) {
 
 /// Carries out the buttons pressed on page notifications (in-process engine) through the
 /// dispatcher, like the commands.
-#[cfg(not(target_os = "linux"))]
+#[cfg(all(desktop, not(target_os = "linux")))]
 fn notification_actions<R: Runtime>(
     app: tauri::AppHandle<R>,
     mut actions: UnboundedReceiver<klaxon_desktop::NotificationAction>,
@@ -137,8 +137,16 @@ fn init_logging() {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
 }
 
+/// The Android and iOS entry point (Tauri's mobile template calls it): the engine runs in the
+/// app's process, as on macOS and Windows. Not built on these machines: see docs/mobile.md.
+#[cfg(mobile)]
+#[tauri::mobile_entry_point]
+pub fn mobile_main() {
+    let _ = run();
+}
+
 /// The app's entry point. On Linux the window is a client of the pager process (started if it is
-/// not running); elsewhere the engine runs in this process.
+/// not running); elsewhere (macOS, Windows, Android, iOS) the engine runs in this process.
 pub fn run() -> ExitCode {
     let started = Instant::now();
     init_logging();
@@ -159,7 +167,10 @@ pub fn run() -> ExitCode {
 #[cfg(not(target_os = "linux"))]
 fn run_in_process(paths: Paths, started: Instant) -> ExitCode {
     let context = tauri::generate_context!();
+    #[cfg(desktop)]
     let (actions_tx, actions) = tokio::sync::mpsc::unbounded_channel();
+    #[cfg(mobile)]
+    let actions_tx = ();
     let (deliveries, bind_deliveries) = delivery::platform(actions_tx);
     let config = AppConfig {
         paths: paths.clone(),
@@ -188,6 +199,7 @@ fn run_in_process(paths: Paths, started: Instant) -> ExitCode {
     match run_app(builder, backend, events, ShellOptions { started, tray: true, show_window, follow }).build(context) {
         Ok(app) => {
             bind_deliveries(app.handle());
+            #[cfg(desktop)]
             notification_actions(app.handle().clone(), actions);
             app.run(move |_, event| match event {
                 // Closing the window destroys it; Klaxon keeps paging from the tray. Only Quit
