@@ -47,6 +47,15 @@ pub(crate) struct PhonePusher {
     key: OnceLock<Secret>,
 }
 
+/// Takes a push off the busy list when dropped.
+struct Done(Arc<PhonePusher>, PageKey);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.0.busy().remove(&self.1);
+    }
+}
+
 /// What an attempt publishes.
 enum Attempt {
     Page(Incident),
@@ -207,10 +216,11 @@ impl PhonePusher {
         let me = self.clone();
         tokio::spawn(async move {
             let key = push.key;
+            // Not busy any more however the attempt ends (also if it panics).
+            let _done = Done(me.clone(), key);
             if let Err(e) = me.attempt(channel, &settings, push, what).await {
                 tracing::error!(incident = %key.incident, error = %e, "phone push bookkeeping failed");
             }
-            me.busy().remove(&key);
         });
     }
 
@@ -221,19 +231,17 @@ impl PhonePusher {
         push: PhonePush,
         what: Attempt,
     ) -> Result<(), EngineError> {
-        let secrets = self.secrets.clone();
-        let token = tokio::task::spawn_blocking(move || token(secrets.as_ref()))
-            .await
-            .map_err(|e| EngineError::Internal(e.to_string()))??;
-        let (message, page) = match &what {
-            Attempt::Page(incident) => (self.page_message(settings, incident, push.loud).await?, true),
-            Attempt::FollowUp(incident) => {
-                (self.follow_up_message(settings, push.key, incident.as_ref()).await?, false)
+        let page = matches!(what, Attempt::Page(_));
+        // A keyring that cannot be read fails this path like a server that cannot be reached:
+        // visibly, and tried again.
+        let sent = match self.prepare(settings, &push, &what).await {
+            Ok((token, message)) => {
+                tokio::time::timeout(PUBLISH_TIMEOUT, channel.publish(&settings.server, token.as_ref(), &message))
+                    .await
+                    .unwrap_or_else(|_| Err(format!("no answer within {} s", PUBLISH_TIMEOUT.as_secs())))
             }
+            Err(e) => Err(e.to_string()),
         };
-        let sent = tokio::time::timeout(PUBLISH_TIMEOUT, channel.publish(&settings.server, token.as_ref(), &message))
-            .await
-            .unwrap_or_else(|_| Err(format!("no answer within {} s", PUBLISH_TIMEOUT.as_secs())));
         let store = self.klaxon.store();
         let now = self.clock.now();
         let host = url::Url::parse(&settings.server).ok().and_then(|u| u.host_str().map(str::to_owned));
@@ -269,6 +277,24 @@ impl PhonePusher {
             }
         }
         Ok(())
+    }
+
+    /// The access token and the message of an attempt.
+    async fn prepare(
+        &self,
+        settings: &PhoneSettings,
+        push: &PhonePush,
+        what: &Attempt,
+    ) -> Result<(Option<Secret>, Publication), EngineError> {
+        let secrets = self.secrets.clone();
+        let token = tokio::task::spawn_blocking(move || token(secrets.as_ref()))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
+        let message = match what {
+            Attempt::Page(incident) => self.page_message(settings, incident, push.loud).await?,
+            Attempt::FollowUp(incident) => self.follow_up_message(settings, push.key, incident.as_ref()).await?,
+        };
+        Ok((token, message))
     }
 
     async fn log(&self, id: IncidentId, message: String) {
@@ -329,5 +355,18 @@ impl PhonePusher {
         let said = self.klaxon.answer_said(incident).await?;
         let said = if from_phone.is_some() { format!("{said} from phone") } else { said };
         Ok(follow_up(settings, incident, &said))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_after;
+    use std::time::Duration;
+
+    #[test]
+    fn retries_back_off_from_5_s_to_5_min() {
+        let waits: Vec<u64> = (1..=9).map(|n| retry_after(n).as_secs()).collect();
+        assert_eq!(waits, [5, 10, 20, 40, 80, 160, 300, 300, 300]);
+        assert_eq!(retry_after(u32::MAX), Duration::from_secs(300));
     }
 }
