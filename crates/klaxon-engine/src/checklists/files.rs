@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(names, ["new-hire", "pre-shift"]);
         assert_eq!(problems.len(), 1);
         let shown = problems[0].to_string();
-        assert!(shown.ends_with("broken.toml:3: item `x` names no probe: add one of tcp, dns, interface, http, command, provider, contacts, schedule, test_page, recent_incidents, manual"), "{shown}");
+        assert!(shown.ends_with("broken.toml:3: item `x` names no probe: add one of tcp, dns, interface, http, command, provider, contacts, schedule, test_page, phone, recent_incidents, manual"), "{shown}");
         assert_eq!(loaded[1].sha256, sha256(PRE_SHIFT_EXAMPLE.as_bytes()));
         assert!(load_all(&dir.path().join("missing")).0.is_empty());
     }
