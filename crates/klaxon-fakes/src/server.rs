@@ -176,6 +176,9 @@ async fn accept_loop(
                 }
             },
         };
+        // As real servers do (Go's net/http sets it on every connection): small writes, such as
+        // one line of a stream, go out at once instead of waiting for the last one's ACK.
+        let _ = stream.set_nodelay(true);
         let fault = faults.take();
         tokio::spawn(serve_connection(stream, router.clone(), fault, log.clone(), faults.clone()));
     }

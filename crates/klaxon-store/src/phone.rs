@@ -82,6 +82,17 @@ impl Store {
         rows.iter().map(push).collect()
     }
 
+    /// The incidents of these pushes (one query; gone ones are missing).
+    pub async fn incidents_of_pushes(&self, pushes: &[PhonePush]) -> Result<Vec<klaxon_core::Incident>, StoreError> {
+        let ids: Vec<i64> = pushes.iter().map(|p| p.key.incident.0).collect();
+        let ids = serde_json::to_string(&ids).map_err(|e| corrupt("incident ids", e))?;
+        let rows = sqlx::query(crate::rows::select_incidents!("WHERE id IN (SELECT value FROM json_each(?))"))
+            .bind(ids)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(crate::rows::incident).collect()
+    }
+
     /// Records that ntfy took the push.
     pub async fn phone_pushed(&self, key: PageKey, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.update_push(

@@ -113,11 +113,32 @@ impl PhonePusher {
             Err(e) => return tracing::error!(error = %e, "cannot read the phone settings"),
         }
         let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
-        match self.klaxon.store().plan_phone_push(key, self.clock.now(), loud).await {
-            Ok(true) => self.step_soon(),
-            Ok(false) => {}
-            Err(e) => tracing::error!(incident = %incident.id, error = %e, "cannot plan the phone push"),
+        let now = self.clock.now();
+        match self.klaxon.store().plan_phone_push(key, now, loud).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => return tracing::error!(incident = %incident.id, error = %e, "cannot plan the phone push"),
         }
+        // Due now: pushed at once, without looking at every other open push first. Otherwise
+        // the timers' step pushes it when its time comes.
+        let Ok(Some((settings, _))) = self.klaxon.phone_settings().await else { return };
+        let due_now = push_due(&settings, now, false) <= now
+            || (settings.when_locked && push_due(&settings, now, self.away().await) <= now);
+        let (Some(channel), true) = (self.channel.clone(), due_now) else { return };
+        let _one = self.steps.lock().await; // no step is deciding about it meanwhile
+        if self.busy().contains(&key) {
+            return;
+        }
+        let push = PhonePush {
+            key,
+            paged_at: now,
+            loud,
+            pushed_at: None,
+            attempts: 0,
+            next_attempt_at: None,
+            last_error: None,
+        };
+        self.spawn(channel, settings, push, Attempt::Page(incident.clone()));
     }
 
     /// Runs a step in its own task (after a page or an answer).
@@ -138,17 +159,18 @@ impl PhonePusher {
         let Some((settings, _)) = self.klaxon.phone_settings().await? else { return Ok(()) };
         let store = self.klaxon.store();
         let open = store.open_phone_pushes().await?;
+        if open.is_empty() {
+            return Ok(());
+        }
+        let mut incidents: HashMap<IncidentId, Incident> =
+            store.incidents_of_pushes(&open).await?.into_iter().map(|i| (i.id, i)).collect();
         let now = self.clock.now();
         let mut away = None;
         for push in open {
             if self.busy().contains(&push.key) {
                 continue;
             }
-            let incident = match store.incident(push.key.incident).await {
-                Ok(i) => Some(i),
-                Err(klaxon_store::StoreError::NotFound(_)) => None,
-                Err(e) => return Err(e.into()),
-            };
+            let incident = incidents.remove(&push.key.incident);
             // Still paging me for this very trigger; or paging me again for a later one (the
             // later trigger has its own push: this one needs no follow-up).
             let (standing, superseded) = match &incident {
