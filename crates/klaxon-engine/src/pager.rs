@@ -275,6 +275,9 @@ impl Pager {
         if realert == 0 {
             // Planned before the other paths run, published in its own task: never held up.
             self.phone.paged(incident, kind == PageKind::Loud).await;
+        } else {
+            let every = self.klaxon.team().pager.realert_after;
+            self.phone.realerted(incident, realert, every).await;
         }
         let who = self.my_name();
         let mut verb = if realert > 0 { format!("Re-alerted {who} (#{realert})") } else { format!("Paged {who}") };

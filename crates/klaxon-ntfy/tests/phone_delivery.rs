@@ -38,6 +38,24 @@ async fn after_waits_for_the_laptop_unless_the_screen_is_locked() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_unanswered_page_rings_the_phone_again_with_the_laptops_re_alerts() {
+    let pager = Pager::start("").await;
+    pager.fire("Still broken", "sev1").await;
+    pager.push_for("Still broken").await;
+    // The laptop re-alerts every 60 s (the default): the phone rings again, with fresh buttons.
+    pager.clock.advance(Duration::from_secs(61));
+    let again = pager
+        .ntfy
+        .wait_for(TOPIC, |m| m.title == "Still broken" && m.message.contains("re-alert #1"), Duration::from_secs(10))
+        .await
+        .expect("the phone's re-alert");
+    assert_eq!((again.effective_priority(), again.actions.len()), (5, 2));
+    let first = &pager.ntfy.published(TOPIC)[0];
+    assert_ne!(first.actions[0].body, again.actions[0].body, "new capabilities");
+    pager.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn low_urgency_pages_push_at_priority_4_and_details_stay_off_the_phone() {
     let pager = Pager::start("").await;
     pager.fire("Certificate expires in 20 days", "sev4").await;

@@ -82,6 +82,19 @@ impl Store {
         rows.iter().map(push).collect()
     }
 
+    /// This trigger's push, unless done.
+    pub async fn open_phone_push(&self, key: PageKey) -> Result<Option<PhonePush>, StoreError> {
+        let row = sqlx::query(
+            "SELECT incident_id, trigger_seq, paged_at, loud, pushed_at, attempts, next_attempt_at, last_error \
+             FROM phone_pushes WHERE incident_id = ? AND trigger_seq = ? AND done_at IS NULL",
+        )
+        .bind(key.incident.0)
+        .bind(i64::from(key.trigger_seq))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(push).transpose()
+    }
+
     /// The incidents of these pushes (one query; gone ones are missing).
     pub async fn incidents_of_pushes(&self, pushes: &[PhonePush]) -> Result<Vec<klaxon_core::Incident>, StoreError> {
         let ids: Vec<i64> = pushes.iter().map(|p| p.key.incident.0).collect();

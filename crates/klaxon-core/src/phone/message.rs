@@ -68,7 +68,12 @@ pub fn publication(
         }
     }
     let mut actions = Vec::new();
-    if let Some(url) = incident.web_url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
+    // A platform's incident page needs a login to show anything; a local alert's link (e.g. a
+    // Prometheus graph) names internal hosts, so it goes out only with `details`.
+    let link_ok = incident.account != crate::LOCAL_ACCOUNT || settings.details;
+    let link =
+        incident.web_url.as_deref().filter(|u| link_ok && (u.starts_with("https://") || u.starts_with("http://")));
+    if let Some(url) = link {
         actions.push(PushAction::View { label: "Open".into(), url: url.to_owned() });
     }
     let reply = format!("{}/{}", settings.server, settings.reply_topic());

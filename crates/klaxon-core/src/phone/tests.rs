@@ -89,6 +89,15 @@ fn a_push_says_title_severity_and_service_only_by_default() {
     assert_eq!(actions[0]["body"], "A");
     assert_eq!(actions[1]["label"], "Escalate");
 
+    let mut linked = incident();
+    linked.web_url = Some("http://prometheus.internal:9090/graph".into());
+    let p = publication(&linked, &settings(), &buttons, true, 0);
+    assert_eq!(p.actions.len(), 2, "a local alert's internal link stays off the phone by default");
+    linked.account = "pd".into();
+    linked.web_url = Some("https://acme.pagerduty.com/incidents/Q1".into());
+    let p = publication(&linked, &settings(), &buttons, true, 0);
+    assert!(matches!(&p.actions[0], PushAction::View { url, .. } if url.contains("pagerduty")), "{p:?}");
+
     let mut with_details = settings();
     with_details.details = true;
     let mut i = incident();

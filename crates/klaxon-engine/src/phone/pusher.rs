@@ -4,14 +4,13 @@
 //! page is answered anywhere. Publishing runs in its own task with its own timeout, so a failing
 //! ntfy server never holds up the other paths or the timers.
 
-use super::settings::{capability_key, token};
-use super::{PUBLISH_TIMEOUT, PhoneChannel, ScreenLock, random_16};
+mod messages;
+
+use super::settings::capability_key;
+use super::{PUBLISH_TIMEOUT, PhoneChannel, ScreenLock};
 use crate::{Clock, EngineError, EngineEvent, Klaxon, Resource};
-use chrono::{DateTime, Utc};
 use klaxon_core::pager::{PageKey, page_for};
-use klaxon_core::phone::{
-    CAPABILITY_LIFETIME, Capability, PhoneAction, PhoneSettings, Publication, follow_up, publication, push_due,
-};
+use klaxon_core::phone::{PhoneAction, PhoneSettings, push_due};
 use klaxon_core::{Incident, IncidentId, LogEntry, LogKind, Secret};
 use klaxon_secrets::SecretStore;
 use klaxon_store::PhonePush;
@@ -139,6 +138,42 @@ impl PhonePusher {
             last_error: None,
         };
         self.spawn(channel, settings, push, Attempt::Page(incident.clone()));
+    }
+
+    /// The laptop re-alerted an unanswered page: the phone rings again too, once its push is at
+    /// least `realert_after` old (one more push, fresh buttons; no retry: the next re-alert is one).
+    pub async fn realerted(self: &Arc<Self>, incident: &Incident, realert: u32, realert_after: Duration) {
+        let Some(channel) = self.channel.clone() else { return };
+        let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
+        let (settings, push) =
+            match (self.klaxon.phone_settings().await, self.klaxon.store().open_phone_push(key).await) {
+                (Ok(Some((settings, _))), Ok(Some(push))) => (settings, push),
+                (Err(e), _) => return tracing::error!(error = %e, "cannot read the phone settings"),
+                (_, Err(e)) => return tracing::error!(error = %e, "cannot read the phone push"),
+                _ => return,
+            };
+        let old_enough = push
+            .pushed_at
+            .is_some_and(|at| at + chrono::Duration::from_std(realert_after).unwrap_or_default() <= self.clock.now());
+        if !old_enough || self.busy().contains(&key) {
+            return;
+        }
+        let me = self.clone();
+        let incident = incident.clone();
+        tokio::spawn(async move {
+            let sent = match me.page_message(&settings, &incident, push.loud, realert).await {
+                Ok(message) => {
+                    let token = me.token().await;
+                    tokio::time::timeout(PUBLISH_TIMEOUT, channel.publish(&settings.server, token.as_ref(), &message))
+                        .await
+                        .unwrap_or_else(|_| Err("no answer in time".into()))
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(error) = sent {
+                tracing::warn!(path = "phone", incident = %incident.id, %error, "phone re-alert failed");
+            }
+        });
     }
 
     /// Runs a step in its own task (after a page or an answer).
@@ -301,24 +336,6 @@ impl PhonePusher {
         Ok(())
     }
 
-    /// The access token and the message of an attempt.
-    async fn prepare(
-        &self,
-        settings: &PhoneSettings,
-        push: &PhonePush,
-        what: &Attempt,
-    ) -> Result<(Option<Secret>, Publication), EngineError> {
-        let secrets = self.secrets.clone();
-        let token = tokio::task::spawn_blocking(move || token(secrets.as_ref()))
-            .await
-            .map_err(|e| EngineError::Internal(e.to_string()))??;
-        let message = match what {
-            Attempt::Page(incident) => self.page_message(settings, incident, push.loud).await?,
-            Attempt::FollowUp(incident) => self.follow_up_message(settings, push.key, incident.as_ref()).await?,
-        };
-        Ok((token, message))
-    }
-
     async fn log(&self, id: IncidentId, message: String) {
         let entry = LogEntry::new(self.clock.now(), LogKind::Notified, message, Some("klaxon"));
         match self.klaxon.store().append_log(id, &[entry]).await {
@@ -327,56 +344,6 @@ impl PhonePusher {
             }
             Err(e) => tracing::error!(incident = %id, error = %e, "cannot log the phone push"),
         }
-    }
-
-    /// The page with its signed buttons (Escalate only where the platform can).
-    async fn page_message(
-        &self,
-        settings: &PhoneSettings,
-        incident: &Incident,
-        loud: bool,
-    ) -> Result<Publication, EngineError> {
-        let key = self.key().await?;
-        let expires: DateTime<Utc> =
-            self.clock.now() + chrono::Duration::from_std(CAPABILITY_LIFETIME).unwrap_or_default();
-        let mut actions = vec![PhoneAction::Acknowledge];
-        if self.klaxon.can_escalate(incident).await {
-            actions.push(PhoneAction::Escalate);
-        }
-        let buttons: Vec<_> = actions
-            .into_iter()
-            .map(|a| {
-                let c = Capability::new(incident.id, incident.trigger_seq, a, expires, random_16());
-                (a, c.sign(key.expose().as_bytes()))
-            })
-            .collect();
-        Ok(publication(incident, settings, &buttons, loud, 0))
-    }
-
-    /// "Acknowledged by Alex from phone", "Resolved by Sam", "Escalated to level 2", …
-    async fn follow_up_message(
-        &self,
-        settings: &PhoneSettings,
-        key: PageKey,
-        incident: Option<&Incident>,
-    ) -> Result<Publication, EngineError> {
-        let Some(incident) = incident else {
-            let gone = Incident {
-                id: key.incident,
-                ..Incident::new_triggered(
-                    "local",
-                    "page",
-                    klaxon_core::Severity::Sev4,
-                    klaxon_core::Urgency::Low,
-                    self.clock.now(),
-                )
-            };
-            return Ok(follow_up(settings, &gone, "No longer paging (the incident was removed)"));
-        };
-        let from_phone = self.from_phone.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&incident.id);
-        let said = self.klaxon.answer_said(incident).await?;
-        let said = if from_phone.is_some() { format!("{said} from phone") } else { said };
-        Ok(follow_up(settings, incident, &said))
     }
 }
 
