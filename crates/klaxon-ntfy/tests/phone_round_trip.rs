@@ -5,7 +5,8 @@
 mod common;
 
 use common::{Pager, TOPIC};
-use klaxon_engine::control::TestPhone;
+use klaxon_engine::control::{RunChecklist, TestPhone};
+use klaxon_engine::core::checklist::Outcome;
 use klaxon_ntfy::NtfyClient;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,5 +30,33 @@ async fn the_round_trip_ends_when_the_phone_acknowledges_the_test_push() {
     // Through the dispatcher (the app's "Send a test push"), nobody answering: a clear error.
     let silent = pager.dispatcher.call(TestPhone { seconds: 1 }).await.unwrap_err();
     assert!(silent.message.contains("no Acknowledge came back within 1 s"), "{silent:?}");
+    pager.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_checklists_phone_probe_runs_the_round_trip() {
+    let pager = Pager::start("").await;
+    let dir = pager.engine.klaxon().checklists_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = "title = \"Phone\"\n[[items]]\nid = \"phone\"\ntitle = \"My phone rings and answers\"\nphone = {}\ntimeout = \"20s\"\n";
+    std::fs::write(dir.join("phone.toml"), list).unwrap();
+    let ntfy = &pager.ntfy;
+    let phone = async {
+        let test = ntfy.wait_for(TOPIC, |m| m.title == "Klaxon test page", Duration::from_secs(15)).await.unwrap();
+        ntfy.press(test.action("Acknowledge").unwrap()).await.unwrap();
+    };
+    let (view, ()) = tokio::join!(pager.dispatcher.call(RunChecklist { name: "phone".into() }), phone);
+    let view = view.unwrap();
+    let result = view.items[0].result.clone().expect("a result");
+    assert_eq!((view.items[0].kind.as_str(), result.outcome), ("phone", Outcome::Pass), "{result:?}");
+    assert!(result.evidence.result.contains("Acknowledge back"), "{:?}", result.evidence);
+
+    // Nobody at the phone: the probe fails and says why.
+    let quick = list.replace("20s", "1s");
+    std::fs::write(dir.join("phone.toml"), quick).unwrap();
+    let view = pager.dispatcher.call(RunChecklist { name: "phone".into() }).await.unwrap();
+    let result = view.items[0].result.clone().unwrap();
+    assert_eq!(result.outcome, Outcome::Fail);
+    assert!(result.evidence.result.contains("no Acknowledge came back"), "{:?}", result.evidence);
     pager.stop().await;
 }

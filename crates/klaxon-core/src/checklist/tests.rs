@@ -275,3 +275,13 @@ fn ticks_last_as_long_as_they_say() {
     assert!(TickValidity::Forever.still_valid(ticked, None, t(100_000)));
     assert!(!TickValidity::Forever.still_valid(t(5), None, t(4)), "a tick from the future counts for nothing");
 }
+
+#[test]
+fn a_phone_item_waits_two_minutes_for_a_person_unless_told() {
+    let text = "title = \"t\"\n[[items]]\nid = \"p\"\ntitle = \"Phone\"\nphone = {}\n";
+    let list = parse("phone", text).unwrap();
+    assert_eq!((&list.items[0].probe, list.items[0].timeout), (&Probe::Phone, PHONE_TIMEOUT));
+    assert!(list.items[0].probe.needs_a_person());
+    let quick = parse("phone", &format!("{text}timeout = \"30s\"\n")).unwrap();
+    assert_eq!(quick.items[0].timeout, Duration::from_secs(30));
+}
