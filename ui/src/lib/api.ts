@@ -32,6 +32,7 @@ const CODES: Record<IpcErrorCode, true> = {
   keyring: true,
   account: true,
   pager: true,
+  refused: true,
 };
 
 function isCode(code: unknown): code is IpcErrorCode {
