@@ -3,7 +3,8 @@
 //! ntfy fake that only takes one access token: set up from the suggestion with the fake's
 //! address and the token, saved; the QR code shows, the pager says a token is kept, the token is
 //! nowhere on disk nor in the page; a test push reaches the fake (with the token, or it would
-//! be refused), the "phone" presses Acknowledge, and the window shows the round trip.
+//! be refused), the "phone" presses Acknowledge (anonymously: its buttons carry no token), and
+//! the window shows the round trip.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly, like the tests
 
 use fantoccini::{Client, Locator};
@@ -98,6 +99,9 @@ async fn the_phone_is_set_up_in_settings_with_its_token_in_the_keyring_and_a_tes
         .await
         .expect("the test push reaches ntfy");
     assert!(!push.message.contains(TOKEN));
+    // The phone app's buttons carry no credentials (and the push must not carry the token): the
+    // reply topic has to take anonymous posts, as an ntfy ACL would allow; the fake takes any now.
+    ntfy.set_tokens(&[]);
     let status = ntfy.press(push.action("Acknowledge").expect("an Acknowledge button")).await.unwrap();
     assert!((200..300).contains(&status), "the press is taken: {status}");
     wait_for(client, "[data-testid=phone-test-result]", 60).await;
