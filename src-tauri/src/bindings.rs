@@ -9,6 +9,7 @@ use klaxon_engine::checklists::{ChecklistView, ItemView, Readiness, ReadinessBad
 use klaxon_engine::control::{ActionOutcome, IpcError, IpcErrorCode, TestPagePath};
 use klaxon_engine::core::checklist::{Evidence, ItemResult, Outcome};
 use klaxon_engine::core::onboarding::{Progress, TaskKind};
+use klaxon_engine::core::phone::PhoneSettings;
 use klaxon_engine::core::{
     Account, AccountKind, Action, ActionKind, ContactMethod, Details, FairnessRow, Incident, IncidentDetail,
     IncidentId, IncidentPage, IncidentRow, IncidentStatus, LogEntry, LogKind, LogLine, OnCallEntry, OnCallStatus,
@@ -17,6 +18,7 @@ use klaxon_engine::core::{
     pager::WaitingPage,
 };
 use klaxon_engine::onboarding::{Onboarding, PhaseView, PlanView, TaskView};
+use klaxon_engine::phone::{PhoneSource, PhoneView, RoundTrip};
 use klaxon_engine::schedule_view::{LevelView, PolicyView, RowView, ScheduleRows, ScheduleView, SpanView};
 use klaxon_engine::{Resource, ResponderFetch};
 use ts_rs::{Config, TS};
@@ -65,6 +67,9 @@ pub fn render() -> String {
         decl::<OverrideEntry>(&cfg),
         decl::<Person>(&cfg),
         decl::<PhaseView>(&cfg),
+        decl::<PhoneSettings>(&cfg),
+        decl::<PhoneSource>(&cfg),
+        decl::<PhoneView>(&cfg),
         decl::<PlanView>(&cfg),
         decl::<PolicyView>(&cfg),
         decl::<Progress>(&cfg),
@@ -79,6 +84,7 @@ pub fn render() -> String {
         decl::<Responders>(&cfg),
         decl::<Resource>(&cfg),
         decl::<RingState>(&cfg),
+        decl::<RoundTrip>(&cfg),
         decl::<RowView>(&cfg),
         decl::<ScheduleRows>(&cfg),
         decl::<ScheduleView>(&cfg),

@@ -33,6 +33,7 @@ pub struct PhoneSettings {
     /// The topic pages are published to (the phone's ntfy app subscribes to it).
     pub topic: String,
     /// Seconds a page stays unanswered on the laptop before it goes to the phone (0: at once).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub after_secs: u64,
     /// Push at once while the screen is locked or the session idle.
     pub when_locked: bool,

@@ -37,8 +37,10 @@ pub const ROUND_TRIP_TIMEOUT: Duration = Duration::from_secs(120);
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RoundTrip {
     /// From sending the push to the server taking it.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub publish_ms: u64,
     /// From the server taking it to the Acknowledge coming back.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub answer_ms: u64,
 }
 

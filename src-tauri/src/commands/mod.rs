@@ -5,6 +5,7 @@ mod app;
 mod incidents;
 mod outbox;
 mod paging;
+mod phone;
 mod readiness;
 mod schedule;
 #[cfg(desktop)]
@@ -26,6 +27,7 @@ pub fn signatures(cfg: &ts_rs::Config) -> Vec<Signature> {
         outbox::signatures(cfg),
         schedule::signatures(cfg),
         paging::signatures(cfg),
+        phone::signatures(cfg),
         shadow::signatures(cfg),
         readiness::signatures(cfg),
         app::signatures(cfg),
@@ -69,6 +71,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         paging::unmute_ringing,
         paging::acknowledge_all,
         paging::test_page,
+        phone::get_phone,
+        phone::suggest_phone,
+        phone::set_phone,
+        phone::test_phone,
         shadow::shadow_settings,
         shadow::set_shadow,
         shadow::reset_shadow,

@@ -322,6 +322,49 @@ export type PhaseView = { title: string, weeks: [number, number],
  * The plan is in this phase's weeks today.
  */
 current: boolean, tasks: Array<TaskView>, };
+export type PhoneSettings = { 
+/**
+ * The ntfy server's base URL (`https://ntfy.sh`, or a self-hosted one), no trailing slash.
+ */
+server: string, 
+/**
+ * The topic pages are published to (the phone's ntfy app subscribes to it).
+ */
+topic: string, 
+/**
+ * Seconds a page stays unanswered on the laptop before it goes to the phone (0: at once).
+ */
+after_secs: number, 
+/**
+ * Push at once while the screen is locked or the session idle.
+ */
+when_locked: boolean, 
+/**
+ * Include the incident's text and labels (topics are public by name on shared servers).
+ */
+details: boolean, };
+export type PhoneSource = "team_file" | "settings";
+export type PhoneView = { 
+/**
+ * `None`: pages do not go to a phone.
+ */
+settings: PhoneSettings | null, source: PhoneSource | null, 
+/**
+ * Whether an access token is in the keyring (never the token itself).
+ */
+token_set: boolean, 
+/**
+ * What the phone's ntfy app subscribes to (`https://ntfy.sh/TOPIC`).
+ */
+subscribe_url: string | null, 
+/**
+ * The same as an `ntfy://` link: the QR code's content, opened by the ntfy app.
+ */
+app_link: string | null, 
+/**
+ * `app_link` as an SVG QR code, for the app's Settings → Phone.
+ */
+qr_svg: string | null, };
 export type PlanView = { name: string, new_hire: string, mentor: string, 
 /**
  * The mentor's person id (a sign-off is ticked in it).
@@ -405,6 +448,15 @@ next_up: Array<string>,
  * platform's incidents follow its own policy, which Klaxon does not see (`next_up` empty).
  */
 next_known: boolean, };
+export type RoundTrip = { 
+/**
+ * From sending the push to the server taking it.
+ */
+publish_ms: number, 
+/**
+ * From the server taking it to the Acknowledge coming back.
+ */
+answer_ms: number, };
 export type RowView = { id: string, name: string, spans: Array<SpanView>, };
 export type ScheduleRows = { 
 /**

@@ -1,7 +1,7 @@
 // Generated from the Rust commands and events (KLAXON_WRITE_BINDINGS=1 cargo test -p klaxon-app bindings). Do not edit.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { Account, AccountKind, ActionOutcome, ChecklistView, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, Onboarding, OutboxEntry, OverrideEntry, Readiness, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, ScheduleView, ShadowSettings, TestPagePath } from './bindings';
+import type { Account, AccountKind, ActionOutcome, ChecklistView, DeliveryFailure, Incident, IncidentDetail, IncidentId, IncidentPage, KindCapabilities, OnCallStatus, Onboarding, OutboxEntry, OverrideEntry, PhoneSettings, PhoneView, Readiness, ReassignTo, RemoteUser, Resource, ResponderFetch, Responders, RingState, RoundTrip, ScheduleView, ShadowSettings, TestPagePath } from './bindings';
 
 /**
  * The head of the dashboard list (already sorted by Rust) and the total count; with `all`,
@@ -186,6 +186,36 @@ export function acknowledgeAll(): Promise<number> {
 /** Sends a test page through every delivery path; one result per path, in order. */
 export function testPage(): Promise<Array<TestPagePath>> {
   return invoke<Array<TestPagePath>>('test_page');
+}
+
+/**
+ * Where pages go to the phone, its QR code, and whether an access token is kept (never the
+ * token itself).
+ */
+export function getPhone(): Promise<PhoneView> {
+  return invoke<PhoneView>('get_phone');
+}
+
+/** Settings to start from: ntfy.sh and a fresh unguessable topic (nothing saved). */
+export function suggestPhone(): Promise<PhoneSettings> {
+  return invoke<PhoneSettings>('suggest_phone');
+}
+
+/**
+ * Chooses where pages go to the phone (`null`: nowhere; refused while the team file has
+ * `[phone]`). `token`: keep this ntfy access token in the OS keyring (`""`: forget it;
+ * `null`: leave it); it is wrapped in a `Secret` as it is deserialized and never returned.
+ */
+export function setPhone(settings: PhoneSettings | null, token: string | null): Promise<PhoneView> {
+  return invoke<PhoneView>('set_phone', { settings, token });
+}
+
+/**
+ * Pushes a test page to the phone and waits up to `seconds` (at most 120) for its
+ * Acknowledge: the round trip, timed.
+ */
+export function testPhone(seconds: number): Promise<RoundTrip> {
+  return invoke<RoundTrip>('test_phone', { seconds });
 }
 
 /** Whom I shadow, where that list comes from, and everyone I could follow. */

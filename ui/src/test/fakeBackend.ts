@@ -14,6 +14,7 @@ import type {
   OnCallStatus,
   Onboarding,
   OutboxEntry,
+  PhoneSettings,
   ReassignTo,
   RemoteUser,
   Responders,
@@ -26,6 +27,7 @@ import type { NewAccount } from '../lib/api';
 import { makeLine, makeRow } from './names';
 import { FakeReadiness } from './fakeReadiness';
 import { FakeSchedule } from './fakeSchedule';
+import { FakePhone } from './fakePhone';
 import {
   defaultKinds,
   defaultRemoteUser,
@@ -40,6 +42,7 @@ import {
 export * from './fixtures';
 export * from './fakeReadiness';
 export * from './fakeSchedule';
+export * from './fakePhone';
 
 export type Call = { cmd: string; args: InvokeArgs | undefined };
 
@@ -68,6 +71,8 @@ export interface FakeBackend {
   readiness: FakeReadiness;
   /** The Schedule view (`get_schedule`, `add_override`, `remove_override`). */
   schedule: FakeSchedule;
+  /** The phone (`get_phone`, `suggest_phone`, `set_phone`, `test_phone`). */
+  phone: FakePhone;
   /** Whom each incident escalates to next (`get_incident`'s `escalates_to`; absent: not known). */
   escalatesTo: Map<number, string[]>;
   /** Each account's people and escalation policies (`list_responders`, searched like Rust). */
@@ -109,6 +114,7 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
     escalatesTo: new Map(),
     readiness: new FakeReadiness(),
     schedule: new FakeSchedule(),
+    phone: new FakePhone(),
     onboarding: { plans: [], problems: [] },
     onboardingTicks: [],
     platformResponders: new Map(),
@@ -355,6 +361,16 @@ export function installFakeBackend(initial: Incident[], status: OnCallStatus = d
         return fake.schedule.add(args as Parameters<FakeSchedule['add']>[0]);
       case 'remove_override':
         return fake.schedule.remove((args as { id: number }).id);
+      case 'get_phone':
+        return fake.phone.view();
+      case 'suggest_phone':
+        return fake.phone.suggest();
+      case 'set_phone': {
+        const a = args as { settings: PhoneSettings | null; token: string | null };
+        return fake.phone.set(a.settings, a.token);
+      }
+      case 'test_phone':
+        return fake.phone.test();
       case 'export_shifts':
         return '/home/alex/Downloads/klaxon-shifts.ics';
       default:
