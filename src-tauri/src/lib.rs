@@ -52,8 +52,24 @@ impl std::fmt::Debug for AppConfig {
 /// that a config error or a second instance ends with a clear message, not a panic).
 pub async fn start_engine(config: AppConfig) -> Result<Engine, klaxon_engine::EngineError> {
     let klaxon = Klaxon::open(config.paths, true).await?;
-    let options = EngineOptions { tick: config.tick, ..EngineOptions::new(config.deliveries, config.secrets) };
+    let mut options = EngineOptions { tick: config.tick, ..EngineOptions::new(config.deliveries, config.secrets) };
+    // The phone is one more path where the engine runs in the app (on Linux the pager has it).
+    match klaxon_ntfy::NtfyClient::new() {
+        Ok(client) => options.phone = Some(Arc::new(client)),
+        Err(e) => tracing::error!(error = %e, "no phone path: cannot make an HTTP client"),
+    }
     Engine::start(klaxon, options).await
+}
+
+/// Follows the phone's reply topic for an in-process engine, handing presses to `dispatcher`,
+/// for as long as the app runs.
+pub fn follow_phone_replies(dispatcher: Arc<klaxon_engine::control::Dispatcher>, secrets: Arc<dyn SecretStore>) {
+    let Ok(client) = klaxon_ntfy::NtfyClient::new() else { return };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tauri::async_runtime::spawn(async move {
+        let _running = stop; // never told to stop: the app's exit ends it
+        klaxon_ntfy::ReplyListener::new(client, dispatcher, secrets).run(stopped).await;
+    });
 }
 
 /// How the shell is put together around the backend.
@@ -195,6 +211,10 @@ fn run_in_process(paths: Paths, started: Instant) -> ExitCode {
     #[cfg(desktop)]
     let builder = window::remember_state(builder.plugin(desktop::single_instance(&paths)).plugin(desktop::autostart()));
     let (backend, events) = Backend::local(engine.clone());
+    #[cfg(desktop)]
+    if let Some(dispatcher) = backend.dispatcher() {
+        follow_phone_replies(dispatcher.clone(), klaxon_engine::secrets::os_store());
+    }
     let follow = Follow { page_screen: false, tray: true };
     match run_app(builder, backend, events, ShellOptions { started, tray: true, show_window, follow }).build(context) {
         Ok(app) => {
