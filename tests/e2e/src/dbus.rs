@@ -265,6 +265,40 @@ pub fn parse_monitor(text: &str) -> Vec<NotifyCall> {
     calls
 }
 
+impl Session {
+    /// Starts a screensaver (python-dbusmock's gnome_screensaver template: `org.gnome.ScreenSaver`
+    /// with `GetActive` / `SetActive`), unlocked.
+    pub fn start_screensaver(&mut self) {
+        let guard = Guard::spawn(
+            "python3 -m dbusmock (screensaver)",
+            self.command("/usr/bin/python3")
+                .args(["-m", "dbusmock", "--template", "gnome_screensaver"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        self.helpers.push(guard);
+        wait_until(20, "the screensaver on the bus", || self.name_has_owner("org.gnome.ScreenSaver").then_some(()));
+    }
+
+    /// Locks (or unlocks) the mock screensaver.
+    pub fn lock_screen(&self, locked: bool) {
+        let status = self
+            .command("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.gnome.ScreenSaver",
+                "/org/gnome/ScreenSaver",
+                "org.gnome.ScreenSaver.SetActive",
+                &format!("boolean:{locked}"),
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .expect("dbus-send");
+        assert!(status.success(), "SetActive({locked})");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,39 +342,5 @@ method call time=1.0 sender=:1.5 -> destination=org.freedesktop.Notifications se
         for written in 0..lines.len() - 1 {
             assert!(parse_monitor(&lines[..written].concat()).is_empty(), "after {written} lines");
         }
-    }
-}
-
-impl Session {
-    /// Starts a screensaver (python-dbusmock's gnome_screensaver template: `org.gnome.ScreenSaver`
-    /// with `GetActive` / `SetActive`), unlocked.
-    pub fn start_screensaver(&mut self) {
-        let guard = Guard::spawn(
-            "python3 -m dbusmock (screensaver)",
-            self.command("/usr/bin/python3")
-                .args(["-m", "dbusmock", "--template", "gnome_screensaver"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-        );
-        self.helpers.push(guard);
-        wait_until(20, "the screensaver on the bus", || self.name_has_owner("org.gnome.ScreenSaver").then_some(()));
-    }
-
-    /// Locks (or unlocks) the mock screensaver.
-    pub fn lock_screen(&self, locked: bool) {
-        let status = self
-            .command("dbus-send")
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.gnome.ScreenSaver",
-                "/org/gnome/ScreenSaver",
-                "org.gnome.ScreenSaver.SetActive",
-                &format!("boolean:{locked}"),
-            ])
-            .stdout(Stdio::null())
-            .status()
-            .expect("dbus-send");
-        assert!(status.success(), "SetActive({locked})");
     }
 }
