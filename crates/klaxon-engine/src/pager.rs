@@ -272,13 +272,16 @@ impl Pager {
         let muted = self.state().muted.is_some_and(|(id, until)| id == incident.id && until > now);
         let ring = kind == PageKind::Loud && !muted;
         let page = Page { incident: incident.clone(), kind, realert, test: false, resent, ring };
-        if realert == 0 {
-            // Planned before the other paths run, published in its own task: never held up.
-            self.phone.paged(incident, kind == PageKind::Loud).await;
-        } else {
-            let every = self.klaxon.team().pager.realert_after;
-            self.phone.realerted(incident, realert, every).await;
-        }
+        // The phone in its own task: the other paths never wait for it (nor for the screensaver
+        // it may ask).
+        let (phone, for_phone, loud) = (self.phone.clone(), incident.clone(), kind == PageKind::Loud);
+        let every = self.klaxon.team().pager.realert_after;
+        tokio::spawn(async move {
+            match realert {
+                0 => phone.paged(&for_phone, loud).await,
+                n => phone.realerted(&for_phone, n, every).await,
+            }
+        });
         let who = self.my_name();
         let mut verb = if realert > 0 { format!("Re-alerted {who} (#{realert})") } else { format!("Paged {who}") };
         if resent {

@@ -30,10 +30,28 @@ async fn after_waits_for_the_laptop_unless_the_screen_is_locked() {
     assert!(pager.ntfy.published(TOPIC).iter().all(|m| m.title != "Answered on the laptop"));
 
     // Locked screen: at once.
-    pager.screen.0.store(true, Ordering::SeqCst);
+    pager.screen.locked.store(true, Ordering::SeqCst);
     pager.fire("While away", "sev1").await;
     pager.push_for("While away").await;
     let _ = first;
+    pager.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hung_screensaver_never_holds_up_the_laptop() {
+    let pager = Pager::start("after = \"60s\"\nwhen_locked = true").await;
+    pager.screen.hang.store(true, Ordering::SeqCst);
+    // `fire` returns once the laptop's paths have run for the alert: before the phone gave up
+    // on the screensaver (after 2 s), so they did not wait for it.
+    let incident = pager.fire("Hung screensaver", "sev1").await;
+    assert!(pager.laptop.pages.lock().unwrap().iter().any(|p| p.incident.id == incident.id));
+    assert_eq!(pager.screen.abandoned.load(Ordering::SeqCst), 0, "the laptop waited for the screensaver");
+    wait_for(10, "the phone still asking the screensaver", || async {
+        pager.screen.asking.load(Ordering::SeqCst) >= 1
+    })
+    .await;
+    pager.screen.hang.store(false, Ordering::SeqCst);
+    pager.screen.release.notify_waiters();
     pager.stop().await;
 }
 

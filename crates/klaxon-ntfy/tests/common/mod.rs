@@ -10,7 +10,7 @@ use klaxon_engine::{Clock, DeliveryError, Engine, EngineOptions, Klaxon, Page, P
 use klaxon_fakes::ntfy::{Message, NtfyFake};
 use klaxon_ntfy::{NtfyClient, ReplyListener};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -66,14 +66,40 @@ impl PageDelivery for Laptop {
     }
 }
 
-/// A screensaver the test locks and unlocks.
+/// A screensaver the test locks and unlocks, or makes hang until released.
 #[derive(Default)]
-pub struct Screen(pub AtomicBool);
+pub struct Screen {
+    pub locked: AtomicBool,
+    pub hang: AtomicBool,
+    /// How many questions are waiting for an answer now.
+    pub asking: AtomicUsize,
+    /// How many questions were given up on (timed out) before an answer.
+    pub abandoned: AtomicUsize,
+    pub release: tokio::sync::Notify,
+}
+
+/// Counts a question given up on while it waited.
+struct Waiting<'a>(&'a Screen, bool);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.asking.fetch_sub(1, Ordering::SeqCst);
+        if !self.1 {
+            self.0.abandoned.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
 
 #[async_trait::async_trait]
 impl ScreenLock for Screen {
     async fn away(&self) -> Result<bool, String> {
-        Ok(self.0.load(Ordering::SeqCst))
+        self.asking.fetch_add(1, Ordering::SeqCst);
+        let mut waiting = Waiting(self, false);
+        if self.hang.load(Ordering::SeqCst) {
+            self.release.notified().await;
+        }
+        waiting.1 = true;
+        Ok(self.locked.load(Ordering::SeqCst))
     }
 }
 
