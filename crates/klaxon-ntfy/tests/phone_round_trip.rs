@@ -60,3 +60,33 @@ async fn the_checklists_phone_probe_runs_the_round_trip() {
     assert!(result.evidence.result.contains("no Acknowledge came back"), "{:?}", result.evidence);
     pager.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_phone_set_up_by_another_process_is_followed_without_a_restart() {
+    let ntfy = klaxon_fakes::ntfy::NtfyFake::start().await.unwrap();
+    let url = ntfy.url();
+    let without_phone = common::team(&url, "").split("[phone]").next().unwrap().to_owned();
+    let pager = Pager::start_with(ntfy, &without_phone).await;
+    pager.fire("Before the phone", "sev1").await;
+    // `klaxon phone setup` in another process: the same store, another connection.
+    let cli = klaxon_engine::Klaxon::open(pager.paths(), false).await.unwrap();
+    let settings = klaxon_engine::core::phone::PhoneSettings {
+        server: url,
+        topic: TOPIC.into(),
+        after_secs: 0,
+        when_locked: false,
+        details: false,
+    };
+    cli.set_phone_settings(Some(settings)).await.unwrap();
+    cli.close().await;
+    assert!(pager.ntfy.wait_for_subscribers(common::REPLY, 1, Duration::from_secs(10)).await, "the pager follows it");
+    let incident = pager.fire("After the phone", "sev1").await;
+    let push = pager.push_for("After the phone").await;
+    pager.ntfy.press(push.action("Acknowledge").unwrap()).await.unwrap();
+    common::wait_for(10, "acknowledged from the phone", || async {
+        pager.incident(incident.id).await.status == klaxon_engine::core::IncidentStatus::Acknowledged
+    })
+    .await;
+    assert!(pager.ntfy.published(TOPIC).iter().all(|m| m.title != "Before the phone"), "pages before it stay off");
+    pager.stop().await;
+}

@@ -132,9 +132,17 @@ impl Pager {
     }
 
     pub async fn start_on(ntfy: NtfyFake, phone_extra: &str) -> Self {
+        let text = team(&ntfy.url(), phone_extra);
+        let pager = Self::start_with(ntfy, &text).await;
+        assert!(pager.ntfy.wait_for_subscribers(REPLY, 1, Duration::from_secs(10)).await, "listener subscribed");
+        pager
+    }
+
+    /// A pager on this team file (with or without `[phone]`).
+    pub async fn start_with(ntfy: NtfyFake, team_text: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("klaxon.toml");
-        std::fs::write(&config, team(&ntfy.url(), phone_extra)).unwrap();
+        std::fs::write(&config, team_text).unwrap();
         let paths = Paths { data_dir: dir.path().join("data"), config_file: config };
         let klaxon = Klaxon::open(paths, false).await.unwrap();
         let laptop = Arc::new(Laptop::default());
@@ -155,9 +163,12 @@ impl Pager {
         let listener =
             ReplyListener::new(client, dispatcher.clone(), secrets.clone()).with_quiet_limit(Duration::from_secs(5));
         let listener = tokio::spawn(listener.run(stopped));
-        let pager = Self { dir, ntfy, engine, dispatcher, laptop, screen, clock, secrets, stop, listener };
-        assert!(pager.ntfy.wait_for_subscribers(REPLY, 1, Duration::from_secs(10)).await, "listener subscribed");
-        pager
+        Self { dir, ntfy, engine, dispatcher, laptop, screen, clock, secrets, stop, listener }
+    }
+
+    /// The team file and data dir, for another process's view of them.
+    pub fn paths(&self) -> Paths {
+        self.engine.klaxon().paths().clone()
     }
 
     /// Fires a local alert through the intake; the incident it made.
