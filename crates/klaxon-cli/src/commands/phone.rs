@@ -6,7 +6,7 @@ use klaxon_engine::core::Secret;
 use klaxon_engine::core::phone::{DEFAULT_SERVER, PhoneSettings, normalize_server, topic_from};
 use klaxon_engine::phone::{PhoneView, ROUND_TRIP_TIMEOUT, qr_text, random_16, round_trip, set_token};
 use klaxon_engine::{EngineError, Klaxon};
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -49,6 +49,9 @@ pub async fn run(klaxon: &Klaxon, command: Option<PhoneCommand>, json: bool) -> 
             show(&klaxon.phone_view(secrets.as_ref()).await?, json)
         }
         PhoneCommand::Token => {
+            if std::io::stdin().is_terminal() {
+                eprint!("ntfy access token (an empty line forgets it): ");
+            }
             let mut line = String::new();
             std::io::stdin()
                 .lock()
