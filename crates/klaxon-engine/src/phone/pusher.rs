@@ -328,7 +328,7 @@ impl PhonePusher {
                         error: error.clone(),
                     });
                     let message =
-                        format!("Phone push via ntfy ({host}) failed: {error}; retrying until it goes through");
+                        format!("Phone push via ntfy ({host}) failed: {error}; trying again until it goes through or the page is answered");
                     self.log(push.key.incident, message).await;
                 }
             }
