@@ -327,8 +327,9 @@ impl PhonePusher {
                         incident: push.key.incident,
                         error: error.clone(),
                     });
-                    let message =
-                        format!("Phone push via ntfy ({host}) failed: {error}; trying again until it goes through or the page is answered");
+                    let message = format!(
+                        "Phone push via ntfy ({host}) failed: {error}; trying again until it goes through or the page is answered"
+                    );
                     self.log(push.key.incident, message).await;
                 }
             }
