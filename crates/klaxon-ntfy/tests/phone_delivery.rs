@@ -58,8 +58,13 @@ async fn a_hung_screensaver_never_holds_up_the_laptop() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unanswered_page_rings_the_phone_again_with_the_laptops_re_alerts() {
     let pager = Pager::start("").await;
-    pager.fire("Still broken", "sev1").await;
+    let incident = pager.fire("Still broken", "sev1").await;
     pager.push_for("Still broken").await;
+    // The server took it before the pager recorded that it did: wait for the record.
+    wait_for(10, "the push recorded", || async {
+        pager.timeline(incident.id).await.iter().any(|l| l.starts_with("Pushed to the phone"))
+    })
+    .await;
     // The laptop re-alerts every 60 s (the default): the phone rings again, with fresh buttons.
     pager.clock.advance(Duration::from_secs(61));
     let again = pager
