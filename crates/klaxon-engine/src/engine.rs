@@ -2,76 +2,28 @@
 
 mod checks;
 mod covers;
+mod options;
 mod phone;
+
+pub use options::EngineOptions;
 
 use crate::accounts::NewAccount;
 use crate::actions::UserAction;
-use crate::outbox::UncertainChecks;
 use crate::pager::Pager;
 use crate::remote::Remote;
 use crate::runners::Runners;
 use crate::sink::Sink;
 use crate::timers::Timers;
-use crate::{Clock, DataDirLock, EngineError, EngineEvent, Klaxon, PageDelivery, Resource};
+use crate::{DataDirLock, EngineError, EngineEvent, Klaxon, Resource};
 use chrono::Utc;
 use klaxon_core::{Account, OutboxEntry, RemoteUser, ShadowSettings};
 use klaxon_core::{Incident, IncidentId};
-use klaxon_providers::HttpOptions;
 use klaxon_providers::intake::{self, IntakeConfig, IntakeHandle};
-use klaxon_secrets::SecretStore;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
-
-/// How the engine is wired to its shell.
-pub struct EngineOptions {
-    /// The paths a page is delivered through (desktop notification, window, ...).
-    pub deliveries: Vec<Arc<dyn PageDelivery>>,
-    /// Where the generated intake token lives.
-    pub secrets: Arc<dyn SecretStore>,
-    /// How often timers and other processes' changes are checked.
-    pub tick: Duration,
-    /// How long one delivery path may take before it counts as failed (a hung notification
-    /// server must not hold up the pager).
-    pub delivery_timeout: Duration,
-    /// Timeouts for talking to paging platforms.
-    pub http: HttpOptions,
-    /// The clock escalation timers read (tests move it forward).
-    pub clock: Clock,
-    /// How the outbox makes sure an action whose request timed out did not arrive after all,
-    /// before sending it again.
-    pub uncertain: UncertainChecks,
-    /// Where pages go to the phone (ntfy); `None`: no phone path.
-    pub phone: Option<Arc<dyn crate::phone::PhoneChannel>>,
-    /// Whether the screen is locked (`when_locked` pushes at once); `None`: never known.
-    pub screen: Option<Arc<dyn crate::phone::ScreenLock>>,
-}
-
-impl EngineOptions {
-    /// Defaults: a 1 s tick and a 10 s delivery timeout.
-    pub fn new(deliveries: Vec<Arc<dyn PageDelivery>>, secrets: Arc<dyn SecretStore>) -> Self {
-        Self {
-            deliveries,
-            secrets,
-            tick: Duration::from_secs(1),
-            delivery_timeout: Duration::from_secs(10),
-            http: HttpOptions::default(),
-            clock: Clock::system(),
-            uncertain: UncertainChecks::default(),
-            phone: None,
-            screen: None,
-        }
-    }
-}
-
-impl std::fmt::Debug for EngineOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<_> = self.deliveries.iter().map(|d| d.name()).collect();
-        f.debug_struct("EngineOptions").field("deliveries", &names).field("tick", &self.tick).finish()
-    }
-}
 
 /// The running engine. Only one per data dir (see [`DataDirLock`]).
 pub struct Engine {

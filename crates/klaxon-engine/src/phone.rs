@@ -81,3 +81,15 @@ fn new_key() -> Secret {
 pub fn random_16() -> [u8; 16] {
     rand::random()
 }
+
+/// Settings to start from: ntfy.sh, a fresh unguessable topic, pushed at once (and at once while
+/// locked, should `after` be set later).
+pub fn suggested_settings() -> PhoneSettings {
+    PhoneSettings {
+        server: klaxon_core::phone::DEFAULT_SERVER.to_owned(),
+        topic: klaxon_core::phone::topic_from(random_16()),
+        after_secs: 0,
+        when_locked: true,
+        details: false,
+    }
+}

@@ -3,8 +3,10 @@
 use crate::args::PhoneCommand;
 use crate::output::out;
 use klaxon_engine::core::Secret;
-use klaxon_engine::core::phone::{DEFAULT_SERVER, PhoneSettings, normalize_server, topic_from};
-use klaxon_engine::phone::{PhoneView, ROUND_TRIP_TIMEOUT, qr_text, random_16, round_trip, set_token};
+use klaxon_engine::core::phone::{normalize_server, topic_from};
+use klaxon_engine::phone::{
+    PhoneView, ROUND_TRIP_TIMEOUT, qr_text, random_16, round_trip, set_token, suggested_settings,
+};
 use klaxon_engine::{EngineError, Klaxon};
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -17,13 +19,7 @@ pub async fn run(klaxon: &Klaxon, command: Option<PhoneCommand>, json: bool) -> 
         PhoneCommand::Setup { server, topic, new_topic, after, when_locked, details } => {
             let current = klaxon.phone_settings().await?.map(|(s, _)| s);
             if klaxon.team_file_phone().is_none() {
-                let mut s = current.unwrap_or_else(|| PhoneSettings {
-                    server: DEFAULT_SERVER.to_owned(),
-                    topic: topic_from(random_16()),
-                    after_secs: 0,
-                    when_locked: true,
-                    details: false,
-                });
+                let mut s = current.unwrap_or_else(suggested_settings);
                 if let Some(server) = server {
                     s.server = normalize_server(&server);
                 }

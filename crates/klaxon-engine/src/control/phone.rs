@@ -2,8 +2,8 @@
 
 use super::calls::{GetPhone, PhonePress, SetPhone, SuggestPhone, TestPhone};
 use super::{Dispatcher, IpcError};
-use crate::phone::{PhonePressed, PhoneView, ROUND_TRIP_TIMEOUT, RoundTrip, random_16};
-use klaxon_core::phone::{DEFAULT_SERVER, PhoneSettings, topic_from};
+use crate::phone::{PhonePressed, PhoneView, ROUND_TRIP_TIMEOUT, RoundTrip};
+use klaxon_core::phone::PhoneSettings;
 use std::time::Duration;
 
 impl Dispatcher {
@@ -12,13 +12,7 @@ impl Dispatcher {
     }
 
     pub(super) async fn suggest_phone(&self, _: SuggestPhone) -> Result<PhoneSettings, IpcError> {
-        Ok(PhoneSettings {
-            server: DEFAULT_SERVER.to_owned(),
-            topic: topic_from(random_16()),
-            after_secs: 0,
-            when_locked: true,
-            details: false,
-        })
+        Ok(crate::phone::suggested_settings())
     }
 
     pub(super) async fn set_phone(&self, c: SetPhone) -> Result<PhoneView, IpcError> {

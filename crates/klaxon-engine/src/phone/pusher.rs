@@ -103,14 +103,12 @@ impl PhonePusher {
 
     /// A page went out on the laptop: plan its push (once per trigger) and push now if due.
     pub async fn paged(self: &Arc<Self>, incident: &Incident, loud: bool) {
-        if self.channel.is_none() {
-            return;
-        }
-        match self.klaxon.phone_settings().await {
-            Ok(Some(_)) => {}
+        let Some(channel) = self.channel.clone() else { return };
+        let settings = match self.klaxon.phone_settings().await {
+            Ok(Some((settings, _))) => settings,
             Ok(None) => return,
             Err(e) => return tracing::error!(error = %e, "cannot read the phone settings"),
-        }
+        };
         let key = PageKey { incident: incident.id, trigger_seq: incident.trigger_seq };
         let now = self.clock.now();
         match self.klaxon.store().plan_phone_push(key, now, loud).await {
@@ -120,10 +118,11 @@ impl PhonePusher {
         }
         // Due now: pushed at once, without looking at every other open push first. Otherwise
         // the timers' step pushes it when its time comes.
-        let Ok(Some((settings, _))) = self.klaxon.phone_settings().await else { return };
         let due_now = push_due(&settings, now, false) <= now
             || (settings.when_locked && push_due(&settings, now, self.away().await) <= now);
-        let (Some(channel), true) = (self.channel.clone(), due_now) else { return };
+        if !due_now {
+            return;
+        }
         let _one = self.steps.lock().await; // no step is deciding about it meanwhile
         if self.busy().contains(&key) {
             return;
